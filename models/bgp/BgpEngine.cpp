@@ -1,0 +1,705 @@
+#include "models/bgp/BgpEngine.hpp"
+
+#include "sim/core/Rng.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <stdexcept>
+
+namespace outagesim::bgp {
+namespace {
+
+constexpr std::uint32_t kAllNeighbors = 0xFFFFFFFFu;
+
+std::uint16_t default_local_pref(Relationship r) {
+  switch (r) {
+  case Relationship::Customer:
+    return 300;
+  case Relationship::Sibling:
+    return 300;
+  case Relationship::Peer:
+    return 200;
+  case Relationship::Provider:
+    return 100;
+  }
+  return 100;
+}
+
+bool is_customer_like(Relationship r) { return r == Relationship::Customer || r == Relationship::Sibling; }
+
+} // namespace
+
+const std::vector<ParamDoc>& bgp_param_docs() {
+  static const std::vector<ParamDoc> docs = {
+      {"mrai", "eBGP MinRouteAdvertisementInterval per session (0 disables)", "30s", "s"},
+      {"mrai_jitter", "multiply each MRAI timer by U[0.75,1] (RFC 4271 section 10)", "true", "bool"},
+      {"mrai_on_withdrawals", "rate-limit withdrawals with MRAI too (WRATE)", "false", "bool"},
+      {"processing_delay", "per received UPDATE, added to the link delay", "1ms", "s"},
+      {"seed", "run seed; MRAI jitter uses the stream bgp.mrai", "1", ""},
+  };
+  return docs;
+}
+
+std::string_view to_string(ChangeCause c) {
+  switch (c) {
+  case ChangeCause::OriginAnnounced:
+    return "origin-announced";
+  case ChangeCause::HijackAnnounced:
+    return "hijack-announced";
+  case ChangeCause::OriginWithdrawn:
+    return "origin-withdrawn";
+  case ChangeCause::AnnouncementFrom:
+    return "announcement-from";
+  case ChangeCause::WithdrawalFrom:
+    return "withdrawal-from";
+  case ChangeCause::LoopFrom:
+    return "loop-from";
+  case ChangeCause::SessionDown:
+    return "session-down";
+  case ChangeCause::PolicyChange:
+    return "policy-change";
+  }
+  return "?";
+}
+
+std::string_view to_string(SelectionReason r) {
+  switch (r) {
+  case SelectionReason::NoRoute:
+    return "no-route";
+  case SelectionReason::Local:
+    return "local";
+  case SelectionReason::OnlyRoute:
+    return "only-route";
+  case SelectionReason::LocalPref:
+    return "local-pref";
+  case SelectionReason::AsPathLength:
+    return "as-path-length";
+  case SelectionReason::NeighborAsn:
+    return "neighbor-asn";
+  }
+  return "?";
+}
+
+std::string_view to_string(LookupStatus s) {
+  switch (s) {
+  case LookupStatus::Delivered:
+    return "delivered";
+  case LookupStatus::NoRoute:
+    return "no-route";
+  case LookupStatus::Loop:
+    return "loop";
+  }
+  return "?";
+}
+
+BgpEngine::BgpEngine(const AsGraph& graph, BgpParams params)
+    : graph_(graph), params_(params), jitter_rng_(sim::rng_stream(params.seed, "bgp.mrai")) {
+  const std::size_t m = graph.slot_count(), n = graph.as_count();
+  up_.assign(m, 1);
+  epoch_.assign(m, 0);
+  mrai_armed_.assign(m, 0);
+  pending_list_.resize(m);
+  local_pref_.resize(m);
+  for (SlotIndex s = 0; s < m; ++s) local_pref_[s] = default_local_pref(graph.relationship(s));
+  prepend_.assign(m, 0);
+  export_deny_.assign(m, 0);
+  leak_.assign(n, 0);
+  watched_.assign(n, 0);
+  announcements_rx_.assign(n, 0);
+  withdrawals_rx_.assign(n, 0);
+}
+
+// ---------------------------------------------------------------- inputs
+
+AsIndex BgpEngine::index_or_throw(Asn asn) const {
+  auto v = graph_.index_of(asn);
+  if (!v) throw std::invalid_argument("AS" + std::to_string(asn) + " is not in the topology");
+  return *v;
+}
+
+SlotIndex BgpEngine::slot_or_throw(AsIndex a, AsIndex b) const {
+  auto s = graph_.find_slot(a, b);
+  if (!s)
+    throw std::invalid_argument("AS" + std::to_string(graph_.asn(a)) + " and AS" + std::to_string(graph_.asn(b)) +
+                                " are not neighbours");
+  return *s;
+}
+
+PrefixId BgpEngine::intern_prefix(const Prefix& p) {
+  auto it = prefix_ids_.find(p);
+  if (it != prefix_ids_.end()) return it->second;
+  const PrefixId id = static_cast<PrefixId>(prefix_list_.size());
+  prefix_ids_.emplace(p, id);
+  prefix_list_.push_back(p);
+  PrefixState ps;
+  const std::size_t m = graph_.slot_count(), n = graph_.as_count();
+  ps.rib_in.assign(m, kNoPath);
+  ps.rib_out.assign(m, kNoPath);
+  ps.pending.assign(m, 0);
+  ps.best_slot.assign(n, kNoSlot);
+  ps.best_path.assign(n, kNoPath);
+  ps.export_path.assign(n, kNoPath);
+  ps.origin_sites.assign(n, 0);
+  ps.hijacker.assign(n, 0);
+  prefix_state_.push_back(std::move(ps));
+  lpm_order_.push_back(id);
+  std::stable_sort(lpm_order_.begin(), lpm_order_.end(),
+                   [&](PrefixId a, PrefixId b) { return prefix_list_[a].length > prefix_list_[b].length; });
+  return id;
+}
+
+void BgpEngine::schedule_input(const Input& in, double at) {
+  if (!(at >= now_)) throw std::invalid_argument("BGP input dated " + std::to_string(at) + " is before now (" +
+                                                 std::to_string(now_) + ")");
+  inputs_.push_back(in);
+  push(at, EventKind::Input, static_cast<std::uint32_t>(inputs_.size() - 1), 0);
+}
+
+void BgpEngine::announce(Asn asn, const Prefix& prefix, double at, unsigned site) {
+  if (site > 31) throw std::invalid_argument("anycast site number must be 0..31");
+  AsIndex v = index_or_throw(asn);
+  schedule_input(Input{InputKind::Announce, v, 0, intern_prefix(prefix), site}, at);
+}
+
+void BgpEngine::withdraw(Asn asn, const Prefix& prefix, double at, unsigned site) {
+  if (site > 31) throw std::invalid_argument("anycast site number must be 0..31");
+  AsIndex v = index_or_throw(asn);
+  schedule_input(Input{InputKind::Withdraw, v, 0, intern_prefix(prefix), site}, at);
+}
+
+void BgpEngine::hijack(Asn asn, const Prefix& prefix, double at) {
+  AsIndex v = index_or_throw(asn);
+  schedule_input(Input{InputKind::Hijack, v, 0, intern_prefix(prefix), 0}, at);
+}
+
+void BgpEngine::session_down(Asn a, Asn b, double at) {
+  AsIndex va = index_or_throw(a), vb = index_or_throw(b);
+  slot_or_throw(va, vb);
+  schedule_input(Input{InputKind::SessionDown, va, vb, 0, 0}, at);
+}
+
+void BgpEngine::session_up(Asn a, Asn b, double at) {
+  AsIndex va = index_or_throw(a), vb = index_or_throw(b);
+  slot_or_throw(va, vb);
+  schedule_input(Input{InputKind::SessionUp, va, vb, 0, 0}, at);
+}
+
+void BgpEngine::leak(Asn asn, double at, bool on) {
+  schedule_input(Input{InputKind::Leak, index_or_throw(asn), 0, 0, on ? 1u : 0u}, at);
+}
+
+void BgpEngine::set_local_pref(Asn asn, Asn neighbor, std::uint16_t local_pref, double at) {
+  AsIndex v = index_or_throw(asn), u = index_or_throw(neighbor);
+  slot_or_throw(v, u);
+  schedule_input(Input{InputKind::LocalPref, v, u, 0, local_pref}, at);
+}
+
+void BgpEngine::set_prepend(Asn asn, Asn neighbor, unsigned count, double at) {
+  if (count > 32) throw std::invalid_argument("prepend count must be 0..32");
+  AsIndex v = index_or_throw(asn);
+  std::uint32_t u = kAllNeighbors;
+  if (neighbor != 0) {
+    u = index_or_throw(neighbor);
+    slot_or_throw(v, u);
+  }
+  schedule_input(Input{InputKind::Prepend, v, u, 0, count}, at);
+}
+
+void BgpEngine::set_export(Asn asn, Asn neighbor, bool allowed, double at) {
+  AsIndex v = index_or_throw(asn);
+  std::uint32_t u = kAllNeighbors;
+  if (neighbor != 0) {
+    u = index_or_throw(neighbor);
+    slot_or_throw(v, u);
+  }
+  schedule_input(Input{InputKind::Export, v, u, 0, allowed ? 1u : 0u}, at);
+}
+
+void BgpEngine::watch(Asn asn) { watched_[index_or_throw(asn)] = 1; }
+
+// ---------------------------------------------------------------- running
+
+void BgpEngine::push(double time, EventKind kind, std::uint32_t a, std::uint32_t b) {
+  queue_.push(Event{time, (seq_++ << 8) | static_cast<std::uint64_t>(kind), a, b});
+}
+
+double BgpEngine::next_event_time() const {
+  return queue_.empty() ? std::numeric_limits<double>::infinity() : queue_.top().time;
+}
+
+void BgpEngine::run_until(double t) {
+  while (!queue_.empty() && queue_.top().time <= t) {
+    Event ev = queue_.top();
+    queue_.pop();
+    now_ = ev.time;
+    ++events_processed_;
+    dispatch(ev);
+  }
+  if (std::isfinite(t) && t > now_) now_ = t;
+}
+
+bool BgpEngine::run_to_convergence(std::uint64_t max_events) {
+  std::uint64_t count = 0;
+  while (!queue_.empty()) {
+    if (max_events != 0 && count >= max_events) return false;
+    Event ev = queue_.top();
+    queue_.pop();
+    now_ = ev.time;
+    ++events_processed_;
+    ++count;
+    dispatch(ev);
+  }
+  return true;
+}
+
+void BgpEngine::dispatch(const Event& ev) {
+  switch (static_cast<EventKind>(ev.seq_kind & 0xFF)) {
+  case EventKind::Deliver:
+    on_deliver(ev.a, ev.b);
+    return;
+  case EventKind::MraiExpire:
+    on_mrai_expire(ev.a, ev.b);
+    return;
+  case EventKind::Input:
+    on_input(inputs_[ev.a]);
+    return;
+  }
+}
+
+std::uint32_t BgpEngine::new_message() {
+  if (!free_messages_.empty()) {
+    std::uint32_t id = free_messages_.back();
+    free_messages_.pop_back();
+    return id;
+  }
+  messages_.push_back(Message{kNoPath, 0, {}});
+  return static_cast<std::uint32_t>(messages_.size() - 1);
+}
+
+void BgpEngine::on_deliver(SlotIndex r, std::uint32_t mid) {
+  // Take the prefix list out of the slot: sending below may grow messages_.
+  const PathId path = messages_[mid].path;
+  const std::uint32_t epoch = messages_[mid].epoch;
+  in_prefixes_.swap(messages_[mid].prefixes);
+  auto release = [&] {
+    in_prefixes_.clear();
+    messages_[mid].prefixes.swap(in_prefixes_);
+    free_messages_.push_back(mid);
+  };
+  if (!up_[r] || epoch_[r] != epoch) { // the session went down while the message was in flight
+    release();
+    return;
+  }
+  const AsIndex v = graph_.owner(r);
+  const Asn from = graph_.asn(graph_.neighbor(r));
+  const bool loop = path != kNoPath && paths_.contains(path, v);
+  const PathId effective = loop ? kNoPath : path;
+  const ChangeCause cause =
+      path == kNoPath ? ChangeCause::WithdrawalFrom : (loop ? ChangeCause::LoopFrom : ChangeCause::AnnouncementFrom);
+  ++messages_delivered_;
+  prefix_updates_delivered_ += in_prefixes_.size();
+  (path == kNoPath ? withdrawals_rx_ : announcements_rx_)[v] += in_prefixes_.size();
+  changed_.clear();
+  for (PrefixId p : in_prefixes_) {
+    if (observer_ && watched_[v])
+      observer_->on_update_received(
+          UpdateReceived{now_, graph_.asn(v), from, prefix_list_[p], path, path == kNoPath});
+    rib_in_changed(p, v, r, effective, cause);
+  }
+  if (!changed_.empty()) export_changes(v);
+  release();
+}
+
+// Route preference as one integer, lower is better: local-pref (higher wins), then AS-path length,
+// then the slot, which orders neighbours by ASN (slots are sorted by neighbour index, and indices
+// by ASN), so equal-rank routes are broken by the lowest neighbour ASN.
+std::uint64_t BgpEngine::route_key(SlotIndex s, PathId path) const {
+  const std::uint64_t len = std::min<std::uint32_t>(paths_.length(path), 0xFFFF);
+  return (static_cast<std::uint64_t>(0xFFFF - local_pref_[s]) << 48) | (len << 32) | s;
+}
+
+void BgpEngine::rib_in_changed(PrefixId p, AsIndex v, SlotIndex s, PathId path, ChangeCause cause) {
+  PrefixState& ps = prefix_state_[p];
+  const PathId old = ps.rib_in[s];
+  if (old == path) return;
+  ps.rib_in[s] = path;
+  if (ps.origin_sites[v]) return; // the originated route beats anything learned
+  const SlotIndex best = ps.best_slot[v];
+  const Asn from = graph_.asn(graph_.neighbor(s));
+  if (best == s) {
+    // Same neighbour, same local-pref: still best if not longer than before (everything else lost
+    // to the old path); otherwise every candidate must be looked at again.
+    if (path != kNoPath && paths_.length(path) <= paths_.length(old)) {
+      set_best(p, v, s, path, cause, from);
+      return;
+    }
+    rescan(p, v, cause, from);
+    return;
+  }
+  if (path == kNoPath) return;
+  if (best == kNoSlot || route_key(s, path) < route_key(best, ps.best_path[v])) set_best(p, v, s, path, cause, from);
+}
+
+void BgpEngine::rescan(PrefixId p, AsIndex v, ChangeCause cause, Asn from) {
+  PrefixState& ps = prefix_state_[p];
+  if (ps.origin_sites[v]) {
+    set_best(p, v, kLocalSlot, kEmptyPath, cause, from);
+    return;
+  }
+  SlotIndex best = kNoSlot;
+  std::uint64_t best_key = ~0ull;
+  const SlotIndex end = graph_.slot_end(v);
+  for (SlotIndex s = graph_.slot_begin(v); s < end; ++s) {
+    const PathId path = ps.rib_in[s];
+    if (path == kNoPath) continue;
+    const std::uint64_t key = route_key(s, path);
+    if (key < best_key) {
+      best_key = key;
+      best = s;
+    }
+  }
+  set_best(p, v, best, best == kNoSlot ? kNoPath : ps.rib_in[best], cause, from);
+}
+
+void BgpEngine::set_best(PrefixId p, AsIndex v, SlotIndex slot, PathId path, ChangeCause cause, Asn from) {
+  PrefixState& ps = prefix_state_[p];
+  const PathId old_path = ps.best_path[v];
+  if (ps.best_slot[v] == slot && old_path == path) return;
+  ps.best_slot[v] = slot;
+  ps.best_path[v] = path;
+  ps.export_path[v] = path == kNoPath ? kNoPath : paths_.intern(v, path);
+  if (changed_.empty() || changed_.back() != p) changed_.push_back(p);
+  ++best_path_changes_;
+  last_change_time_ = now_;
+  if (observer_)
+    observer_->on_best_path_change(BestPathChange{now_, graph_.asn(v), prefix_list_[p], old_path, path, cause, from});
+}
+
+PathId BgpEngine::export_for(PrefixId p, AsIndex v, SlotIndex s) {
+  if (export_deny_[s]) return kNoPath;
+  const PrefixState& ps = prefix_state_[p];
+  const SlotIndex best = ps.best_slot[v];
+  if (best == kNoSlot || best == s) return kNoPath; // nothing, or split horizon
+  if (best != kLocalSlot && !leak_[v] && !is_customer_like(graph_.relationship(best)) &&
+      !is_customer_like(graph_.relationship(s)))
+    return kNoPath; // valley-free: peer/provider routes go to customers only
+  PathId out = ps.export_path[v];
+  for (unsigned k = 0; k < prepend_[s]; ++k) out = paths_.intern(v, out);
+  return out;
+}
+
+void BgpEngine::export_changes(AsIndex v) {
+  const SlotIndex end = graph_.slot_end(v);
+  for (SlotIndex s = graph_.slot_begin(v); s < end; ++s)
+    if (up_[s]) export_over(s);
+}
+
+void BgpEngine::export_over(SlotIndex s) {
+  const AsIndex v = graph_.owner(s);
+  const bool armed = mrai_armed_[s];
+  out_.clear();
+  for (PrefixId p : changed_) {
+    PrefixState& ps = prefix_state_[p];
+    const PathId desired = export_for(p, v, s);
+    const PathId last = ps.rib_out[s];
+    if (armed && (desired != kNoPath || params_.mrai_on_withdrawals)) {
+      if (desired != last && !ps.pending[s]) {
+        ps.pending[s] = 1;
+        pending_list_[s].push_back(p);
+      }
+      continue;
+    }
+    ps.pending[s] = 0; // a withdrawal sent now supersedes a queued announcement
+    if (desired != last) {
+      out_.emplace_back(desired, p);
+      ps.rib_out[s] = desired;
+    }
+  }
+  send_batch(s);
+}
+
+void BgpEngine::send_batch(SlotIndex s) {
+  if (out_.empty()) return;
+  if (out_.size() > 1) std::sort(out_.begin(), out_.end());
+  const SlotIndex r = graph_.reverse_slot(s);
+  const double arrival = now_ + graph_.delay(s) + params_.processing_delay_s;
+  bool arm = false;
+  for (std::size_t i = 0; i < out_.size();) {
+    const PathId path = out_[i].first;
+    const std::uint32_t mid = new_message();
+    Message& msg = messages_[mid];
+    msg.path = path;
+    msg.epoch = epoch_[s];
+    msg.prefixes.clear();
+    for (; i < out_.size() && out_[i].first == path; ++i) msg.prefixes.push_back(out_[i].second);
+    push(arrival, EventKind::Deliver, r, mid);
+    arm = arm || path != kNoPath || params_.mrai_on_withdrawals;
+  }
+  out_.clear();
+  if (arm && params_.mrai_s > 0 && !mrai_armed_[s]) arm_mrai(s);
+}
+
+void BgpEngine::arm_mrai(SlotIndex s) {
+  mrai_armed_[s] = 1;
+  double factor = params_.mrai_jitter ? 0.75 + 0.25 * sim::uniform01(jitter_rng_) : 1.0;
+  push(now_ + params_.mrai_s * factor, EventKind::MraiExpire, s, epoch_[s]);
+}
+
+void BgpEngine::on_mrai_expire(SlotIndex s, std::uint32_t epoch) {
+  if (epoch != epoch_[s]) return; // the session flapped since the timer was armed
+  mrai_armed_[s] = 0;
+  const AsIndex v = graph_.owner(s);
+  out_.clear();
+  auto& list = pending_list_[s];
+  for (PrefixId p : list) {
+    PrefixState& ps = prefix_state_[p];
+    if (!ps.pending[s]) continue;
+    ps.pending[s] = 0;
+    const PathId desired = export_for(p, v, s);
+    if (desired != ps.rib_out[s]) {
+      out_.emplace_back(desired, p);
+      ps.rib_out[s] = desired;
+    }
+  }
+  list.clear();
+  send_batch(s); // re-arms if it announced anything
+}
+
+void BgpEngine::all_prefixes_changed(AsIndex v) {
+  changed_.clear();
+  for (PrefixId p = 0; p < prefix_list_.size(); ++p) changed_.push_back(p);
+  export_changes(v);
+}
+
+void BgpEngine::on_input(const Input& in) {
+  const AsIndex v = in.as;
+  switch (in.kind) {
+  case InputKind::Announce:
+  case InputKind::Hijack: {
+    PrefixState& ps = prefix_state_[in.prefix];
+    const std::uint32_t bit = 1u << in.value;
+    const bool was_origin = ps.origin_sites[v] != 0;
+    ps.origin_sites[v] |= bit;
+    if (was_origin) return;
+    ps.hijacker[v] = in.kind == InputKind::Hijack;
+    changed_.clear();
+    set_best(in.prefix, v, kLocalSlot, kEmptyPath,
+             in.kind == InputKind::Hijack ? ChangeCause::HijackAnnounced : ChangeCause::OriginAnnounced, 0);
+    export_changes(v);
+    return;
+  }
+  case InputKind::Withdraw: {
+    PrefixState& ps = prefix_state_[in.prefix];
+    const std::uint32_t bit = 1u << in.value;
+    if (!(ps.origin_sites[v] & bit)) return;
+    ps.origin_sites[v] &= ~bit;
+    if (ps.origin_sites[v]) return; // another site still originates
+    ps.hijacker[v] = 0;
+    changed_.clear();
+    rescan(in.prefix, v, ChangeCause::OriginWithdrawn, 0);
+    if (!changed_.empty()) export_changes(v);
+    return;
+  }
+  case InputKind::SessionDown: {
+    const SlotIndex sa = *graph_.find_slot(v, in.other);
+    const SlotIndex sb = graph_.reverse_slot(sa);
+    if (!up_[sa]) return;
+    for (SlotIndex s : {sa, sb}) {
+      up_[s] = 0;
+      ++epoch_[s];
+      mrai_armed_[s] = 0;
+      pending_list_[s].clear();
+    }
+    for (SlotIndex s : {sa, sb}) {
+      const AsIndex owner = graph_.owner(s);
+      const Asn from = graph_.asn(graph_.neighbor(s));
+      changed_.clear();
+      for (PrefixId p = 0; p < prefix_list_.size(); ++p) {
+        PrefixState& ps = prefix_state_[p];
+        ps.rib_out[s] = kNoPath;
+        ps.pending[s] = 0;
+        if (ps.rib_in[s] == kNoPath) continue;
+        ps.rib_in[s] = kNoPath;
+        if (!ps.origin_sites[owner] && ps.best_slot[owner] == s) rescan(p, owner, ChangeCause::SessionDown, from);
+      }
+      if (!changed_.empty()) export_changes(owner);
+    }
+    return;
+  }
+  case InputKind::SessionUp: {
+    const SlotIndex sa = *graph_.find_slot(v, in.other);
+    const SlotIndex sb = graph_.reverse_slot(sa);
+    if (up_[sa]) return;
+    for (SlotIndex s : {sa, sb}) {
+      up_[s] = 1;
+      ++epoch_[s];
+    }
+    changed_.clear();
+    for (PrefixId p = 0; p < prefix_list_.size(); ++p) changed_.push_back(p);
+    export_over(sa);
+    export_over(sb);
+    return;
+  }
+  case InputKind::Leak:
+    leak_[v] = static_cast<std::uint8_t>(in.value);
+    all_prefixes_changed(v);
+    return;
+  case InputKind::LocalPref: {
+    local_pref_[*graph_.find_slot(v, in.other)] = static_cast<std::uint16_t>(in.value);
+    changed_.clear();
+    for (PrefixId p = 0; p < prefix_list_.size(); ++p) rescan(p, v, ChangeCause::PolicyChange, 0);
+    all_prefixes_changed(v);
+    return;
+  }
+  case InputKind::Prepend:
+  case InputKind::Export: {
+    auto apply = [&](SlotIndex s) {
+      if (in.kind == InputKind::Prepend)
+        prepend_[s] = static_cast<std::uint8_t>(in.value);
+      else
+        export_deny_[s] = in.value ? 0 : 1;
+    };
+    if (in.other == kAllNeighbors)
+      for (SlotIndex s = graph_.slot_begin(v); s < graph_.slot_end(v); ++s) apply(s);
+    else
+      apply(*graph_.find_slot(v, in.other));
+    all_prefixes_changed(v);
+    return;
+  }
+  }
+}
+
+// ---------------------------------------------------------------- reading
+
+std::optional<PrefixId> BgpEngine::find_prefix(const Prefix& p) const {
+  auto it = prefix_ids_.find(p);
+  if (it == prefix_ids_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<Asn> BgpEngine::path_asns(PathId path) const {
+  std::vector<Asn> out;
+  if (path == kNoPath) return out;
+  for (AsIndex v : paths_.indices(path)) out.push_back(graph_.asn(v));
+  return out;
+}
+
+std::optional<std::vector<Asn>> BgpEngine::best_path(Asn asn, const Prefix& prefix) const {
+  const AsIndex v = index_or_throw(asn);
+  auto p = find_prefix(prefix);
+  if (!p) return std::nullopt;
+  const PrefixState& ps = prefix_state_[*p];
+  if (ps.best_slot[v] == kNoSlot) return std::nullopt;
+  if (ps.best_slot[v] == kLocalSlot) return std::vector<Asn>{asn};
+  return path_asns(ps.best_path[v]);
+}
+
+bool BgpEngine::is_hijacker(Asn asn, const Prefix& prefix) const {
+  auto p = find_prefix(prefix);
+  return p && prefix_state_[*p].hijacker[index_or_throw(asn)] != 0;
+}
+
+std::uint64_t BgpEngine::announcements_received(Asn asn) const { return announcements_rx_[index_or_throw(asn)]; }
+std::uint64_t BgpEngine::withdrawals_received(Asn asn) const { return withdrawals_rx_[index_or_throw(asn)]; }
+
+Explanation BgpEngine::explain(Asn asn, const Prefix& prefix) const {
+  Explanation e;
+  const AsIndex v = index_or_throw(asn);
+  auto p = find_prefix(prefix);
+  if (!p) return e;
+  const PrefixState& ps = prefix_state_[*p];
+  SlotIndex first = kNoSlot, second = kNoSlot;
+  std::uint64_t k1 = ~0ull, k2 = ~0ull;
+  for (SlotIndex s = graph_.slot_begin(v); s < graph_.slot_end(v); ++s) {
+    if (ps.rib_in[s] == kNoPath) continue;
+    ++e.candidates;
+    const std::uint64_t k = route_key(s, ps.rib_in[s]);
+    if (k < k1) {
+      second = first;
+      k2 = k1;
+      first = s;
+      k1 = k;
+    } else if (k < k2) {
+      second = s;
+      k2 = k;
+    }
+  }
+  if (ps.origin_sites[v]) {
+    e.reason = SelectionReason::Local;
+    if (first != kNoSlot) e.runner_up = graph_.asn(graph_.neighbor(first));
+    return e;
+  }
+  if (first == kNoSlot) return e;
+  e.best_neighbor = graph_.asn(graph_.neighbor(first));
+  if (second == kNoSlot) {
+    e.reason = SelectionReason::OnlyRoute;
+    return e;
+  }
+  e.runner_up = graph_.asn(graph_.neighbor(second));
+  if ((k1 >> 48) != (k2 >> 48))
+    e.reason = SelectionReason::LocalPref;
+  else if ((k1 >> 32) != (k2 >> 32))
+    e.reason = SelectionReason::AsPathLength;
+  else
+    e.reason = SelectionReason::NeighborAsn;
+  return e;
+}
+
+LookupResult BgpEngine::route_lookup(Asn from, Ipv4 address) const {
+  LookupResult r;
+  AsIndex v = index_or_throw(from);
+  r.path.push_back(from);
+  for (std::size_t hop = 0; hop <= graph_.as_count(); ++hop) {
+    SlotIndex best = kNoSlot;
+    for (PrefixId p : lpm_order_) {
+      if (!prefix_list_[p].contains(address)) continue;
+      best = prefix_state_[p].best_slot[v];
+      if (best != kNoSlot) break;
+    }
+    if (best == kNoSlot) {
+      r.status = LookupStatus::NoRoute;
+      return r;
+    }
+    if (best == kLocalSlot) {
+      r.status = LookupStatus::Delivered;
+      return r;
+    }
+    v = graph_.neighbor(best);
+    const Asn next = graph_.asn(v);
+    const bool seen = std::find(r.path.begin(), r.path.end(), next) != r.path.end();
+    r.path.push_back(next);
+    if (seen) {
+      r.status = LookupStatus::Loop;
+      return r;
+    }
+  }
+  r.status = LookupStatus::Loop; // unreachable: a path longer than the AS count must repeat
+  return r;
+}
+
+void write_routes(std::ostream& out, const BgpEngine& engine, const Prefix& prefix) {
+  const AsGraph& g = engine.graph();
+  const auto p = engine.find_prefix(prefix);
+  for (AsIndex v = 0; v < g.as_count(); ++v) {
+    out << g.asn(v) << '\t';
+    const PathId path = p ? engine.best_path_id(v, *p) : kNoPath;
+    if (path == kNoPath) {
+      out << "-\n";
+      continue;
+    }
+    if (path == kEmptyPath) {
+      out << g.asn(v) << '\n';
+      continue;
+    }
+    bool first = true;
+    for (PathId q = path; q != kEmptyPath; q = engine.paths().tail(q)) {
+      if (!first) out << ' ';
+      out << g.asn(engine.paths().head(q));
+      first = false;
+    }
+    out << '\n';
+  }
+}
+
+} // namespace outagesim::bgp

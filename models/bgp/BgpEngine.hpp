@@ -1,0 +1,381 @@
+#pragma once
+// BgpEngine: timed, event-driven, AS-level BGP (path vector with Gao-Rexford policies) on an
+// AsGraph. Engine-free: it owns its own priority queue of dated events, so it runs alone (tests,
+// the benchmark, `outagesim routes`) or inside SimGrid (the adapter sleeps until
+// next_event_time() and calls run_until() with SimGrid's clock; inputs injected at the current
+// date are ordered with everything else).
+//
+// Events are ordered by (date, sequence number): equal dates keep insertion (FIFO) order, so a run
+// is a pure function of (graph, params, seed, inputs).
+//
+// Model, per AS (one speaker per AS):
+//   receive UPDATE on session s --after link delay + processing delay-->
+//     for each prefix in it: RIB-in[s] := path (withdrawn, or rejected if the path holds this AS)
+//     decision: local origination > highest local-pref (customer 300 = sibling 300 > peer 200 >
+//               provider 100, per-session overrides) > shortest AS path > lowest neighbour ASN
+//     if the best changed: observers are told (with a ChangeCause), and the export to every
+//     neighbour is re-evaluated
+//   export (valley-free): routes learned from customers/siblings, and own prefixes, go to every
+//     neighbour; routes from peers/providers only to customers/siblings. A leaking AS exports
+//     everything to everyone. Never back to the neighbour it came from (sender-side split horizon:
+//     that neighbour gets a withdrawal instead, as Cisco's eBGP sender-side loop detection does).
+//     Per-session prepend and export deny apply here.
+//
+// MRAI, per session (RFC 4271 9.2.1.1, per-neighbour as in Cisco/Juniper):
+//
+//          change to announce,                 change to announce
+//          send now, arm timer                 (queued as pending)
+//   [Idle] -------------------------> [Armed] ----------------+
+//     ^                                 |  ^                   |
+//     |  timer fires, nothing pending   |  |___________________|
+//     +---------------------------------+  timer fires with pending prefixes whose current export
+//                                          differs from what was last sent: send them (batched),
+//                                          re-arm with a fresh jitter
+//   Withdrawals bypass the timer by default (RFC 4271 does not rate-limit them; neither do common
+//   implementations) and cancel a pending announcement of the same prefix; with
+//   BgpParams::mrai_on_withdrawals (WRATE) they are queued like announcements.
+//   Timer length: mrai_s * U[0.75, 1] (RFC 4271 jitter) from the seeded stream "bgp.mrai".
+//   Session down: RIB-in and RIB-out of the session flushed, timer cancelled, messages in flight
+//   dropped. Session up: each side sends its whole exportable table (this arms the timer).
+//
+// Updates sharing attributes travel together: everything one AS sends to one neighbour at one
+// instant is grouped by AS path (interned, so equal paths are equal ids) into one message per path,
+// plus one for the withdrawals.
+//
+// Path exploration after a withdrawal is not scripted: it emerges from stale RIB-in entries, the
+// timers and the delays.
+#include "models/bgp/AsGraph.hpp"
+#include "models/bgp/PathTable.hpp"
+#include "models/bgp/Prefix.hpp"
+
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <queue>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace outagesim::bgp {
+
+/// Dense index of a prefix known to an engine (in order of first mention).
+using PrefixId = std::uint32_t;
+
+/// Tunables of the BGP model. Every field is also listed by bgp_param_docs().
+struct BgpParams {
+  double mrai_s = 30.0;               ///< eBGP MinRouteAdvertisementInterval per session, s; 0 disables
+  bool mrai_jitter = true;            ///< multiply each timer by U[0.75, 1] (RFC 4271 section 10)
+  bool mrai_on_withdrawals = false;   ///< WRATE: rate-limit withdrawals too (default: they bypass MRAI)
+  double processing_delay_s = 0.001;  ///< per received UPDATE, s, added to the link delay
+  std::uint64_t seed = 1;             ///< run seed; the jitter uses stream "bgp.mrai"
+};
+
+/// Self-description of one parameter (name, doc, default, unit), for `outagesim models`.
+struct ParamDoc {
+  std::string name;
+  std::string doc;
+  std::string default_value;
+  std::string unit;
+};
+
+/// The documented parameters of BgpParams, in declaration order.
+const std::vector<ParamDoc>& bgp_param_docs();
+
+/// Why an AS's best path changed (the trigger). Selection among candidates has its own reason,
+/// SelectionReason, given by BgpEngine::explain().
+enum class ChangeCause : std::uint8_t {
+  OriginAnnounced,  ///< this AS started originating the prefix (announce)
+  HijackAnnounced,  ///< this AS started originating a prefix it does not own (hijack)
+  OriginWithdrawn,  ///< this AS stopped originating the prefix
+  AnnouncementFrom, ///< an announcement from `from` gave a better path or replaced the best one
+  WithdrawalFrom,   ///< a withdrawal from `from` removed the best path
+  LoopFrom,         ///< `from` announced a path through this AS (an implicit withdrawal)
+  SessionDown,      ///< the session with `from` went down
+  PolicyChange      ///< local-pref / prepend / export / leak change at this AS
+};
+
+/// "origin-announced", "hijack-announced", ... (kebab-case, for event logs).
+std::string_view to_string(ChangeCause c);
+
+/// Why the current best route won (FRR's bgp_path_selection_reason, reduced to our decision).
+enum class SelectionReason : std::uint8_t {
+  NoRoute,     ///< no candidate at all
+  Local,       ///< originated here
+  OnlyRoute,   ///< a single candidate
+  LocalPref,   ///< higher local preference (relationship class or override) than the runner-up
+  AsPathLength,///< same local-pref, shorter AS path
+  NeighborAsn  ///< same local-pref and length, lower neighbour ASN
+};
+
+/// "no-route", "local", "only-route", "local-pref", "as-path-length", "neighbor-asn".
+std::string_view to_string(SelectionReason r);
+
+/// One change of best path at one AS, given to observers as it happens.
+struct BestPathChange {
+  double time = 0;           ///< simulated seconds
+  Asn asn = 0;               ///< where
+  Prefix prefix;             ///< for which prefix
+  PathId old_path = kNoPath; ///< previous best (kNoPath: none; kEmptyPath: originated)
+  PathId new_path = kNoPath; ///< new best, same encoding; paths read with BgpEngine::path_asns()
+  ChangeCause cause = ChangeCause::AnnouncementFrom;
+  Asn from = 0;              ///< the neighbour involved (0 when the cause is local)
+};
+
+/// One prefix entry of one received UPDATE, reported for watched ASes (vantages) only.
+struct UpdateReceived {
+  double time = 0;
+  Asn asn = 0;          ///< the receiving (watched) AS
+  Asn from = 0;         ///< the sending neighbour
+  Prefix prefix;
+  PathId path = kNoPath;///< the announced path as received (kNoPath for a withdrawal)
+  bool withdrawal = false;
+};
+
+/// Receives engine notifications. Default implementations ignore them. Called synchronously from
+/// inside run_until(); must not call the engine's mutating functions.
+class BgpObserver {
+public:
+  virtual ~BgpObserver() = default;
+  /// Every best-path change at every AS.
+  virtual void on_best_path_change(const BestPathChange& change) {}
+  /// Every prefix entry received by a watched AS (see BgpEngine::watch()).
+  virtual void on_update_received(const UpdateReceived& update) {}
+};
+
+/// Data-plane outcome of route_lookup().
+enum class LookupStatus : std::uint8_t {
+  Delivered, ///< reached an AS originating the matched prefix
+  NoRoute,   ///< some AS on the way has no route covering the address (a black hole)
+  Loop       ///< the forwarding path revisits an AS
+};
+
+/// "delivered", "no-route", "loop".
+std::string_view to_string(LookupStatus s);
+
+/// Result of a data-plane lookup: status and the ASes traversed, starting with the source AS
+/// (for Loop, the repeated AS appears twice, last).
+struct LookupResult {
+  LookupStatus status = LookupStatus::NoRoute;
+  std::vector<Asn> path;
+};
+
+/// The explanation of an AS's current best route for a prefix.
+struct Explanation {
+  SelectionReason reason = SelectionReason::NoRoute;
+  std::optional<Asn> best_neighbor;   ///< nullopt when local or no route
+  std::optional<Asn> runner_up;       ///< the best losing candidate's neighbour, if any
+  std::size_t candidates = 0;         ///< usable RIB-in entries
+};
+
+/// The timed BGP simulation. See the file comment for the model.
+class BgpEngine {
+public:
+  /// The engine reads `graph` for its whole life (keep it alive and unchanged).
+  explicit BgpEngine(const AsGraph& graph, BgpParams params = {});
+  BgpEngine(const BgpEngine&) = delete;
+  BgpEngine& operator=(const BgpEngine&) = delete;
+
+  // ---- Inputs. Each is an event at date `at` (>= now(), else std::invalid_argument); unknown AS
+  // ---- numbers and non-adjacent pairs throw std::invalid_argument at call time.
+
+  /// `asn` starts originating `prefix` from anycast site `site` (0..31). The AS originates while at
+  /// least one of its sites does; several ASes originating one prefix is anycast.
+  void announce(Asn asn, const Prefix& prefix, double at, unsigned site = 0);
+  /// Site `site` of `asn` stops originating `prefix` (no-op if it did not).
+  void withdraw(Asn asn, const Prefix& prefix, double at, unsigned site = 0);
+  /// `asn` originates a prefix it does not own (the same prefix or a more-specific). Same mechanics
+  /// as announce(); the cause recorded is HijackAnnounced and is_hijacker() becomes true.
+  void hijack(Asn asn, const Prefix& prefix, double at);
+  /// The session between adjacent ASes `a` and `b` goes down (both directions).
+  void session_down(Asn a, Asn b, double at);
+  /// The session between `a` and `b` comes back.
+  void session_up(Asn a, Asn b, double at);
+  /// Route leak: from `at`, `asn` exports every best route to every neighbour (on=false restores).
+  void leak(Asn asn, double at, bool on = true);
+  /// Local preference `asn` gives routes learned from `neighbor` (default by relationship:
+  /// customer/sibling 300, peer 200, provider 100).
+  void set_local_pref(Asn asn, Asn neighbor, std::uint16_t local_pref, double at);
+  /// `asn` prepends itself `count` extra times when exporting to `neighbor` (0: to every neighbour).
+  void set_prepend(Asn asn, Asn neighbor, unsigned count, double at);
+  /// Export filter: whether `asn` exports anything to `neighbor` (0: every neighbour).
+  void set_export(Asn asn, Asn neighbor, bool allowed, double at);
+
+  // ---- Running.
+
+  /// Date of the next pending event, +infinity if none.
+  double next_event_time() const;
+  /// Processes every event dated <= t, then sets now() to max(now(), t) if t is finite.
+  void run_until(double t);
+  /// Runs until no event is left, or `max_events` were processed (0 = no limit).
+  /// Returns true if the queue emptied (converged).
+  bool run_to_convergence(std::uint64_t max_events = 0);
+  /// Current simulated time.
+  double now() const { return now_; }
+
+  // ---- Reading the state.
+
+  const AsGraph& graph() const { return graph_; }
+  const BgpParams& params() const { return params_; }
+  /// Id of a prefix the engine knows, nullopt if never mentioned in an input.
+  std::optional<PrefixId> find_prefix(const Prefix& p) const;
+  /// All prefixes known, by id.
+  const std::vector<Prefix>& prefixes() const { return prefix_list_; }
+  /// Current best path of `asn` for exactly `prefix` (no LPM): nullopt if no route; the AS's own
+  /// [asn] when it originates the prefix; otherwise neighbour first, origin last.
+  std::optional<std::vector<Asn>> best_path(Asn asn, const Prefix& prefix) const;
+  /// Current best path id (kNoPath: none, kEmptyPath: originated) of an AS index.
+  PathId best_path_id(AsIndex v, PrefixId p) const { return prefix_state_[p].best_path[v]; }
+  /// True if the AS index originates prefix `p` now.
+  bool originates(AsIndex v, PrefixId p) const { return prefix_state_[p].origin_sites[v] != 0; }
+  /// True if `asn` started originating `prefix` through hijack().
+  bool is_hijacker(Asn asn, const Prefix& prefix) const;
+  /// ASNs of an interned path, first to last.
+  std::vector<Asn> path_asns(PathId path) const;
+  /// The path store (lengths, loop checks).
+  const PathTable& paths() const { return paths_; }
+  /// Why `asn`'s current best for `prefix` won.
+  Explanation explain(Asn asn, const Prefix& prefix) const;
+  /// Data plane: from `from`, at each AS the longest prefix covering `address` that the AS has a
+  /// route for, then its best next hop, until an origin (Delivered), a gap (NoRoute) or a loop.
+  LookupResult route_lookup(Asn from, Ipv4 address) const;
+
+  // ---- Observation.
+
+  /// Registers the observer (nullptr to remove). Not owned.
+  void set_observer(BgpObserver* observer) { observer_ = observer; }
+  /// Reports every prefix entry this AS receives to the observer (a vantage / route collector).
+  void watch(Asn asn);
+  /// Prefix announcements received by an AS so far (each prefix entry of each UPDATE counts).
+  std::uint64_t announcements_received(Asn asn) const;
+  /// Prefix withdrawals received by an AS so far.
+  std::uint64_t withdrawals_received(Asn asn) const;
+  /// UPDATE messages delivered to all ASes so far.
+  std::uint64_t messages_delivered() const { return messages_delivered_; }
+  /// Prefix entries (announcements + withdrawals) delivered so far.
+  std::uint64_t prefix_updates_delivered() const { return prefix_updates_delivered_; }
+  /// Events processed so far.
+  std::uint64_t events_processed() const { return events_processed_; }
+  /// Date of the last best-path change anywhere (the convergence date after a run).
+  double last_change_time() const { return last_change_time_; }
+  /// Best-path changes so far, all ASes and prefixes.
+  std::uint64_t best_path_changes() const { return best_path_changes_; }
+
+private:
+  // Slot value meaning "originated here" / "no route" in best_slot.
+  static constexpr SlotIndex kLocalSlot = 0xFFFFFFFEu;
+  static constexpr SlotIndex kNoSlot = 0xFFFFFFFFu;
+
+  enum class EventKind : std::uint8_t { Deliver, MraiExpire, Input };
+  struct Event {
+    double time;
+    std::uint64_t seq_kind; // sequence << 8 | kind: unique, so it orders equal dates FIFO
+    std::uint32_t a;        // Deliver: receiving slot; MraiExpire: slot; Input: input id
+    std::uint32_t b;        // Deliver: message id; MraiExpire: session epoch
+  };
+  struct Later {
+    bool operator()(const Event& x, const Event& y) const {
+      return x.time != y.time ? x.time > y.time : x.seq_kind > y.seq_kind;
+    }
+  };
+  struct Message {
+    PathId path;      // kNoPath: withdrawal
+    std::uint32_t epoch;
+    std::vector<PrefixId> prefixes;
+  };
+  enum class InputKind : std::uint8_t {
+    Announce, Withdraw, Hijack, SessionDown, SessionUp, Leak, LocalPref, Prepend, Export
+  };
+  struct Input {
+    InputKind kind;
+    AsIndex as;
+    AsIndex other;     // neighbour (kNoSlot-like 0xFFFFFFFF for "all")
+    PrefixId prefix;
+    std::uint32_t value;
+  };
+  // Everything the engine holds per prefix: flat vectors by slot or by AS.
+  struct PrefixState {
+    std::vector<PathId> rib_in;          // by slot: path received by owner from neighbour
+    std::vector<PathId> rib_out;         // by slot: last path sent by owner to neighbour
+    std::vector<std::uint8_t> pending;   // by slot: queued behind MRAI
+    std::vector<SlotIndex> best_slot;    // by AS
+    std::vector<PathId> best_path;       // by AS
+    std::vector<PathId> export_path;     // by AS: intern(v, best_path), kNoPath if no route
+    std::vector<std::uint32_t> origin_sites; // by AS: bit per anycast site
+    std::vector<std::uint8_t> hijacker;  // by AS
+  };
+
+  AsIndex index_or_throw(Asn asn) const;
+  SlotIndex slot_or_throw(AsIndex a, AsIndex b) const;
+  PrefixId intern_prefix(const Prefix& p);
+  void schedule_input(const Input& in, double at);
+  void push(double time, EventKind kind, std::uint32_t a, std::uint32_t b);
+  void dispatch(const Event& ev);
+
+  void on_deliver(SlotIndex slot, std::uint32_t message);
+  void on_mrai_expire(SlotIndex slot, std::uint32_t epoch);
+  void on_input(const Input& in);
+
+  std::uint64_t route_key(SlotIndex s, PathId path) const;
+  void rib_in_changed(PrefixId p, AsIndex v, SlotIndex s, PathId path, ChangeCause cause);
+  void rescan(PrefixId p, AsIndex v, ChangeCause cause, Asn from);
+  void set_best(PrefixId p, AsIndex v, SlotIndex slot, PathId path, ChangeCause cause, Asn from);
+  PathId export_for(PrefixId p, AsIndex v, SlotIndex s);
+  void export_changes(AsIndex v);
+  void export_over(SlotIndex s);
+  void send_batch(SlotIndex s);
+  void arm_mrai(SlotIndex s);
+  std::uint32_t new_message();
+  void all_prefixes_changed(AsIndex v);
+
+  const AsGraph& graph_;
+  BgpParams params_;
+  std::mt19937_64 jitter_rng_;
+  PathTable paths_;
+  double now_ = 0;
+  std::uint64_t seq_ = 0;
+  std::priority_queue<Event, std::vector<Event>, Later> queue_;
+  std::vector<Message> messages_;
+  std::vector<std::uint32_t> free_messages_;
+  std::vector<Input> inputs_;
+
+  std::vector<Prefix> prefix_list_;
+  std::map<Prefix, PrefixId> prefix_ids_;
+  std::vector<PrefixState> prefix_state_;
+  std::vector<PrefixId> lpm_order_; // prefix ids, longest first
+
+  // Per slot.
+  std::vector<std::uint8_t> up_;
+  std::vector<std::uint32_t> epoch_;
+  std::vector<std::uint8_t> mrai_armed_;
+  std::vector<std::vector<PrefixId>> pending_list_;
+  std::vector<std::uint16_t> local_pref_;
+  std::vector<std::uint8_t> prepend_;
+  std::vector<std::uint8_t> export_deny_;
+  // Per AS.
+  std::vector<std::uint8_t> leak_;
+  std::vector<std::uint8_t> watched_;
+  std::vector<std::uint64_t> announcements_rx_;
+  std::vector<std::uint64_t> withdrawals_rx_;
+
+  // Scratch, reused to avoid allocation on the hot path.
+  std::vector<PrefixId> changed_;               // prefixes whose best changed at the AS being processed
+  std::vector<PrefixId> in_prefixes_;           // prefixes of the message being delivered
+  std::vector<std::pair<PathId, PrefixId>> out_; // what one AS sends over one slot now
+
+  BgpObserver* observer_ = nullptr;
+  std::uint64_t messages_delivered_ = 0;
+  std::uint64_t prefix_updates_delivered_ = 0;
+  std::uint64_t events_processed_ = 0;
+  std::uint64_t best_path_changes_ = 0;
+  double last_change_time_ = 0;
+};
+
+/// Writes the converged table for `prefix`, the body of `outagesim routes`: one line per AS of the
+/// graph, sorted by ASN, "ASN<TAB>path" with the AS path as that AS sees it (space-separated ASNs,
+/// neighbour first, origin last, prepends repeated); an origin prints its own ASN as its path
+/// ("32934\t32934"); an AS without a route prints "ASN\t-". Uses exact-prefix routes (no LPM).
+void write_routes(std::ostream& out, const BgpEngine& engine, const Prefix& prefix);
+
+} // namespace outagesim::bgp

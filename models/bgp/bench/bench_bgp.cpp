@@ -1,0 +1,327 @@
+// outagesim_bench_bgp: the BGP model's performance benchmark (issue 3).
+//
+//   outagesim_bench_bgp [CAIDA_FILE] [ORIGIN_ASN]       (env MRAI=seconds, default 30; MRAI=0 off)
+//
+// Work: load the graph; announce 6 prefixes from the origin at t=0 and run to convergence; withdraw
+// them all and run to convergence. The same work is then done by a minimal priority-queue
+// path-vector loop written below (Gao-Rexford, MRAI, same delays; no observers, no inputs, no
+// policies), whose converged state must agree with the engine's. The last line is
+//   bgp-bench: ases=N links=N load_s=X converge_s=X withdraw_s=X updates=N updates_per_s=X
+//              rss_mib=N pq_ratio=X
+// (one line) where converge_s / withdraw_s are wall seconds of the two phases, updates the UPDATE
+// messages delivered (each may carry several prefixes), updates_per_s = updates / (converge_s +
+// withdraw_s), rss_mib the peak resident set, pq_ratio = engine time / minimal loop time.
+//
+// Default prefixes: AS32934's DNS prefixes 129.134.30.0/23, 129.134.31.0/24, 185.89.218.0/23,
+// 185.89.219.0/24, its covering 129.134.0.0/17, and 157.240.0.0/16 (the block of facebook.com's
+// web front-ends) as the sixth.
+#include "models/bgp/BgpEngine.hpp"
+#include "models/bgp/TopologyLoader.hpp"
+#include "sim/core/Rng.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <queue>
+#include <string>
+
+using namespace outagesim::bgp;
+
+namespace {
+
+double wall() {
+  using namespace std::chrono;
+  return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+long peak_rss_mib() {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6) / 1024;
+  return -1;
+}
+
+// The minimal loop: one priority queue of dated messages and timers, flat arrays, incremental
+// decision, valley-free export, per-session MRAI with jitter. All prefixes are handled one by one
+// at every receiver, like the engine, but messages carry a bitmask of prefixes.
+class MinimalLoop {
+public:
+  MinimalLoop(const AsGraph& g, int prefixes, double mrai, double proc, std::uint64_t seed)
+      : g_(g), np_(prefixes), mrai_(mrai), proc_(proc), rng_(outagesim::sim::rng_stream(seed, "bgp.mrai")) {
+    const std::size_t m = g.slot_count(), n = g.as_count();
+    nodes_.push_back({0, 0, 0});
+    rib_in_.assign(m * np_, kNone);
+    rib_out_.assign(m * np_, kNone);
+    best_slot_.assign(n * np_, kNoSlot);
+    best_path_.assign(n * np_, kNone);
+    exp_.assign(n * np_, kNone);
+    armed_.assign(m, 0);
+    pending_.assign(m, 0);
+  }
+
+  void originate(AsIndex origin, bool on) {
+    origin_ = origin;
+    on_ = on;
+    changed_ = 0;
+    for (int p = 0; p < np_; ++p) {
+      if (on) set_best(origin, p, kLocal, 0);
+      else rescan(origin, p);
+    }
+    export_all(origin);
+  }
+
+  std::uint64_t run() {
+    while (!q_.empty()) {
+      Ev e = q_.top();
+      q_.pop();
+      now_ = e.t;
+      if (e.path == kTimer) timer(e.slot);
+      else deliver(e.slot, e.path, e.mask);
+    }
+    return messages_;
+  }
+  SlotIndex best_slot(AsIndex v, int p) const { return best_slot_[v * np_ + p]; }
+  static constexpr SlotIndex kNoSlot = 0xFFFFFFFF, kLocal = 0xFFFFFFFE;
+
+private:
+  static constexpr std::uint32_t kNone = 0xFFFFFFFF, kTimer = 0xFFFFFFFE;
+  struct Node {
+    AsIndex as;
+    std::uint32_t tail, len;
+  };
+  struct Ev {
+    double t;
+    std::uint64_t seq;
+    SlotIndex slot;
+    std::uint32_t path;
+    std::uint32_t mask;
+    bool operator<(const Ev& o) const { return t != o.t ? t > o.t : seq > o.seq; }
+  };
+  std::uint64_t key(SlotIndex s, std::uint32_t path) const {
+    Relationship r = g_.relationship(s);
+    std::uint64_t cls = r == Relationship::Customer || r == Relationship::Sibling ? 0 : r == Relationship::Peer ? 1 : 2;
+    return cls << 48 | static_cast<std::uint64_t>(nodes_[path].len) << 32 | s;
+  }
+  bool has(std::uint32_t path, AsIndex v) const {
+    for (; path != 0; path = nodes_[path].tail)
+      if (nodes_[path].as == v) return true;
+    return false;
+  }
+  void set_best(AsIndex v, int p, SlotIndex s, std::uint32_t path) {
+    std::size_t i = v * np_ + p;
+    if (best_slot_[i] == s && best_path_[i] == path) return;
+    best_slot_[i] = s;
+    best_path_[i] = path;
+    if (path == kNone) exp_[i] = kNone;
+    else if (cache_from_ == path) exp_[i] = cache_to_;
+    else {
+      nodes_.push_back({v, path, nodes_[path].len + 1});
+      cache_from_ = path;
+      cache_to_ = exp_[i] = static_cast<std::uint32_t>(nodes_.size() - 1);
+    }
+    changed_ |= 1u << p;
+  }
+  void rescan(AsIndex v, int p) {
+    if (on_ && v == origin_) return set_best(v, p, kLocal, 0);
+    SlotIndex best = kNoSlot;
+    std::uint64_t bk = ~0ull;
+    for (SlotIndex s = g_.slot_begin(v); s < g_.slot_end(v); ++s) {
+      std::uint32_t path = rib_in_[s * np_ + p];
+      if (path != kNone && key(s, path) < bk) bk = key(s, path), best = s;
+    }
+    set_best(v, p, best, best == kNoSlot ? kNone : rib_in_[best * np_ + p]);
+  }
+  void deliver(SlotIndex r, std::uint32_t path, std::uint32_t mask) {
+    ++messages_;
+    AsIndex v = g_.owner(r);
+    if (path != kNone && has(path, v)) path = kNone;
+    changed_ = 0;
+    cache_from_ = kNone;
+    for (int p = 0; p < np_; ++p) {
+      if (!(mask >> p & 1)) continue;
+      std::uint32_t& in = rib_in_[r * np_ + p];
+      std::uint32_t old = in;
+      if (old == path) continue;
+      in = path;
+      if (on_ && v == origin_) continue;
+      std::size_t i = v * np_ + p;
+      SlotIndex b = best_slot_[i];
+      if (b == r) {
+        if (path != kNone && nodes_[path].len <= nodes_[old].len) set_best(v, p, r, path);
+        else rescan(v, p);
+      } else if (path != kNone && (b == kNoSlot || key(r, path) < key(b, best_path_[i]))) {
+        set_best(v, p, r, path);
+      }
+    }
+    if (changed_) export_all(v);
+  }
+  std::uint32_t desired(AsIndex v, int p, SlotIndex s) const {
+    std::size_t i = v * np_ + p;
+    SlotIndex b = best_slot_[i];
+    if (b == kNoSlot || b == s) return kNone;
+    if (b != kLocal) {
+      Relationship rb = g_.relationship(b), rs = g_.relationship(s);
+      bool from_cust = rb == Relationship::Customer || rb == Relationship::Sibling;
+      bool to_cust = rs == Relationship::Customer || rs == Relationship::Sibling;
+      if (!from_cust && !to_cust) return kNone;
+    }
+    return exp_[i];
+  }
+  void export_all(AsIndex v) {
+    for (SlotIndex s = g_.slot_begin(v); s < g_.slot_end(v); ++s) {
+      batch_n_ = 0;
+      for (int p = 0; p < np_; ++p) {
+        if (!(changed_ >> p & 1)) continue;
+        std::uint32_t d = desired(v, p, s);
+        std::uint32_t& out = rib_out_[s * np_ + p];
+        if (armed_[s] && d != kNone) {
+          if (d != out) pending_[s] |= 1u << p;
+          continue;
+        }
+        pending_[s] &= ~(1u << p);
+        if (d != out) add(d, p), out = d;
+      }
+      flush(s);
+    }
+  }
+  void add(std::uint32_t path, int p) {
+    for (int k = 0; k < batch_n_; ++k)
+      if (batch_[k].first == path) return void(batch_[k].second |= 1u << p);
+    batch_[batch_n_++] = {path, 1u << p};
+  }
+  void flush(SlotIndex s) {
+    bool arm = false;
+    for (int k = 0; k < batch_n_; ++k) {
+      q_.push(Ev{now_ + g_.delay(s) + proc_, seq_++, g_.reverse_slot(s), batch_[k].first, batch_[k].second});
+      arm |= batch_[k].first != kNone;
+    }
+    if (arm && mrai_ > 0 && !armed_[s]) {
+      armed_[s] = 1;
+      q_.push(Ev{now_ + mrai_ * (0.75 + 0.25 * outagesim::sim::uniform01(rng_)), seq_++, s, kTimer, 0});
+    }
+  }
+  void timer(SlotIndex s) {
+    armed_[s] = 0;
+    AsIndex v = g_.owner(s);
+    batch_n_ = 0;
+    for (int p = 0; p < np_; ++p) {
+      if (!(pending_[s] >> p & 1)) continue;
+      std::uint32_t d = desired(v, p, s);
+      std::uint32_t& out = rib_out_[s * np_ + p];
+      if (d != out) add(d, p), out = d;
+    }
+    pending_[s] = 0;
+    flush(s);
+  }
+
+  const AsGraph& g_;
+  int np_;
+  double mrai_, proc_;
+  std::mt19937_64 rng_;
+  std::vector<Node> nodes_;
+  std::vector<std::uint32_t> rib_in_, rib_out_, best_path_, exp_;
+  std::vector<SlotIndex> best_slot_;
+  std::vector<std::uint8_t> armed_;
+  std::vector<std::uint32_t> pending_;
+  std::priority_queue<Ev> q_;
+  double now_ = 0;
+  std::uint64_t seq_ = 0, messages_ = 0;
+  AsIndex origin_ = 0;
+  bool on_ = false;
+  std::uint32_t changed_ = 0, cache_from_ = kNone, cache_to_ = kNone;
+  std::pair<std::uint32_t, std::uint32_t> batch_[33];
+  int batch_n_ = 0;
+};
+
+} // namespace
+
+int main(int argc, char** argv) {
+  std::string file = argc > 1 ? argv[1] : std::string(OUTAGESIM_BENCH_DEFAULT_CAIDA);
+  Asn origin = argc > 2 ? static_cast<Asn>(std::strtoul(argv[2], nullptr, 10)) : 32934;
+  double mrai = 30.0;
+  if (const char* e = std::getenv("MRAI")) mrai = std::atof(e);
+  const char* prefix_text[] = {"129.134.30.0/23", "129.134.31.0/24", "185.89.218.0/23",
+                               "185.89.219.0/24", "129.134.0.0/17",  "157.240.0.0/16"};
+
+  double t0 = wall();
+  LoadedTopology topo;
+  try {
+    topo = load_caida(file);
+  } catch (const TopologyError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 2;
+  }
+  const double load_s = wall() - t0;
+  for (const auto& w : topo.warnings) std::cerr << "warning: " << w << "\n";
+  const AsGraph& g = topo.graph;
+  if (!g.index_of(origin)) {
+    std::cerr << "error: origin AS" << origin << " is not in " << file << "\n";
+    return 2;
+  }
+
+  BgpParams params;
+  params.mrai_s = mrai;
+  BgpEngine engine(g, params);
+  std::vector<Prefix> prefixes;
+  for (const char* t : prefix_text) prefixes.push_back(*Prefix::parse(t));
+
+  t0 = wall();
+  for (const auto& p : prefixes) engine.announce(origin, p, 0.0);
+  engine.run_to_convergence();
+  const double converge_s = wall() - t0;
+  const double announce_sim = engine.last_change_time();
+  const std::uint64_t announce_msgs = engine.messages_delivered();
+  std::size_t reached = 0;
+  for (AsIndex v = 0; v < g.as_count(); ++v) reached += engine.best_path_id(v, 0) != kNoPath;
+
+  // Baseline's announce state must agree with the engine's, AS by AS.
+  MinimalLoop base(g, static_cast<int>(prefixes.size()), mrai, params.processing_delay_s, params.seed);
+  double b0 = wall();
+  base.originate(*g.index_of(origin), true);
+  std::uint64_t base_msgs = base.run();
+  double base_s = wall() - b0;
+  std::size_t disagree = 0;
+  for (AsIndex v = 0; v < g.as_count(); ++v) {
+    PathId bp = engine.best_path_id(v, 0);
+    SlotIndex bs = base.best_slot(v, 0);
+    bool engine_none = bp == kNoPath, base_none = bs == MinimalLoop::kNoSlot;
+    if (engine_none != base_none) ++disagree;
+    else if (!engine_none && bp != kEmptyPath && g.neighbor(bs) != engine.paths().head(bp)) ++disagree;
+  }
+
+  const double withdraw_at = engine.now();
+  t0 = wall();
+  for (const auto& p : prefixes) engine.withdraw(origin, p, withdraw_at);
+  engine.run_to_convergence();
+  const double withdraw_s = wall() - t0;
+  const double withdraw_sim = engine.last_change_time() - withdraw_at;
+  std::size_t left = 0;
+  for (AsIndex v = 0; v < g.as_count(); ++v) left += engine.best_path_id(v, 0) != kNoPath;
+
+  b0 = wall();
+  base.originate(*g.index_of(origin), false);
+  base_msgs = base.run();
+  base_s += wall() - b0;
+
+  const std::uint64_t updates = engine.messages_delivered();
+  const double work_s = converge_s + withdraw_s;
+  std::printf("bgp-bench-info: file=%s origin=%u mrai_s=%g prefixes=%zu reached=%zu/%zu "
+              "announce_sim_s=%.3f withdraw_sim_s=%.3f announce_updates=%llu withdraw_updates=%llu "
+              "prefix_updates=%llu best_changes=%llu paths=%zu left_after_withdraw=%zu "
+              "baseline_s=%.3f baseline_updates=%llu baseline_disagree=%zu\n",
+              file.c_str(), origin, mrai, prefixes.size(), reached, g.as_count(), announce_sim, withdraw_sim,
+              static_cast<unsigned long long>(announce_msgs),
+              static_cast<unsigned long long>(updates - announce_msgs),
+              static_cast<unsigned long long>(engine.prefix_updates_delivered()),
+              static_cast<unsigned long long>(engine.best_path_changes()), engine.paths().size(), left, base_s,
+              static_cast<unsigned long long>(base_msgs), disagree);
+  std::printf("bgp-bench: ases=%zu links=%zu load_s=%.3f converge_s=%.3f withdraw_s=%.3f updates=%llu "
+              "updates_per_s=%.0f rss_mib=%ld pq_ratio=%.2f\n",
+              g.as_count(), g.link_count(), load_s, converge_s, withdraw_s, static_cast<unsigned long long>(updates),
+              work_s > 0 ? static_cast<double>(updates) / work_s : 0.0, peak_rss_mib(),
+              base_s > 0 ? work_s / base_s : 0.0);
+  return 0;
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# First command of the README: installs what is missing, builds (Release) and runs the default
+# scenario. Usage: scripts/run.sh [SCENARIO] [outagesim run options...]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/scripts/deps.sh"
+"$root/scripts/build.sh" "$root/build" >/dev/null
+default="$root/scenarios/teaching/02-backbone-partition.yaml"
+[ -f "$root/scenarios/facebook-2021/scenario.yaml" ] && default="$root/scenarios/facebook-2021/scenario.yaml"
+scenario=${1:-$default}
+shift || true
+name=$(basename "$scenario" .yaml)
+[ "$name" = scenario ] && name=$(basename "$(dirname "$scenario")")
+out="$root/results/$name"
+"$root/build/outagesim" run "$scenario" --out "$out" "$@"
+if [ -f "$root/scripts/plot.py" ]; then
+  python3 "$root/scripts/plot.py" "$out" && echo "pictures: $out/*.png"
+fi
+echo "results are in $out"

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Second command of the README (and CI's): installs what is missing, builds, and runs every test:
+# first the Release build, then the unit tests and the bad-input corpus again under ASan+UBSan.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
+"$root/scripts/deps.sh"
+"$root/scripts/build.sh" "$root/build"
+(cd "$root/build" && ctest --output-on-failure -j "$jobs")
+if [ "${OUTAGESIM_SKIP_SANITIZE:-0}" != 1 ]; then
+  "$root/scripts/build.sh" "$root/build-asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOUTAGESIM_SANITIZE=ON
+  (cd "$root/build-asan" && ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --output-on-failure -j "$jobs" -L "unit|bad")
+fi
+echo "outagesim: all tests passed"

@@ -1,0 +1,694 @@
+#include "sim/scenario/Loader.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "sim/scenario/Reader.hpp"
+#include "sim/world/Path.hpp"
+
+namespace outagesim::sim {
+
+const char* entity_kind_prefix(EntityKind k) {
+  switch (k) {
+  case EntityKind::As:
+    return "as";
+  case EntityKind::Router:
+    return "router";
+  case EntityKind::Datacenter:
+    return "dc";
+  case EntityKind::DnsServer:
+    return "dns";
+  case EntityKind::Resolver:
+    return "resolver";
+  case EntityKind::Region:
+    return "region";
+  case EntityKind::Link:
+    return "link";
+  case EntityKind::Service:
+    return "service";
+  }
+  return "?";
+}
+
+const char* link_kind_name(LinkKind k) {
+  switch (k) {
+  case LinkKind::Backbone:
+    return "backbone";
+  case LinkKind::Transit:
+    return "transit";
+  case LinkKind::Peering:
+    return "peering";
+  case LinkKind::Access:
+    return "access";
+  case LinkKind::Internal:
+    return "internal";
+  }
+  return "?";
+}
+
+std::vector<std::string> core_actions(EntityKind kind) {
+  switch (kind) {
+  case EntityKind::Link:
+    return {"down", "up"};
+  case EntityKind::Router:
+  case EntityKind::Datacenter:
+  case EntityKind::DnsServer:
+  case EntityKind::Resolver:
+    return {"down", "up", "crash", "restore"};
+  case EntityKind::As:
+  case EntityKind::Region:
+  case EntityKind::Service:
+    return {};
+  }
+  return {};
+}
+
+std::string undo_action(const std::string& kind, const std::string& action, const std::vector<ModelInfo>& models) {
+  for (const auto& m : models)
+    for (const auto& a : m.actions)
+      if (a.kind == kind && a.action == action) return a.undo;
+  if (action == "down") return "up";
+  if (action == "up") return "down";
+  if (action == "crash") return "restore";
+  if (action == "restore") return "crash";
+  return "";
+}
+
+namespace {
+
+constexpr int kMaxIncludeDepth = 8;
+
+// ---------------------------------------------------------------------------------------------------
+// Merging (include and overrides)
+
+const YamlNode* identity_of(const YamlNode& item) {
+  if (item.kind != YamlNode::Kind::Map) return nullptr;
+  const YamlNode* id = item.find("id");
+  if (!id) id = item.find("asn");
+  if (id && id->kind == YamlNode::Kind::Scalar) return id;
+  return nullptr;
+}
+
+bool all_identified(const YamlNode& seq) {
+  for (const auto& i : seq.items)
+    if (!identity_of(*i)) return false;
+  return !seq.items.empty();
+}
+
+bool is_remove(const YamlNode& item) {
+  const YamlNode* r = item.find("remove");
+  return r && r->kind == YamlNode::Kind::Scalar && r->scalar == "true";
+}
+
+// Merges `over` into `base` (which it owns and may modify); returns the merged node.
+YamlPtr merge(YamlPtr base, const YamlPtr& over, Diagnostics& d) {
+  if (base->kind == YamlNode::Kind::Map && over->kind == YamlNode::Kind::Map) {
+    for (const auto& e : over->entries) {
+      if (auto* be = base->find_entry(e.key))
+        be->value = merge(be->value, e.value, d);
+      else
+        base->entries.push_back(e);
+    }
+    return base;
+  }
+  if (base->kind == YamlNode::Kind::Sequence && over->kind == YamlNode::Kind::Sequence && all_identified(*base) &&
+      all_identified(*over)) {
+    for (const auto& item : over->items) {
+      const std::string& key = identity_of(*item)->scalar;
+      auto it = std::find_if(base->items.begin(), base->items.end(),
+                             [&](const YamlPtr& b) { return identity_of(*b)->scalar == key; });
+      if (is_remove(*item)) {
+        if (it == base->items.end())
+          d.error(item->mark, "remove: no item with id '" + key + "' in the included scenario; expected an existing id");
+        else
+          base->items.erase(it);
+        continue;
+      }
+      if (it == base->items.end())
+        base->items.push_back(item);
+      else
+        *it = merge(*it, item, d);
+    }
+    return base;
+  }
+  return over;
+}
+
+YamlPtr load_tree(const std::string& path, const YamlPtr& given, int depth, std::vector<std::string>& chain,
+                  Diagnostics& d) {
+  YamlPtr root = given ? given : parse_yaml_file(path, d);
+  if (!root) return nullptr;
+  if (root->kind == YamlNode::Kind::Null) {
+    d.error(root->mark, "scenario is empty; expected a mapping with at least 'scenario:'");
+    return nullptr;
+  }
+  if (root->kind != YamlNode::Kind::Map) {
+    d.error(root->mark, std::string("scenario is ") + root->kind_name() +
+                            "; expected a mapping with keys such as scenario, topology, faults");
+    return nullptr;
+  }
+  auto inc = std::find_if(root->entries.begin(), root->entries.end(),
+                          [](const YamlNode::Entry& e) { return e.key == "include"; });
+  if (inc == root->entries.end()) return root;
+  YamlNode::Entry include = *inc;
+  root->entries.erase(inc);
+  std::vector<const YamlNode*> files;
+  if (include.value->kind == YamlNode::Kind::Scalar) {
+    files.push_back(include.value.get());
+  } else if (include.value->kind == YamlNode::Kind::Sequence) {
+    for (const auto& i : include.value->items) files.push_back(i.get());
+  } else {
+    d.error(include.value->mark, std::string("include is ") + include.value->kind_name() +
+                                     "; expected a file name or a list of file names");
+    return nullptr;
+  }
+  if (depth >= kMaxIncludeDepth) {
+    d.error(include.key_mark, "includes nested deeper than " + std::to_string(kMaxIncludeDepth) +
+                                  " files; expected a shallow chain of base scenarios");
+    return nullptr;
+  }
+  namespace fs = std::filesystem;
+  YamlPtr merged;
+  for (const YamlNode* f : files) {
+    if (f->kind != YamlNode::Kind::Scalar || f->scalar.empty()) {
+      d.error(f->mark, "include item is not a file name; expected a path to a scenario file");
+      return nullptr;
+    }
+    fs::path base_dir = fs::path(path).parent_path();
+    std::string target = (base_dir / f->scalar).lexically_normal().string();
+    std::error_code ec;
+    std::string canon = fs::weakly_canonical(target, ec).string();
+    if (std::find(chain.begin(), chain.end(), canon) != chain.end()) {
+      d.error(f->mark, "include cycle: '" + f->scalar + "' is already being included; expected a chain without loops");
+      return nullptr;
+    }
+    if (!fs::exists(target)) {
+      d.error(f->mark, "included file '" + target + "' does not exist; expected a path relative to this file");
+      return nullptr;
+    }
+    chain.push_back(canon);
+    YamlPtr sub = load_tree(target, nullptr, depth + 1, chain, d);
+    chain.pop_back();
+    if (!sub) return nullptr;
+    merged = merged ? merge(merged, sub->clone(), d) : sub->clone();
+  }
+  return merge(merged, root, d);
+}
+
+// Applies one --set KEY=VALUE.
+void apply_set(const YamlPtr& root, const std::string& set, Diagnostics& d) {
+  auto file = std::make_shared<const std::string>("--set " + set);
+  Mark m{file, 1, 1};
+  auto eq = set.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    d.error(m, "override is not KEY=VALUE; expected e.g. --set models.probe.interval=10s");
+    return;
+  }
+  std::string key = set.substr(0, eq);
+  Diagnostics vd;
+  YamlPtr value = parse_yaml_text(set.substr(eq + 1), *file, vd);
+  if (!value) {
+    for (const auto& x : vd.all()) d.error(m, "value of override: " + x.message);
+    return;
+  }
+  std::function<void(YamlNode&)> remark = [&](YamlNode& n) {
+    n.mark = Mark{file, 1, static_cast<int>(eq) + 2};
+    for (auto& i : n.items) remark(*i);
+    for (auto& e : n.entries) remark(*e.value);
+  };
+  remark(*value);
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (true) {
+    auto dot = key.find('.', start);
+    parts.push_back(key.substr(start, dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  YamlNode* node = root.get();
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const std::string& part = parts[i];
+    bool last = i + 1 == parts.size();
+    if (part.empty()) {
+      d.error(m, "override key '" + key + "' has an empty part; expected dotted keys like scenario.seed");
+      return;
+    }
+    if (node->kind == YamlNode::Kind::Null) node->kind = YamlNode::Kind::Map;
+    if (node->kind == YamlNode::Kind::Map) {
+      auto* e = node->find_entry(part);
+      if (!e) {
+        auto child = std::make_shared<YamlNode>();
+        child->mark = m;
+        node->entries.push_back({part, m, child});
+        e = &node->entries.back();
+      }
+      if (last) {
+        e->value = value;
+        return;
+      }
+      node = e->value.get();
+    } else if (node->kind == YamlNode::Kind::Sequence) {
+      YamlPtr* slot = nullptr;
+      bool index = !part.empty() && std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+      if (index && part.size() < 9 && std::stoul(part) < node->items.size()) slot = &node->items[std::stoul(part)];
+      for (auto& item : node->items)
+        if (!slot) {
+          const YamlNode* idn = identity_of(*item);
+          if (idn && idn->scalar == part) slot = &item;
+        }
+      if (!slot) {
+        d.error(m, "override key '" + key + "': no item '" + part +
+                       "' in the list; expected an index or the id of an item");
+        return;
+      }
+      if (last) {
+        *slot = value;
+        return;
+      }
+      node = slot->get();
+    } else {
+      d.error(m, "override key '" + key + "': '" + part + "' is under a scalar; expected a path of mappings");
+      return;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Validation
+
+struct Validator {
+  Diagnostics& d;
+  const std::vector<ModelInfo>& models;
+  Scenario s;
+  std::map<std::string, Mark> seen_paths;  // path -> first declaration
+
+  bool declare(const std::string& path, const std::string& what, const Mark& m) {
+    auto [it, fresh] = seen_paths.emplace(path, m);
+    if (!fresh) {
+      d.error(m, "duplicate " + what + " '" + path + "' (first declared at line " + std::to_string(it->second.line) +
+                     "); expected unique ids");
+      return false;
+    }
+    return true;
+  }
+
+  bool check_id(const std::string& id, const Mark& m, const std::string& what) {
+    if (valid_entity_id(id)) return true;
+    d.error(m, what + " id '" + id + "' is not valid; expected letters, digits and . _ - / only");
+    return false;
+  }
+
+  const YamlNode* sequence(MapReader& r, const std::string& key) {
+    const YamlNode* n = r.get(key);
+    if (!n || n->kind == YamlNode::Kind::Null) return nullptr;
+    if (n->kind != YamlNode::Kind::Sequence) {
+      d.error(n->mark, r.what() + " '" + key + "' is " + n->kind_name() + "; expected a list");
+      return nullptr;
+    }
+    return n;
+  }
+
+  void read_info(const YamlNode* n) {
+    if (!n) {
+      d.error(s.root->mark, "scenario has no 'scenario:' section; expected one with at least 'duration'");
+      return;
+    }
+    MapReader r(n, "scenario", d);
+    if (auto v = r.string("name")) s.info.name = *v;
+    if (auto v = r.string("description")) s.info.description = *v;
+    if (const YamlNode* st = r.get("start")) {
+      auto t = read_time(*st, "scenario 'start'", d);
+      if (t && t->relative)
+        d.error(st->mark, "scenario 'start' is relative; expected an absolute UTC time such as 2021-10-04T15:00:00Z");
+      else if (t)
+        s.info.start_epoch = static_cast<std::int64_t>(t->value);
+    } else {
+      s.info.start_epoch = *parse_utc("2021-01-01T00:00:00Z");
+    }
+    if (const YamlNode* du = r.get("duration", true)) {
+      if (auto v = read_duration(*du, "scenario 'duration'", d)) {
+        if (*v <= 0 || *v > 366 * 86400.0)
+          d.error(du->mark, "scenario 'duration' is " + du->scalar + "; expected more than 0s and at most 366d");
+        else
+          s.info.duration = *v;
+      }
+    }
+    if (auto v = r.integer("seed", false, 0, 9007199254740991LL)) s.info.seed = static_cast<std::uint64_t>(*v);
+    if (const YamlNode* sa = r.get("sample")) {
+      if (auto v = read_duration(*sa, "scenario 'sample'", d)) {
+        if (*v < 1)
+          d.error(sa->mark, "scenario 'sample' is " + sa->scalar + "; expected at least 1s");
+        else
+          s.info.sample = *v;
+      }
+    }
+    r.finish();
+    if (s.info.duration / s.info.sample > 1e6)
+      d.error(r.mark(), "scenario has more than a million samples (duration / sample); expected a coarser 'sample'");
+  }
+
+  void read_node(const YamlNode& item, EntityKind kind, const std::string& what) {
+    MapReader r(&item, what, d);
+    if (!r.is_map()) return;
+    NodeSpec n;
+    n.kind = kind;
+    n.mark = item.mark;
+    if (kind == EntityKind::As) {
+      auto asn = r.integer("asn", true, 1, 4294967295LL);
+      if (asn) {
+        n.asn = static_cast<std::uint32_t>(*asn);
+        n.id = std::to_string(*asn);
+      }
+    } else {
+      if (auto id = r.string("id", true)) {
+        if (check_id(*id, r.get("id")->mark, what)) n.id = *id;
+      }
+      if (auto asn = r.integer("as", false, 1, 4294967295LL)) n.asn = static_cast<std::uint32_t>(*asn);
+    }
+    if (auto v = r.string("name")) n.name = *v;
+    if (kind == EntityKind::Region) {
+      n.population = 1;
+      if (auto v = r.number("population", false, 0, 1e11)) n.population = *v;
+      if (auto v = r.number("utc_offset", false, -12, 14)) n.utc_offset_h = *v;
+    }
+    r.finish();
+    if (n.id.empty()) return;
+    if (declare(n.path(), what, n.mark)) s.nodes.push_back(n);
+  }
+
+  void read_topology(const YamlNode* n) {
+    if (!n) return;
+    MapReader r(n, "topology", d);
+    struct Group {
+      const char* key;
+      EntityKind kind;
+      const char* what;
+    };
+    static const Group groups[] = {{"ases", EntityKind::As, "AS"},
+                                   {"routers", EntityKind::Router, "router"},
+                                   {"datacenters", EntityKind::Datacenter, "datacenter"},
+                                   {"dns_servers", EntityKind::DnsServer, "DNS server"},
+                                   {"resolvers", EntityKind::Resolver, "resolver"},
+                                   {"regions", EntityKind::Region, "region"}};
+    for (const auto& g : groups)
+      if (const YamlNode* seq = sequence(r, g.key))
+        for (const auto& item : seq->items) read_node(*item, g.kind, g.what);
+    if (const YamlNode* seq = sequence(r, "links"))
+      for (const auto& item : seq->items) read_link(*item);
+    r.finish();
+  }
+
+  void read_link(const YamlNode& item) {
+    MapReader r(&item, "link", d);
+    if (!r.is_map()) return;
+    LinkSpec l;
+    l.mark = item.mark;
+    if (auto id = r.string("id", true))
+      if (check_id(*id, r.get("id")->mark, "link")) l.id = *id;
+    if (const YamlNode* b = r.get("between", true)) {
+      if (b->kind != YamlNode::Kind::Sequence || b->items.size() != 2 ||
+          b->items[0]->kind != YamlNode::Kind::Scalar || b->items[1]->kind != YamlNode::Kind::Scalar) {
+        d.error(b->mark, "link 'between' is not two node paths; expected [KIND:ID, KIND:ID], e.g. [dc:a, router:b]");
+      } else {
+        l.a = b->items[0]->scalar;
+        l.b = b->items[1]->scalar;
+        l.a_mark = b->items[0]->mark;
+        l.b_mark = b->items[1]->mark;
+      }
+    }
+    if (auto v = r.duration("latency")) l.latency = *v;
+    if (auto v = r.bandwidth("capacity")) l.capacity_bps = *v;
+    if (auto v = r.choice("kind", {"backbone", "transit", "peering", "access", "internal"})) {
+      static const std::map<std::string, LinkKind> kinds = {{"backbone", LinkKind::Backbone},
+                                                            {"transit", LinkKind::Transit},
+                                                            {"peering", LinkKind::Peering},
+                                                            {"access", LinkKind::Access},
+                                                            {"internal", LinkKind::Internal}};
+      l.kind = kinds.at(*v);
+    }
+    r.finish();
+    if (l.id.empty()) return;
+    if (declare(l.path(), "link", l.mark)) s.links.push_back(l);
+  }
+
+  void read_services(const YamlNode* n) {
+    if (!n || n->kind == YamlNode::Kind::Null) return;
+    if (n->kind != YamlNode::Kind::Sequence) {
+      d.error(n->mark, std::string("services is ") + n->kind_name() + "; expected a list of services");
+      return;
+    }
+    for (const auto& item : n->items) {
+      MapReader r(item.get(), "service", d);
+      if (!r.is_map()) continue;
+      ServiceSpec sv;
+      sv.mark = item->mark;
+      if (auto id = r.string("id", true))
+        if (check_id(*id, r.get("id")->mark, "service")) sv.id = *id;
+      if (auto list = r.strings("served_from", true))
+        for (auto& [p, m] : *list) {
+          sv.served_from.push_back(p);
+          sv.served_from_marks.push_back(m);
+        }
+      r.finish();
+      if (sv.id.empty()) continue;
+      if (declare("service:" + sv.id, "service", sv.mark)) s.services.push_back(sv);
+    }
+  }
+
+  void read_faults(const YamlNode* n) {
+    if (!n || n->kind == YamlNode::Kind::Null) return;
+    if (n->kind != YamlNode::Kind::Sequence) {
+      d.error(n->mark, std::string("faults is ") + n->kind_name() + "; expected a list of timeline actions");
+      return;
+    }
+    for (const auto& item : n->items) {
+      MapReader r(item.get(), "fault", d);
+      if (!r.is_map()) continue;
+      FaultSpec f;
+      f.mark = item->mark;
+      bool ok = true;
+      if (auto v = r.string("id")) f.id = *v;
+      const YamlNode* at_node = r.get("at", true);
+      std::optional<TimeSpec> at = at_node ? read_time(*at_node, "fault 'at'", d) : std::nullopt;
+      if (at) f.at = at->resolve(s.info.start_epoch);
+      ok = ok && at;
+      if (const YamlNode* t = r.get("target", true)) {
+        if (auto v = read_string(*t, "fault 'target'", d)) {
+          f.target = *v;
+          f.target_mark = t->mark;
+        } else {
+          ok = false;
+        }
+      } else {
+        ok = false;
+      }
+      if (const YamlNode* a = r.get("action", true)) {
+        if (auto v = read_string(*a, "fault 'action'", d)) {
+          f.action = *v;
+          f.action_mark = a->mark;
+        } else {
+          ok = false;
+        }
+      } else {
+        ok = false;
+      }
+      const YamlNode* until_node = r.get("until");
+      const YamlNode* for_node = r.get("for");
+      if (until_node && for_node)
+        d.error(for_node->mark, "fault has both 'until' and 'for'; expected at most one of them");
+      if (until_node)
+        if (auto u = read_time(*until_node, "fault 'until'", d)) f.until = u->resolve(s.info.start_epoch);
+      if (for_node && !until_node && at)
+        if (auto du = read_duration(*for_node, "fault 'for'", d)) {
+          if (*du <= 0)
+            d.error(for_node->mark, "fault 'for' is zero; expected a positive duration");
+          else
+            f.until = f.at + *du;
+        }
+      if (auto v = r.string("note")) f.note = *v;
+      r.finish();
+      if (!ok) continue;
+      if (f.at < 0) {
+        d.error(at_node->mark, "fault 'at' is " + format_duration(-f.at) +
+                                   " before the scenario start; expected a time within the run");
+        continue;
+      }
+      if (f.at > s.info.duration)
+        d.error(at_node->mark, "fault 'at' is +" + format_duration(f.at) + ", after the scenario's end (+" +
+                                   format_duration(s.info.duration) + "); expected a time within the run");
+      if (f.until && *f.until <= f.at)
+        d.error(until_node ? until_node->mark : f.mark, "fault 'until' (+" + format_duration(*f.until) +
+                                                            ") is not after its 'at' (+" + format_duration(f.at) +
+                                                            "); expected a later time");
+      check_target(f);
+      s.faults.push_back(f);
+    }
+  }
+
+  void check_target(const FaultSpec& f) {
+    std::string kind, id;
+    if (!split_path(f.target, kind, id)) {
+      d.error(f.target_mark, "fault target '" + f.target +
+                                 "' is not a path; expected KIND:ID such as link:backbone/* or dc:prineville");
+      return;
+    }
+    static const std::vector<EntityKind> kinds = {EntityKind::As,        EntityKind::Router,   EntityKind::Datacenter,
+                                                  EntityKind::DnsServer, EntityKind::Resolver, EntityKind::Region,
+                                                  EntityKind::Link,      EntityKind::Service};
+    std::vector<std::string> names;
+    std::optional<EntityKind> found;
+    for (auto k : kinds) {
+      names.push_back(entity_kind_prefix(k));
+      if (kind == entity_kind_prefix(k)) found = k;
+    }
+    if (!found) {
+      d.error(f.target_mark, "fault target kind '" + kind + "' is unknown; expected one of: " + join(names));
+      return;
+    }
+    std::size_t matches = 0;
+    for (const auto& [path, m] : seen_paths)
+      if (glob_match(f.target, path)) ++matches;
+    if (matches == 0) {
+      d.error(f.target_mark, "fault target '" + f.target + "' matches no entity; expected a declared " +
+                                 std::string(entity_kind_prefix(*found)) + " (check the id)");
+    }
+    std::vector<std::string> actions = core_actions(*found);
+    for (const auto& m : models)
+      for (const auto& a : m.actions)
+        if (a.kind == kind) actions.push_back(a.action);
+    if (std::find(actions.begin(), actions.end(), f.action) == actions.end()) {
+      if (actions.empty())
+        d.error(f.action_mark, "action '" + f.action + "' is not supported: no action acts on '" + kind + "' entities");
+      else
+        d.error(f.action_mark, "action '" + f.action + "' is unknown for " + kind + " entities; expected one of: " +
+                                   join(actions));
+      return;
+    }
+    if (f.until && undo_action(kind, f.action, models).empty())
+      d.error(f.action_mark, "action '" + f.action + "' cannot be undone, so 'until'/'for' cannot end it; "
+                             "expected a separate timeline entry for the recovery");
+  }
+
+  void check_references() {
+    std::set<std::uint32_t> ases;
+    for (const auto& n : s.nodes)
+      if (n.kind == EntityKind::As) ases.insert(*n.asn);
+    for (const auto& n : s.nodes)
+      if (n.kind != EntityKind::As && n.asn && !ases.count(*n.asn))
+        d.error(n.mark, std::string(entity_kind_prefix(n.kind)) + " '" + n.id + "' belongs to AS" +
+                            std::to_string(*n.asn) + ", which is not declared; expected it under topology.ases");
+    for (const auto& l : s.links) {
+      auto check = [&](const std::string& p, const Mark& m) {
+        std::string kind, id;
+        if (!split_path(p, kind, id) || kind == "link" || kind == "service") {
+          d.error(m, "link '" + l.id + "' end '" + p + "' is not a node path; expected KIND:ID of a node (as, router, dc, dns, resolver, region)");
+          return;
+        }
+        if (!seen_paths.count(p))
+          d.error(m, "link '" + l.id + "' end '" + p + "' names no declared node; expected one of the topology's nodes");
+      };
+      if (l.a.empty()) continue;
+      check(l.a, l.a_mark);
+      check(l.b, l.b_mark);
+      if (l.a == l.b) d.error(l.b_mark, "link '" + l.id + "' joins '" + l.a + "' to itself; expected two different nodes");
+    }
+    for (const auto& sv : s.services)
+      for (std::size_t i = 0; i < sv.served_from.size(); ++i) {
+        const std::string& p = sv.served_from[i];
+        if (p.rfind("dc:", 0) != 0)
+          d.error(sv.served_from_marks[i], "service '" + sv.id + "' served_from '" + p + "' is not a datacenter; expected dc:ID");
+        else if (!seen_paths.count(p))
+          d.error(sv.served_from_marks[i], "service '" + sv.id + "' served_from '" + p + "' names no declared datacenter");
+      }
+  }
+
+  void read_models(const YamlNode* n) {
+    for (const auto& m : models) {
+      ParamValues values;
+      Diagnostics none;
+      for (const auto& p : m.params) {
+        YamlNode def;
+        def.kind = YamlNode::Kind::Scalar;
+        def.scalar = p.default_value;
+        read_param(def, p, p.name, none, values);
+      }
+      s.params[m.name] = values;
+      s.enabled[m.name] = true;
+    }
+    if (!n || n->kind == YamlNode::Kind::Null) return;
+    if (n->kind != YamlNode::Kind::Map) {
+      d.error(n->mark, std::string("models is ") + n->kind_name() + "; expected a mapping of model names to parameters");
+      return;
+    }
+    std::vector<std::string> names;
+    for (const auto& m : models) names.push_back(m.name);
+    for (const auto& e : n->entries) {
+      auto mi = std::find_if(models.begin(), models.end(), [&](const ModelInfo& m) { return m.name == e.key; });
+      if (mi == models.end()) {
+        d.error(e.key_mark, "unknown model '" + e.key + "'; expected one of: " + join(names));
+        continue;
+      }
+      MapReader r(e.value.get(), "models." + e.key, d);
+      if (auto v = r.boolean("enabled")) s.enabled[e.key] = *v;
+      for (const auto& p : mi->params)
+        if (const YamlNode* v = r.get(p.name)) read_param(*v, p, "models." + e.key + " '" + p.name + "'", d, s.params[e.key]);
+      r.finish();
+    }
+  }
+
+  void run() {
+    MapReader top(s.root.get(), "scenario file", d);
+    read_info(top.get("scenario"));
+    read_topology(top.get("topology"));
+    read_services(top.get("services"));
+    for (const auto& sv : s.services) (void)sv;
+    read_faults(top.get("faults"));
+    read_models(top.get("models"));
+    for (const auto& m : models)
+      for (const auto& sec : m.sections) top.get(sec);
+    top.finish();
+    check_references();
+    for (const auto& m : models)
+      if (m.validate_sections) m.validate_sections(s, d);
+  }
+};
+
+std::optional<Scenario> finish_load(const std::string& name, YamlPtr root, const LoadOptions& options,
+                                    const std::vector<ModelInfo>& models, Diagnostics& d) {
+  if (!root) return std::nullopt;
+  for (const auto& set : options.sets) apply_set(root, set, d);
+  if (d.has_errors()) return std::nullopt;
+  Validator v{d, models, {}, {}};
+  v.s.file = name;
+  v.s.root = root;
+  v.run();
+  if (d.has_errors()) return std::nullopt;
+  return std::move(v.s);
+}
+
+} // namespace
+
+std::optional<Scenario> load_scenario(const std::string& path, const LoadOptions& options,
+                                      const std::vector<ModelInfo>& models, Diagnostics& d) {
+  std::vector<std::string> chain;
+  std::error_code ec;
+  chain.push_back(std::filesystem::weakly_canonical(path, ec).string());
+  YamlPtr root = load_tree(path, nullptr, 0, chain, d);
+  if (d.has_errors()) return std::nullopt;
+  return finish_load(path, root, options, models, d);
+}
+
+std::optional<Scenario> load_scenario_text(const std::string& text, const std::string& name,
+                                           const LoadOptions& options, const std::vector<ModelInfo>& models,
+                                           Diagnostics& d) {
+  std::vector<std::string> chain{name};
+  YamlPtr parsed = parse_yaml_text(text, name, d);
+  if (!parsed) return std::nullopt;
+  YamlPtr root = load_tree(name, parsed, 0, chain, d);
+  if (d.has_errors()) return std::nullopt;
+  return finish_load(name, root, options, models, d);
+}
+
+} // namespace outagesim::sim

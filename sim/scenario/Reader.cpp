@@ -1,0 +1,289 @@
+#include "sim/scenario/Reader.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+namespace outagesim::sim {
+
+std::string join(const std::vector<std::string>& names, const char* sep) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i) out += sep;
+    out += names[i];
+  }
+  return out;
+}
+
+namespace {
+
+bool expect_scalar(const YamlNode& n, const std::string& what, const char* expected, Diagnostics& d) {
+  if (n.kind == YamlNode::Kind::Scalar) return true;
+  d.error(n.mark, what + " is " + n.kind_name() + "; expected " + expected);
+  return false;
+}
+
+std::string quote(const std::string& s) {
+  std::string shown = s.size() > 40 ? s.substr(0, 40) + "..." : s;
+  return "'" + shown + "'";
+}
+
+std::string fmt_number(double v) {
+  if (v <= -1e299) return "-inf";
+  if (v >= 1e299) return "inf";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+std::optional<double> parse_double(const std::string& s) {
+  if (s.empty() || s.size() > 64) return std::nullopt;
+  const char* b = s.c_str();
+  char* e = nullptr;
+  errno = 0;
+  double v = std::strtod(b, &e);
+  if (e != b + s.size() || errno == ERANGE || !std::isfinite(v)) return std::nullopt;
+  // strtod accepts hex floats and "inf"/"nan": allow only decimal numbers.
+  for (char c : s)
+    if (!(std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E' ||
+          c == '_'))
+      return std::nullopt;
+  return v;
+}
+
+} // namespace
+
+std::optional<std::string> read_string(const YamlNode& n, const std::string& what, Diagnostics& d) {
+  if (!expect_scalar(n, what, "a string", d)) return std::nullopt;
+  return n.scalar;
+}
+
+std::optional<double> read_number(const YamlNode& n, const std::string& what, Diagnostics& d, double min,
+                                  double max) {
+  if (!expect_scalar(n, what, "a number", d)) return std::nullopt;
+  auto v = parse_double(n.scalar);
+  if (!v) {
+    d.error(n.mark, what + " is " + quote(n.scalar) + "; expected a number");
+    return std::nullopt;
+  }
+  if (*v < min || *v > max) {
+    d.error(n.mark, what + " is " + n.scalar + "; expected a number between " + fmt_number(min) + " and " +
+                        fmt_number(max));
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<std::int64_t> read_integer(const YamlNode& n, const std::string& what, Diagnostics& d,
+                                         std::int64_t min, std::int64_t max) {
+  if (!expect_scalar(n, what, "an integer", d)) return std::nullopt;
+  const std::string& s = n.scalar;
+  bool digits = !s.empty() && s.size() <= 19 &&
+                std::all_of(s.begin() + (s[0] == '-' ? 1 : 0), s.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+                s != "-";
+  if (!digits) {
+    d.error(n.mark, what + " is " + quote(s) + "; expected an integer");
+    return std::nullopt;
+  }
+  std::int64_t v = std::strtoll(s.c_str(), nullptr, 10);
+  if (v < min || v > max) {
+    d.error(n.mark, what + " is " + s + "; expected an integer between " + std::to_string(min) + " and " +
+                        std::to_string(max));
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<bool> read_bool(const YamlNode& n, const std::string& what, Diagnostics& d) {
+  if (!expect_scalar(n, what, "true or false", d)) return std::nullopt;
+  if (n.scalar == "true" || n.scalar == "yes" || n.scalar == "on") return true;
+  if (n.scalar == "false" || n.scalar == "no" || n.scalar == "off") return false;
+  d.error(n.mark, what + " is " + quote(n.scalar) + "; expected true or false");
+  return std::nullopt;
+}
+
+std::optional<Seconds> read_duration(const YamlNode& n, const std::string& what, Diagnostics& d) {
+  if (!expect_scalar(n, what, "a duration such as 90s, 15m, 6h", d)) return std::nullopt;
+  if (!n.scalar.empty() && n.scalar[0] == '-') {
+    d.error(n.mark, what + " is negative (" + n.scalar + "); expected a duration of zero or more, such as 90s");
+    return std::nullopt;
+  }
+  auto v = parse_duration(n.scalar);
+  if (!v) {
+    d.error(n.mark, what + " is " + quote(n.scalar) +
+                        "; expected a duration with a unit (ms, s, m, h, d), such as 90s, 15m, 1h30m");
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<TimeSpec> read_time(const YamlNode& n, const std::string& what, Diagnostics& d) {
+  const char* expected = "a time: +DURATION from the scenario start (+15m) or UTC (2021-10-04T15:39:00Z)";
+  if (!expect_scalar(n, what, expected, d)) return std::nullopt;
+  const std::string& s = n.scalar;
+  if (!s.empty() && s[0] == '+') {
+    auto v = parse_duration(std::string_view(s).substr(1));
+    if (v) return TimeSpec{true, *v};
+  } else if (!s.empty() && s[0] == '-') {
+    d.error(n.mark, what + " is " + quote(s) + " (before the scenario start); expected " + expected);
+    return std::nullopt;
+  } else if (auto e = parse_utc(s)) {
+    return TimeSpec{false, double(*e)};
+  }
+  d.error(n.mark, what + " is " + quote(s) + "; expected " + expected);
+  return std::nullopt;
+}
+
+std::optional<double> read_bandwidth(const YamlNode& n, const std::string& what, Diagnostics& d) {
+  const char* expected = "a bandwidth such as 10Gbps, 100Mbps, 64kbps";
+  if (!expect_scalar(n, what, expected, d)) return std::nullopt;
+  const std::string& s = n.scalar;
+  static const std::pair<const char*, double> units[] = {
+      {"Tbps", 1e12}, {"Gbps", 1e9}, {"Mbps", 1e6}, {"kbps", 1e3}, {"bps", 1}};
+  for (const auto& [u, scale] : units) {
+    std::string unit(u);
+    if (s.size() > unit.size() && s.compare(s.size() - unit.size(), unit.size(), unit) == 0) {
+      auto v = parse_double(s.substr(0, s.size() - unit.size()));
+      if (v && *v > 0) return *v * scale;
+      break;
+    }
+  }
+  d.error(n.mark, what + " is " + quote(s) + "; expected " + expected + " (positive)");
+  return std::nullopt;
+}
+
+std::optional<std::string> read_choice(const YamlNode& n, const std::string& what,
+                                       const std::vector<std::string>& choices, Diagnostics& d) {
+  std::string expected = "one of: " + join(choices);
+  if (!expect_scalar(n, what, expected.c_str(), d)) return std::nullopt;
+  if (std::find(choices.begin(), choices.end(), n.scalar) != choices.end()) return n.scalar;
+  d.error(n.mark, what + " is " + quote(n.scalar) + "; expected " + expected);
+  return std::nullopt;
+}
+
+bool read_param(const YamlNode& n, const ParamDecl& decl, const std::string& what, Diagnostics& d,
+                ParamValues& out) {
+  switch (decl.type) {
+  case ParamType::Duration: {
+    auto v = read_duration(n, what, d);
+    if (!v) return false;
+    if (*v < decl.min || *v > decl.max) {
+      d.error(n.mark, what + " is " + n.scalar + "; expected a duration between " + format_duration(decl.min) +
+                          " and " + format_duration(decl.max));
+      return false;
+    }
+    out.set(decl.name, *v);
+    return true;
+  }
+  case ParamType::Number: {
+    auto v = read_number(n, what, d, decl.min, decl.max);
+    if (!v) return false;
+    out.set(decl.name, *v);
+    return true;
+  }
+  case ParamType::Integer: {
+    auto v = read_integer(n, what, d, static_cast<std::int64_t>(std::max(decl.min, -9e15)),
+                          static_cast<std::int64_t>(std::min(decl.max, 9e15)));
+    if (!v) return false;
+    out.set(decl.name, static_cast<double>(*v));
+    return true;
+  }
+  case ParamType::Bool: {
+    auto v = read_bool(n, what, d);
+    if (!v) return false;
+    out.set(decl.name, *v ? 1.0 : 0.0);
+    return true;
+  }
+  case ParamType::Text: {
+    auto v = read_string(n, what, d);
+    if (!v) return false;
+    out.set_text(decl.name, *v);
+    return true;
+  }
+  }
+  return false;
+}
+
+MapReader::MapReader(const YamlNode* node, std::string what, Diagnostics& d)
+    : node_(node), what_(std::move(what)), d_(d), mark_(node ? node->mark : Mark{}),
+      ok_(node && node->kind == YamlNode::Kind::Map) {
+  if (node && !ok_) d_.error(node->mark, what_ + " is " + node->kind_name() + "; expected a mapping of keys");
+}
+
+const YamlNode* MapReader::get(const std::string& key, bool required) {
+  known_.push_back(key);
+  if (!ok_) return nullptr;
+  const YamlNode* v = node_->find(key);
+  if (!v && required) d_.error(mark_, what_ + " has no '" + key + "'; expected a '" + key + ":' key");
+  return v;
+}
+
+#define OUTAGESIM_READER_GETTER(NAME, TYPE, CALL)                                                                  \
+  std::optional<TYPE> MapReader::NAME(const std::string& key, bool required) {                                     \
+    const YamlNode* v = get(key, required);                                                                        \
+    if (!v) return std::nullopt;                                                                                   \
+    return CALL(*v, what_ + " '" + key + "'", d_);                                                                 \
+  }
+OUTAGESIM_READER_GETTER(string, std::string, read_string)
+OUTAGESIM_READER_GETTER(boolean, bool, read_bool)
+OUTAGESIM_READER_GETTER(duration, Seconds, read_duration)
+OUTAGESIM_READER_GETTER(time, TimeSpec, read_time)
+OUTAGESIM_READER_GETTER(bandwidth, double, read_bandwidth)
+#undef OUTAGESIM_READER_GETTER
+
+std::optional<double> MapReader::number(const std::string& key, bool required, double min, double max) {
+  const YamlNode* v = get(key, required);
+  if (!v) return std::nullopt;
+  return read_number(*v, what_ + " '" + key + "'", d_, min, max);
+}
+
+std::optional<std::int64_t> MapReader::integer(const std::string& key, bool required, std::int64_t min,
+                                               std::int64_t max) {
+  const YamlNode* v = get(key, required);
+  if (!v) return std::nullopt;
+  return read_integer(*v, what_ + " '" + key + "'", d_, min, max);
+}
+
+std::optional<std::string> MapReader::choice(const std::string& key, const std::vector<std::string>& choices,
+                                             bool required) {
+  const YamlNode* v = get(key, required);
+  if (!v) return std::nullopt;
+  return read_choice(*v, what_ + " '" + key + "'", choices, d_);
+}
+
+std::optional<std::vector<std::pair<std::string, Mark>>> MapReader::strings(const std::string& key,
+                                                                            bool required) {
+  const YamlNode* v = get(key, required);
+  if (!v) return std::nullopt;
+  std::vector<std::pair<std::string, Mark>> out;
+  std::string what = what_ + " '" + key + "'";
+  if (v->kind == YamlNode::Kind::Scalar) {
+    out.emplace_back(v->scalar, v->mark);
+    return out;
+  }
+  if (v->kind != YamlNode::Kind::Sequence) {
+    d_.error(v->mark, what + " is " + v->kind_name() + "; expected a list of strings");
+    return std::nullopt;
+  }
+  for (const auto& item : v->items) {
+    auto s = read_string(*item, what + " item", d_);
+    if (!s) return std::nullopt;
+    out.emplace_back(*s, item->mark);
+  }
+  return out;
+}
+
+void MapReader::finish() {
+  if (!ok_) return;
+  for (const auto& e : node_->entries) {
+    if (std::find(known_.begin(), known_.end(), e.key) != known_.end()) continue;
+    std::vector<std::string> valid = known_;
+    std::sort(valid.begin(), valid.end());
+    valid.erase(std::unique(valid.begin(), valid.end()), valid.end());
+    d_.error(e.key_mark, "unknown key '" + e.key + "' in " + what_ + "; expected one of: " + join(valid));
+  }
+}
+
+} // namespace outagesim::sim

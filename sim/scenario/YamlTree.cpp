@@ -1,0 +1,302 @@
+#include "sim/scenario/YamlTree.hpp"
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/parser.h>
+
+namespace outagesim::sim {
+
+const YamlNode* YamlNode::find(const std::string& key) const {
+  for (const auto& e : entries)
+    if (e.key == key) return e.value.get();
+  return nullptr;
+}
+
+YamlNode::Entry* YamlNode::find_entry(const std::string& key) {
+  for (auto& e : entries)
+    if (e.key == key) return &e;
+  return nullptr;
+}
+
+const char* YamlNode::kind_name() const {
+  switch (kind) {
+  case Kind::Null:
+    return "null";
+  case Kind::Scalar:
+    return "a scalar";
+  case Kind::Sequence:
+    return "a sequence";
+  case Kind::Map:
+    return "a mapping";
+  }
+  return "?";
+}
+
+YamlPtr YamlNode::clone() const {
+  auto n = std::make_shared<YamlNode>();
+  n->kind = kind;
+  n->mark = mark;
+  n->scalar = scalar;
+  n->quoted = quoted;
+  for (const auto& i : items) n->items.push_back(i->clone());
+  for (const auto& e : entries) n->entries.push_back({e.key, e.key_mark, e.value->clone()});
+  return n;
+}
+
+namespace {
+
+// Thrown out of the event handler to stop parsing at the first fatal problem.
+struct Abort {};
+
+class TreeBuilder : public YAML::EventHandler {
+public:
+  TreeBuilder(std::shared_ptr<const std::string> file, Diagnostics& diags, const YamlLimits& limits)
+      : file_(std::move(file)), diags_(diags), limits_(limits) {}
+
+  YamlPtr root() const { return root_; }
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t anchor) override {
+    auto n = make(m, YamlNode::Kind::Null);
+    add(n, anchor, 1);
+  }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t anchor) override {
+    auto it = anchors_.find(anchor);
+    if (it == anchors_.end()) fail(m, "alias to an unknown anchor");
+    // Aliases share the anchored subtree; what counts is the size once expanded.
+    add(it->second, 0, sizes_[anchor]);
+  }
+  void OnScalar(const YAML::Mark& m, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    check_tag(m, tag);
+    auto n = make(m, YamlNode::Kind::Scalar);
+    n->scalar = value;
+    n->quoted = tag == "!";
+    add(n, anchor, 1);
+  }
+  void OnSequenceStart(const YAML::Mark& m, const std::string& tag, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    check_tag(m, tag);
+    open(make(m, YamlNode::Kind::Sequence), anchor);
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& m, const std::string& tag, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    check_tag(m, tag);
+    open(make(m, YamlNode::Kind::Map), anchor);
+  }
+  void OnMapEnd() override { close(); }
+
+private:
+  struct Frame {
+    YamlPtr node;
+    YAML::anchor_t anchor;
+    std::size_t nodes_at_open;
+    bool have_key = false;
+    std::string key;
+    Mark key_mark;
+    std::map<std::string, Mark> seen;
+  };
+
+  Mark mark_of(const YAML::Mark& m) const { return Mark{file_, m.line + 1, m.column + 1}; }
+
+  [[noreturn]] void fail(const YAML::Mark& m, std::string msg) {
+    diags_.error(mark_of(m), std::move(msg));
+    throw Abort{};
+  }
+
+  void check_tag(const YAML::Mark& m, const std::string& tag) {
+    if (!tag.empty() && tag != "?" && tag != "!")
+      fail(m, "YAML tag '" + tag + "' is not supported; expected plain values");
+  }
+
+  YamlPtr make(const YAML::Mark& m, YamlNode::Kind k) {
+    auto n = std::make_shared<YamlNode>();
+    n->kind = k;
+    n->mark = mark_of(m);
+    last_mark_ = m;
+    return n;
+  }
+
+  void count(std::size_t n) {
+    total_nodes_ += n;
+    if (total_nodes_ > limits_.max_nodes)
+      fail(last_mark_, "document expands to more than " + std::to_string(limits_.max_nodes) +
+                           " nodes (alias expansion or a huge file); expected a scenario of sane size");
+  }
+
+  void add(const YamlPtr& n, YAML::anchor_t anchor, std::size_t expanded) {
+    count(expanded);
+    if (anchor) {
+      anchors_[anchor] = n;
+      sizes_[anchor] = expanded;
+    }
+    attach(n);
+  }
+
+  void attach(const YamlPtr& n) {
+    if (stack_.empty()) {
+      root_ = n;
+      return;
+    }
+    Frame& f = stack_.back();
+    if (f.node->kind == YamlNode::Kind::Sequence) {
+      f.node->items.push_back(n);
+      return;
+    }
+    if (!f.have_key) {
+      if (n->kind != YamlNode::Kind::Scalar)
+        fail(last_mark_, std::string("mapping key is ") + n->kind_name() + "; expected a plain scalar key");
+      auto dup = f.seen.find(n->scalar);
+      if (dup != f.seen.end()) {
+        diags_.error(n->mark, "duplicate key '" + n->scalar + "' (first given at line " +
+                                  std::to_string(dup->second.line) + "); expected each key once");
+      } else {
+        f.seen.emplace(n->scalar, n->mark);
+      }
+      f.have_key = true;
+      f.key = n->scalar;
+      f.key_mark = n->mark;
+      return;
+    }
+    f.have_key = false;
+    if (f.seen.count(f.key) && f.seen[f.key].line == f.key_mark.line && f.seen[f.key].col == f.key_mark.col)
+      f.node->entries.push_back({f.key, f.key_mark, n});
+  }
+
+  void open(const YamlPtr& n, YAML::anchor_t anchor) {
+    count(1);
+    if (static_cast<int>(stack_.size()) >= limits_.max_depth)
+      fail(last_mark_, "nesting deeper than " + std::to_string(limits_.max_depth) +
+                           " levels; expected a scenario of sane shape");
+    attach(n);
+    stack_.push_back(Frame{n, anchor, total_nodes_});
+  }
+
+  void close() {
+    Frame f = std::move(stack_.back());
+    stack_.pop_back();
+    if (f.anchor) {
+      anchors_[f.anchor] = f.node;
+      sizes_[f.anchor] = total_nodes_ - f.nodes_at_open + 1;
+    }
+  }
+
+  std::shared_ptr<const std::string> file_;
+  Diagnostics& diags_;
+  const YamlLimits& limits_;
+  YamlPtr root_;
+  std::vector<Frame> stack_;
+  std::map<YAML::anchor_t, YamlPtr> anchors_;
+  std::map<YAML::anchor_t, std::size_t> sizes_;
+  std::size_t total_nodes_ = 0;
+  YAML::Mark last_mark_;
+};
+
+// Rejects bytes that cannot be YAML text: NUL and other control characters, invalid UTF-8.
+bool check_text(const std::string& text, const std::shared_ptr<const std::string>& file, Diagnostics& diags) {
+  int line = 1, col = 1;
+  for (std::size_t i = 0; i < text.size();) {
+    auto c = static_cast<unsigned char>(text[i]);
+    std::size_t len = 1;
+    bool ok = true;
+    if (c < 0x80) {
+      ok = c >= 0x20 || c == '\t' || c == '\n' || c == '\r';
+      if (c == 0x7f) ok = false;
+    } else if ((c >> 5) == 0x6) {
+      len = 2;
+    } else if ((c >> 4) == 0xe) {
+      len = 3;
+    } else if ((c >> 3) == 0x1e) {
+      len = 4;
+    } else {
+      ok = false;
+    }
+    if (ok && len > 1) {
+      if (i + len > text.size()) ok = false;
+      for (std::size_t k = 1; ok && k < len; ++k)
+        if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) ok = false;
+      if (ok && len == 2 && c < 0xc2) ok = false;  // overlong
+    }
+    if (!ok) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "0x%02x", c);
+      diags.error(Mark{file, line, col},
+                  std::string("byte ") + buf + " is not text; expected a UTF-8 YAML file");
+      return false;
+    }
+    if (c == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+    i += len;
+  }
+  return true;
+}
+
+} // namespace
+
+YamlPtr parse_yaml_text(const std::string& text, const std::string& name, Diagnostics& diags,
+                        const YamlLimits& limits) {
+  auto file = std::make_shared<const std::string>(name);
+  if (text.size() > limits.max_bytes) {
+    diags.error(Mark{file, 0, 0}, "file is " + std::to_string(text.size()) + " bytes; expected at most " +
+                                      std::to_string(limits.max_bytes) + " bytes for a scenario");
+    return nullptr;
+  }
+  if (!check_text(text, file, diags)) return nullptr;
+  std::istringstream in(text);
+  TreeBuilder builder(file, diags, limits);
+  int before = diags.error_count();
+  try {
+    YAML::Parser parser(in);
+    if (!parser.HandleNextDocument(builder)) return std::make_shared<YamlNode>(YamlNode{YamlNode::Kind::Null, {file, 1, 1}});
+    YamlPtr root = builder.root();
+    TreeBuilder second(file, diags, limits);
+    if (parser.HandleNextDocument(second)) {
+      diags.error(Mark{file, 0, 0}, "more than one YAML document ('---'); expected a single scenario document");
+      return nullptr;
+    }
+    if (diags.error_count() > before) return nullptr;
+    if (!root) root = std::make_shared<YamlNode>(YamlNode{YamlNode::Kind::Null, {file, 1, 1}});
+    return root;
+  } catch (const Abort&) {
+    return nullptr;
+  } catch (const YAML::Exception& e) {
+    std::string msg = e.msg;
+    diags.error(Mark{file, e.mark.line + 1, e.mark.column + 1}, "YAML syntax: " + msg);
+    return nullptr;
+  } catch (const std::exception& e) {
+    diags.error(Mark{file, 0, 0}, std::string("cannot parse YAML: ") + e.what());
+    return nullptr;
+  }
+}
+
+YamlPtr parse_yaml_file(const std::string& path, Diagnostics& diags, const YamlLimits& limits) {
+  auto file = std::make_shared<const std::string>(path);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diags.error(Mark{file, 0, 0}, "cannot open file; expected a readable YAML scenario");
+    return nullptr;
+  }
+  in.seekg(0, std::ios::end);
+  auto size = static_cast<std::size_t>(in.tellg());
+  if (size > limits.max_bytes) {
+    diags.error(Mark{file, 0, 0}, "file is " + std::to_string(size) + " bytes; expected at most " +
+                                      std::to_string(limits.max_bytes) + " bytes for a scenario");
+    return nullptr;
+  }
+  in.seekg(0);
+  std::string text(size, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(size));
+  return parse_yaml_text(text, path, diags, limits);
+}
+
+} // namespace outagesim::sim

@@ -1,0 +1,189 @@
+#include "sim/world/World.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <queue>
+#include <set>
+
+#include <simgrid/s4u.hpp>
+
+namespace outagesim::sim {
+
+namespace sg4 = simgrid::s4u;
+
+World::World(const Scenario& s) : scenario_(s), graph_(s.nodes.size()) {
+  for (std::size_t i = 0; i < s.nodes.size(); ++i) {
+    node_index_[s.nodes[i].path()] = i;
+    graph_[i].node = i;
+  }
+  for (std::size_t i = 0; i < s.links.size(); ++i) {
+    const auto& l = s.links[i];
+    link_index_[l.id] = i;
+    boost::add_edge(node_index_.at(l.a), node_index_.at(l.b), EdgeProps{i, l.latency}, graph_);
+  }
+}
+
+std::optional<std::size_t> World::find_node(const std::string& path) const {
+  auto it = node_index_.find(path);
+  if (it == node_index_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::size_t> World::find_link(const std::string& id) const {
+  auto it = link_index_.find(id);
+  if (it == link_index_.end()) return std::nullopt;
+  return it->second;
+}
+
+void World::build_platform() {
+  // A full zone with routes only between neighbours: a node talks to the next hop over exactly the
+  // scenario's link, so link latency and capacity are what transfers see (CM02 network model).
+  // Routes across several hops are not SimGrid's business: models walk NetPaths hop by hop, which
+  // lets routing follow link failures (SimGrid routes are fixed once the platform is sealed).
+  auto* zone = sg4::create_full_zone("world");
+  hosts_.reserve(node_count());
+  for (std::size_t i = 0; i < node_count(); ++i) hosts_.push_back(zone->create_host(node(i).path(), 1e9));
+  links_.reserve(link_count());
+  for (std::size_t i = 0; i < link_count(); ++i) {
+    const auto& l = link(i);
+    auto* sl = zone->create_link(l.path(), l.capacity_bps / 8.0);  // SimGrid bandwidths are bytes/s
+    sl->set_latency(l.latency);
+    links_.push_back(sl);
+  }
+  std::set<std::pair<std::size_t, std::size_t>> routed;
+  midpoints_.assign(link_count(), nullptr);
+  for (std::size_t i = 0; i < link_count(); ++i) {
+    std::size_t a = *find_node(link(i).a), b = *find_node(link(i).b);
+    if (routed.emplace(std::min(a, b), std::max(a, b)).second) {
+      zone->add_route(hosts_[a]->get_netpoint(), hosts_[b]->get_netpoint(), nullptr, nullptr,
+                      {sg4::LinkInRoute(links_[i])}, true);
+      continue;
+    }
+    sg4::Host* mid = zone->create_host(link(i).path() + "/mid", 1e9);
+    sg4::Link* splice = zone->create_link(link(i).path() + "/splice", 1e15);
+    splice->set_latency(0);
+    zone->add_route(hosts_[a]->get_netpoint(), mid->get_netpoint(), nullptr, nullptr, {sg4::LinkInRoute(links_[i])},
+                    true);
+    zone->add_route(mid->get_netpoint(), hosts_[b]->get_netpoint(), nullptr, nullptr, {sg4::LinkInRoute(splice)},
+                    true);
+    midpoints_[i] = mid;
+  }
+  control_ = zone->create_host("outagesim-control", 1e9);
+  zone->seal();
+}
+
+void World::send_over(std::size_t li, std::size_t from, std::uint64_t bytes) const {
+  std::size_t a = *find_node(link(li).a), b = *find_node(link(li).b);
+  std::size_t to = from == a ? b : a;
+  sg4::Host* mid = midpoints_.empty() ? nullptr : midpoints_[li];
+  if (!mid) {
+    sg4::Comm::sendto(hosts_[from], hosts_[to], bytes);
+    return;
+  }
+  // The midpoint hangs between the link (on a's side) and a lossless splice (on b's side); both hops
+  // are symmetric routes, so the same two transfers work in either direction.
+  sg4::Comm::sendto(hosts_[from], mid, bytes);
+  sg4::Comm::sendto(mid, hosts_[to], bytes);
+}
+
+bool World::node_up(std::size_t node) const { return hosts_.empty() || hosts_[node]->is_on(); }
+bool World::link_up(std::size_t link) const { return links_.empty() || links_[link]->is_on(); }
+
+std::optional<NetPath> World::shortest_path(std::size_t from, std::size_t to) const {
+  // Dijkstra over up elements; ties broken by node index so paths are deterministic.
+  if (!node_up(from) || !node_up(to)) return std::nullopt;
+  const double inf = std::numeric_limits<double>::infinity();
+  std::vector<double> dist(node_count(), inf);
+  std::vector<std::pair<std::size_t, std::size_t>> prev(node_count(), {SIZE_MAX, SIZE_MAX});  // node, link
+  using Item = std::pair<double, std::size_t>;
+  std::priority_queue<Item, std::vector<Item>, std::greater<>> pq;
+  dist[from] = 0;
+  pq.emplace(0.0, from);
+  while (!pq.empty()) {
+    auto [d, u] = pq.top();
+    pq.pop();
+    if (d > dist[u]) continue;
+    if (u == to) break;
+    for (auto [e, end] = boost::out_edges(u, graph_); e != end; ++e) {
+      std::size_t v = boost::target(*e, graph_);
+      std::size_t li = graph_[*e].link;
+      if (!link_up(li) || !node_up(v)) continue;
+      double nd = d + graph_[*e].latency;
+      if (nd < dist[v] || (nd == dist[v] && prev[v].first != SIZE_MAX && u < prev[v].first)) {
+        dist[v] = nd;
+        prev[v] = {u, li};
+        pq.emplace(nd, v);
+      }
+    }
+  }
+  if (dist[to] == inf) return std::nullopt;
+  NetPath p;
+  p.latency = dist[to];
+  for (std::size_t v = to; v != from; v = prev[v].first) {
+    p.nodes.push_back(v);
+    p.links.push_back(prev[v].second);
+  }
+  p.nodes.push_back(from);
+  std::reverse(p.nodes.begin(), p.nodes.end());
+  std::reverse(p.links.begin(), p.links.end());
+  return p;
+}
+
+std::vector<std::string> World::cut_from(std::size_t from, std::size_t to) const {
+  std::set<std::string> cut;
+  if (!node_up(to)) cut.insert(node(to).path());
+  if (!node_up(from)) {
+    cut.insert(node(from).path());
+    return {cut.begin(), cut.end()};
+  }
+  // Everything reachable from `from`, then the down elements on its boundary.
+  std::vector<bool> seen(node_count(), false);
+  std::vector<std::size_t> stack{from};
+  seen[from] = true;
+  while (!stack.empty()) {
+    std::size_t u = stack.back();
+    stack.pop_back();
+    for (auto [e, end] = boost::out_edges(u, graph_); e != end; ++e) {
+      std::size_t v = boost::target(*e, graph_);
+      std::size_t li = graph_[*e].link;
+      if (!link_up(li)) {
+        if (!seen[v]) cut.insert(link(li).path());
+        continue;
+      }
+      if (!node_up(v)) {
+        cut.insert(node(v).path());
+        continue;
+      }
+      if (!seen[v]) {
+        seen[v] = true;
+        stack.push_back(v);
+      }
+    }
+  }
+  // A down link between two reachable nodes did not cut anything.
+  std::vector<std::string> out;
+  for (const auto& p : cut) {
+    if (p.rfind("link:", 0) == 0) {
+      const auto& l = link(*find_link(p.substr(5)));
+      if (seen[*find_node(l.a)] && seen[*find_node(l.b)]) continue;
+    }
+    out.push_back(p);
+  }
+  return out;
+}
+
+std::vector<std::string> World::entity_paths() const {
+  std::vector<std::string> out;
+  for (const auto& n : scenario_.nodes) out.push_back(n.path());
+  for (const auto& l : scenario_.links) out.push_back(l.path());
+  for (const auto& s : scenario_.services) out.push_back("service:" + s.id);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::uint64_t World::last_change(const std::string& path) const {
+  auto it = last_change_.find(path);
+  return it == last_change_.end() ? 0 : it->second;
+}
+
+} // namespace outagesim::sim
