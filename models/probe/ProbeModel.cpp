@@ -105,8 +105,9 @@ private:
       std::vector<std::string> cut = w.cut_from(region, *w.find_node(sv.served_from.front()));
       o.reason = "no path to any datacenter of the service";
       if (!cut.empty()) {
-        o.reason += "; cut off by " + cut.front();
-        if (cut.size() > 1) o.reason += " and " + std::to_string(cut.size() - 1) + " more";
+        o.reason += "; cut off by ";
+        for (std::size_t i = 0; i < cut.size() && i < 4; ++i) o.reason += (i ? ", " : "") + cut[i];
+        if (cut.size() > 4) o.reason += " and " + std::to_string(cut.size() - 4) + " more";
         std::uint64_t latest = 0;
         for (const auto& c : cut) latest = std::max(latest, w.last_change(c));
         o.cause = latest;

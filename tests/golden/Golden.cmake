@@ -1,0 +1,29 @@
+# Golden tests: a scenario in, a reviewed event transcript (events.txt) and summary (summary.json,
+# without the versions block) out. A changed golden is reviewed, never blindly regenerated: to accept
+# a change, run the test with OUTAGESIM_UPDATE_GOLDEN=1 in the environment, then read `git diff`.
+set(OUTAGESIM_GOLDEN_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/check_golden.cmake)
+
+# outagesim_golden(NAME SCENARIO [ARGS...]): SCENARIO relative to the repository root.
+function(outagesim_golden name scenario)
+  add_test(NAME golden/${name}
+           COMMAND ${CMAKE_COMMAND} -DOUTAGESIM=$<TARGET_FILE:outagesim> -DSCENARIO=${scenario}
+                   -DGOLDEN=${PROJECT_SOURCE_DIR}/tests/golden/${name} -DOUT=${CMAKE_BINARY_DIR}/golden-out/${name}
+                   "-DARGS=${ARGN}" -P ${OUTAGESIM_GOLDEN_SCRIPT}
+           WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  set_tests_properties(golden/${name} PROPERTIES LABELS golden TIMEOUT 300)
+endfunction()
+
+# outagesim_determinism(NAME SCENARIO): two runs with the same seed give identical bytes, and a
+# different seed gives a different event transcript.
+function(outagesim_determinism name scenario)
+  add_test(NAME determinism/${name}
+           COMMAND ${CMAKE_COMMAND} -DOUTAGESIM=$<TARGET_FILE:outagesim> -DSCENARIO=${scenario}
+                   -DOUT=${CMAKE_BINARY_DIR}/determinism-out/${name}
+                   -P ${CMAKE_CURRENT_LIST_DIR}/check_determinism.cmake
+           WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  set_tests_properties(determinism/${name} PROPERTIES LABELS golden TIMEOUT 300)
+endfunction()
+
+outagesim_golden(01-single-link-failure scenarios/teaching/01-single-link-failure.yaml)
+outagesim_golden(02-backbone-partition scenarios/teaching/02-backbone-partition.yaml)
+outagesim_determinism(02-backbone-partition scenarios/teaching/02-backbone-partition.yaml)
