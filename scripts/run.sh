@@ -14,6 +14,6 @@ name=$(basename "$scenario" .yaml)
 out="$root/results/$name"
 "$root/build/outagesim" run "$scenario" --out "$out" "$@"
 if [ -f "$root/scripts/plot.py" ]; then
-  python3 "$root/scripts/plot.py" "$out" && echo "pictures: $out/*.png"
+  /usr/bin/python3 "$root/scripts/plot.py" "$out" >/dev/null && echo "pictures: $out/*.png"
 fi
 echo "results are in $out"
