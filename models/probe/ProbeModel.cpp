@@ -106,10 +106,12 @@ private:
       o.reason = "no path to any datacenter of the service";
       if (!cut.empty()) {
         o.reason += "; cut off by ";
-        for (std::size_t i = 0; i < cut.size() && i < 4; ++i) o.reason += (i ? ", " : "") + cut[i];
+        for (std::size_t i = 0; i < cut.size() && i < 4; ++i)
+          o.reason += (i ? ", " : "") + cut[i];
         if (cut.size() > 4) o.reason += " and " + std::to_string(cut.size() - 4) + " more";
         std::uint64_t latest = 0;
-        for (const auto& c : cut) latest = std::max(latest, w.last_change(c));
+        for (const auto& c : cut)
+          latest = std::max(latest, w.last_change(c));
         o.cause = latest;
       }
       return o;
@@ -118,8 +120,10 @@ private:
     const auto& nodes = best->nodes;
     try {
       const auto& links = best->links;
-      for (std::size_t i = 0; i < links.size(); ++i) w.send_over(links[i], nodes[i], bytes_);
-      for (std::size_t i = links.size(); i > 0; --i) w.send_over(links[i - 1], nodes[i], bytes_);
+      for (std::size_t i = 0; i < links.size(); ++i)
+        w.send_over(links[i], nodes[i], bytes_);
+      for (std::size_t i = links.size(); i > 0; --i)
+        w.send_over(links[i - 1], nodes[i], bytes_);
     } catch (const simgrid::Exception&) {
       o.reason = "transfer to " + best_dc + " failed in flight";
       for (std::size_t li : best->links)
@@ -154,10 +158,10 @@ sim::ModelInfo probe_model_info() {
   m.doc = "User regions probe every service over the platform (nearest reachable datacenter, hop by hop); "
           "records availability per region and service.";
   m.params = {
-      {"interval", sim::ParamType::Duration, "30s", "s", "time between two probes of a service from a region", 0.1,
-       86400},
-      {"timeout", sim::ParamType::Duration, "5s", "s", "round-trip time past which a probe counts as failed", 0.001,
-       3600},
+      {"interval", sim::ParamType::Duration, "30s", "s", "time between two probes of a service from a region",
+       0.1, 86400},
+      {"timeout", sim::ParamType::Duration, "5s", "s", "round-trip time past which a probe counts as failed",
+       0.001, 3600},
       {"request_size", sim::ParamType::Integer, "1000", "bytes", "size of a probe and of its answer", 1, 1e9},
   };
   m.create = [] { return std::make_unique<ProbeModel>(); };

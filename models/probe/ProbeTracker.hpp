@@ -19,7 +19,7 @@ public:
   struct Interval {
     std::size_t attempts = 0;
     std::size_t successes = 0;
-    double rtt_sum = 0;  ///< seconds, over successes
+    double rtt_sum = 0; ///< seconds, over successes
   };
 
   /// Records one probe outcome; returns the new state if it differs from the previous one.

@@ -60,10 +60,10 @@ int cmd_models() {
       std::cout << ", default " << p.default_value << ")\n      " << p.doc << "\n";
     }
     for (const auto& a : m.actions)
-      std::cout << "  action " << a.kind << ":* " << a.action << (a.undo.empty() ? "" : " (until: " + a.undo + ")")
-                << "\n      " << a.doc << "\n";
-    std::cout << "  set with: models: {" << m.name << ": {PARAM: VALUE}} in a scenario, or --set models." << m.name
-              << ".PARAM=VALUE\n\n";
+      std::cout << "  action " << a.kind << ":* " << a.action
+                << (a.undo.empty() ? "" : " (until: " + a.undo + ")") << "\n      " << a.doc << "\n";
+    std::cout << "  set with: models: {" << m.name << ": {PARAM: VALUE}} in a scenario, or --set models."
+              << m.name << ".PARAM=VALUE\n\n";
   }
   std::cout << "engine actions on entities (fault timeline):\n"
                "  link:*                     down, up\n"
@@ -85,9 +85,11 @@ int main(int argc, char** argv) {
   auto* run = app.add_subcommand("run", "Run a scenario and write its outputs");
   run->add_option("SCENARIO", scenario_path, "scenario file (YAML)")->required();
   run->add_option("--out,-o", out_dir, "output folder (default: results/<scenario file name>)");
-  auto* seed_opt = run->add_option("--seed", seed, "random seed (overrides scenario.seed; same seed, same bytes)");
+  auto* seed_opt =
+      run->add_option("--seed", seed, "random seed (overrides scenario.seed; same seed, same bytes)");
   run->add_option("--until", until_text, "stop early: +DURATION from the start (+2h) or UTC time");
-  run->add_option("--set", sets, "override a scenario value: KEY=VALUE with a dotted KEY (models.probe.interval=10s)")
+  run->add_option("--set", sets,
+                  "override a scenario value: KEY=VALUE with a dotted KEY (models.probe.interval=10s)")
       ->take_all();
   run->add_option("--log", log_spec, "log levels, e.g. probe=debug or debug (default: warnings only)");
 
@@ -118,7 +120,7 @@ int main(int argc, char** argv) {
           rc = kExitBadInput;
           continue;
         }
-        sim::World w(*s);  // builds the graph: the same checks a run makes before simulating
+        sim::World w(*s); // builds the graph: the same checks a run makes before simulating
         std::cout << path << ": ok (" << s->nodes.size() << " nodes, " << s->links.size() << " links, "
                   << s->faults.size() << " timeline actions)\n";
       }
@@ -149,7 +151,8 @@ int main(int argc, char** argv) {
                                             {"events.txt", r.events_txt},
                                             {"timeline.csv", r.timeline_csv},
                                             {"summary.json", r.summary.dump(2) + "\n"}});
-    std::cout << r.human_summary << "results: " << out_dir << "/ (summary.json, events.jsonl, events.txt, timeline.csv)\n";
+    std::cout << r.human_summary << "results: " << out_dir
+              << "/ (summary.json, events.jsonl, events.txt, timeline.csv)\n";
     return 0;
   } catch (const sim::InputError& e) {
     return print_diags(e.diagnostics);

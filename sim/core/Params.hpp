@@ -12,12 +12,12 @@ enum class ParamType { Duration, Number, Integer, Bool, Text };
 
 /// One declared parameter.
 struct ParamDecl {
-  std::string name;           ///< key under `models: {MODEL: {...}}`
+  std::string name; ///< key under `models: {MODEL: {...}}`
   ParamType type;
-  std::string default_value;  ///< as written in a scenario ("30s", "0.5", "true")
-  std::string unit;           ///< "s", "1", "queries/s", ... ("" for none)
-  std::string doc;            ///< one line
-  double min = -1e300;        ///< inclusive range for numbers and durations (seconds)
+  std::string default_value; ///< as written in a scenario ("30s", "0.5", "true")
+  std::string unit;          ///< "s", "1", "queries/s", ... ("" for none)
+  std::string doc;           ///< one line
+  double min = -1e300;       ///< inclusive range for numbers and durations (seconds)
   double max = 1e300;
 };
 

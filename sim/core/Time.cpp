@@ -7,7 +7,9 @@
 namespace outagesim::sim {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
@@ -19,7 +21,9 @@ std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
-bool leap(std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool leap(std::int64_t y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 } // namespace
 
@@ -31,14 +35,16 @@ std::optional<Seconds> parse_duration(std::string_view text) {
   int parts = 0;
   while (i < text.size()) {
     std::size_t start = i;
-    while (i < text.size() && (is_digit(text[i]) || text[i] == '.')) ++i;
+    while (i < text.size() && (is_digit(text[i]) || text[i] == '.'))
+      ++i;
     if (start == i || i - start > 15) return std::nullopt;
     std::string number(text.substr(start, i - start));
     if (number.find('.') != number.rfind('.') || number.front() == '.' || number.back() == '.')
       return std::nullopt;
     double value = std::stod(number);
     std::size_t ustart = i;
-    while (i < text.size() && !is_digit(text[i]) && text[i] != '.') ++i;
+    while (i < text.size() && !is_digit(text[i]) && text[i] != '.')
+      ++i;
     std::string_view unit = text.substr(ustart, i - ustart);
     double scale;
     if (unit == "ms")
@@ -86,7 +92,8 @@ std::optional<std::int64_t> parse_utc(std::string_view t) {
   if (mo < 1 || mo > 12 || d < 1) return std::nullopt;
   int maxd = mdays[mo - 1] + (mo == 2 && leap(y) ? 1 : 0);
   if (d > maxd || h > 23 || mi > 59 || s > 60) return std::nullopt;
-  return days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 + mi * 60 + s;
+  return days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 +
+         mi * 60 + s;
 }
 
 std::string format_utc(double epoch_seconds) {
@@ -101,8 +108,8 @@ std::string format_utc(double epoch_seconds) {
   gmtime_r(&tt, &tm);
   char buf[40];
   if (ms == 0)
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                  tm.tm_hour, tm.tm_min, tm.tm_sec);
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
   else
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
                   tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms);

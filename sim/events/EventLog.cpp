@@ -15,7 +15,7 @@ std::vector<const Event*> EventLog::chain(std::uint64_t id) const {
   std::vector<const Event*> out;
   while (const Event* e = find(id)) {
     out.push_back(e);
-    if (e->cause >= e->id) break;  // causes always precede effects
+    if (e->cause >= e->id) break; // causes always precede effects
     id = e->cause;
   }
   return out;

@@ -16,13 +16,13 @@ namespace outagesim::sim {
 
 /// One event. `type` is a dotted name ("fault.applied", "link.down", "service.lost", ...).
 struct Event {
-  std::uint64_t id = 0;  ///< 1-based position in the log (set by the log)
+  std::uint64_t id = 0; ///< 1-based position in the log (set by the log)
   SimTime time = 0;
   std::string type;
-  std::string subject;  ///< entity path the event is about ("region:us-east", "link:backbone/a-b")
-  std::string reason;   ///< why, in words
-  std::uint64_t cause = 0;  ///< id of the event that caused this one; 0 if none
-  nlohmann::ordered_json data = nlohmann::ordered_json::object();  ///< extra typed fields
+  std::string subject;     ///< entity path the event is about ("region:us-east", "link:backbone/a-b")
+  std::string reason;      ///< why, in words
+  std::uint64_t cause = 0; ///< id of the event that caused this one; 0 if none
+  nlohmann::ordered_json data = nlohmann::ordered_json::object(); ///< extra typed fields
 };
 
 /// The run's event log.
@@ -31,7 +31,9 @@ public:
   /// Appends an event, gives it its id and returns the id.
   std::uint64_t emit(Event e);
   const std::vector<Event>& events() const { return events_; }
-  const Event* find(std::uint64_t id) const { return id >= 1 && id <= events_.size() ? &events_[id - 1] : nullptr; }
+  const Event* find(std::uint64_t id) const {
+    return id >= 1 && id <= events_.size() ? &events_[id - 1] : nullptr;
+  }
   /// Walks `cause` links back from an event: the event itself first, the root cause last.
   std::vector<const Event*> chain(std::uint64_t id) const;
 

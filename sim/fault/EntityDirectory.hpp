@@ -15,10 +15,10 @@ namespace outagesim::sim {
 
 /// What a handler is asked to do.
 struct ActionRequest {
-  std::string action;   ///< "down", "up", "crash", "restore", or a model's own action
+  std::string action; ///< "down", "up", "crash", "restore", or a model's own action
   SimTime at = 0;
-  std::string reason;   ///< why (the fault's note, or "end of fault X")
-  std::uint64_t cause = 0;  ///< id of the fault event that asks for it
+  std::string reason;      ///< why (the fault's note, or "end of fault X")
+  std::uint64_t cause = 0; ///< id of the fault event that asks for it
 };
 
 /// Handles one action on one entity path; returns the id of the event it emitted (0 if none).
@@ -37,7 +37,7 @@ public:
   bool supports(const std::string& kind, const std::string& action) const;
 
 private:
-  std::vector<std::string> paths_;  // sorted
+  std::vector<std::string> paths_; // sorted
   std::map<std::pair<std::string, std::string>, ActionHandler> handlers_;
 };
 

@@ -29,16 +29,17 @@ std::vector<SignalValue> availability_signals(const Timeline& tl, Seconds step,
   // service -> region -> series
   std::map<std::string, std::map<std::string, std::vector<std::pair<SimTime, double>>>> by_service;
   for (const auto& [region, service] : tl.keys("availability"))
-    if (!region.empty() && !service.empty()) by_service[service][region] = tl.series(region, service, "availability");
+    if (!region.empty() && !service.empty())
+      by_service[service][region] = tl.series(region, service, "availability");
 
   std::vector<SignalValue> out;
   for (const auto& [service, regions] : by_service) {
     std::string subject = "service:" + service;
     // Times common to the service's regions, and the weighted availability at each.
-    std::map<SimTime, std::pair<double, double>> weighted;  // t -> (sum w*a, sum w)
-    std::map<SimTime, double> down_weight;                  // t -> weight of regions below 50 %
+    std::map<SimTime, std::pair<double, double>> weighted; // t -> (sum w*a, sum w)
+    std::map<SimTime, double> down_weight;                 // t -> weight of regions below 50 %
     std::vector<SimTime> onsets;
-    std::vector<Period> any_down;  // periods with at least one region below 50 %
+    std::vector<Period> any_down; // periods with at least one region below 50 %
     std::set<SimTime> times;
     for (const auto& [region, series] : regions) {
       double wr = w.count(region) ? w[region] : 1.0;

@@ -15,10 +15,10 @@ namespace outagesim::sim {
 
 /// One computed signal value.
 struct SignalValue {
-  std::string id;       ///< "traffic.drop_start"
-  std::string subject;  ///< "service:facebook"
-  std::string kind;     ///< time | number | ratio | bool | set | duration
-  nlohmann::ordered_json value;  ///< time: seconds since start; duration: seconds; set: array
+  std::string id;               ///< "traffic.drop_start"
+  std::string subject;          ///< "service:facebook"
+  std::string kind;             ///< time | number | ratio | bool | set | duration
+  nlohmann::ordered_json value; ///< time: seconds since start; duration: seconds; set: array
 };
 
 /// A period [start, end) in which a series stayed below a threshold; end empty if it never recovered.

@@ -10,8 +10,8 @@ void Timeline::add(SimTime t, std::string region, std::string service, std::stri
   rows_.push_back({t, std::move(region), std::move(service), std::move(metric), value});
 }
 
-std::vector<std::pair<SimTime, double>> Timeline::series(const std::string& region, const std::string& service,
-                                                         const std::string& metric) const {
+std::vector<std::pair<SimTime, double>>
+Timeline::series(const std::string& region, const std::string& service, const std::string& metric) const {
   std::vector<std::pair<SimTime, double>> out;
   for (const auto& r : rows_)
     if (r.metric == metric && r.region == region && r.service == service) out.emplace_back(r.time, r.value);
@@ -43,8 +43,8 @@ std::string Timeline::to_csv(std::int64_t start_epoch) const {
   char num[64];
   for (const auto& r : rows_) {
     std::snprintf(num, sizeof num, "%.6g", r.value);
-    out += format_utc(double(start_epoch) + r.time) + "," + csv_field(r.region) + "," + csv_field(r.service) + "," +
-           csv_field(r.metric) + "," + num + "\n";
+    out += format_utc(double(start_epoch) + r.time) + "," + csv_field(r.region) + "," + csv_field(r.service) +
+           "," + csv_field(r.metric) + "," + num + "\n";
   }
   return out;
 }

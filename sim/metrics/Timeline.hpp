@@ -13,9 +13,9 @@ namespace outagesim::sim {
 
 struct Sample {
   SimTime time;
-  std::string region;   ///< "" when not about one region
-  std::string service;  ///< "" when not about one service
-  std::string metric;   ///< "availability", "probes", ...
+  std::string region;  ///< "" when not about one region
+  std::string service; ///< "" when not about one service
+  std::string metric;  ///< "availability", "probes", ...
   double value;
 };
 

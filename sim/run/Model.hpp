@@ -28,16 +28,16 @@ public:
 
 /// An action a model adds to the fault timeline for one kind of entity ("prefix", "withdraw").
 struct ActionDecl {
-  std::string kind;    ///< entity path prefix ("link", "dc", "as", ...)
+  std::string kind; ///< entity path prefix ("link", "dc", "as", ...)
   std::string action;
   std::string doc;
-  std::string undo;    ///< the action that `until:` plays to end it ("" if it cannot be undone)
+  std::string undo; ///< the action that `until:` plays to end it ("" if it cannot be undone)
 };
 
 /// The declaration of a model: what `outagesim models` prints and the loader validates against.
 struct ModelInfo {
-  std::string name;  ///< key under `models:` in a scenario
-  std::string doc;   ///< one or two lines
+  std::string name; ///< key under `models:` in a scenario
+  std::string doc;  ///< one or two lines
   std::vector<ParamDecl> params;
   /// Extra top-level scenario sections the model reads itself (validated by `validate_sections`).
   std::vector<std::string> sections;

@@ -17,11 +17,14 @@ char g_pending[kMaxPending][4096];
 volatile std::sig_atomic_t g_pending_count = 0;
 
 void on_signal(int sig) {
-  for (int i = 0; i < g_pending_count; ++i) ::unlink(g_pending[i]);
+  for (int i = 0; i < g_pending_count; ++i)
+    ::unlink(g_pending[i]);
   ::_exit(128 + sig);
 }
 
-void clear_pending() { g_pending_count = 0; }
+void clear_pending() {
+  g_pending_count = 0;
+}
 
 } // namespace
 
@@ -30,14 +33,16 @@ void install_interrupt_cleanup() {
   std::signal(SIGTERM, on_signal);
 }
 
-void write_outputs_atomically(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files) {
+void write_outputs_atomically(const std::string& dir,
+                              const std::vector<std::pair<std::string, std::string>>& files) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw std::runtime_error("cannot create output folder '" + dir + "': " + ec.message());
   std::vector<std::pair<std::string, std::string>> moves;
   auto cleanup = [&] {
-    for (auto& [tmp, fin] : moves) fs::remove(tmp, ec);
+    for (auto& [tmp, fin] : moves)
+      fs::remove(tmp, ec);
     clear_pending();
   };
   for (const auto& [name, content] : files) {

@@ -10,7 +10,8 @@ namespace outagesim::sim {
 
 /// Writes all `files` (name, content) into `dir` (created if needed): first every temporary, then
 /// every rename. Throws std::runtime_error naming the file on an I/O error (temporaries removed).
-void write_outputs_atomically(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files);
+void write_outputs_atomically(const std::string& dir,
+                              const std::vector<std::pair<std::string, std::string>>& files);
 
 /// Installs SIGINT/SIGTERM handlers that remove pending temporaries and exit with 130.
 void install_interrupt_cleanup();

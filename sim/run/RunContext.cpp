@@ -12,9 +12,13 @@
 
 namespace outagesim::sim {
 
-std::mt19937_64 RunContext::rng(const std::string& name) const { return rng_stream(seed_, name); }
+std::mt19937_64 RunContext::rng(const std::string& name) const {
+  return rng_stream(seed_, name);
+}
 
-SimTime RunContext::now() const { return simgrid::s4u::Engine::get_clock(); }
+SimTime RunContext::now() const {
+  return simgrid::s4u::Engine::get_clock();
+}
 
 std::uint64_t RunContext::emit(std::string type, std::string subject, std::string reason, std::uint64_t cause,
                                nlohmann::ordered_json data) {

@@ -30,7 +30,7 @@ void register_core_actions(RunContext& ctx) {
       auto li = w.find_link(path.substr(5));
       if (!li) return 0;
       sg4::Link* l = w.sg_link(*li);
-      if (l->is_on() == up) return 0;  // already in that state: nothing changes, nothing to record
+      if (l->is_on() == up) return 0; // already in that state: nothing changes, nothing to record
       if (up)
         l->turn_on();
       else
@@ -53,15 +53,18 @@ void register_core_actions(RunContext& ctx) {
         h->turn_on();
       else
         h->turn_off();
-      static const std::map<std::string, std::string> types = {
-          {"down", "node.stopped"}, {"crash", "node.crashed"}, {"up", "node.started"}, {"restore", "node.restored"}};
+      static const std::map<std::string, std::string> types = {{"down", "node.stopped"},
+                                                               {"crash", "node.crashed"},
+                                                               {"up", "node.started"},
+                                                               {"restore", "node.restored"}};
       std::uint64_t id = ctx.emit(types.at(action), path, r.reason, r.cause);
       w.set_last_change(path, id);
       return id;
     };
   };
   for (const char* kind : {"router", "dc", "dns", "resolver"})
-    for (const char* action : {"down", "up", "crash", "restore"}) ctx.directory().on(kind, action, node_handler(action));
+    for (const char* action : {"down", "up", "crash", "restore"})
+      ctx.directory().on(kind, action, node_handler(action));
 }
 
 struct TimedAction {
@@ -91,13 +94,15 @@ void play_faults(RunContext& ctx, const std::vector<ModelInfo>& models) {
     split_path(f.target, kind, id);
     std::string action = step.undo ? undo_action(kind, f.action, models) : f.action;
     std::string label = f.id.empty() ? f.target + " " + f.action : f.id;
-    std::string reason = step.undo ? "end of fault '" + label + "'" : (f.note.empty() ? "scheduled fault" : f.note);
+    std::string reason =
+        step.undo ? "end of fault '" + label + "'" : (f.note.empty() ? "scheduled fault" : f.note);
     nlohmann::ordered_json data;
     data["action"] = action;
     data["target"] = f.target;
     std::uint64_t fid = ctx.emit(step.undo ? "fault.ended" : "fault.applied", f.target, reason, 0, data);
     ActionRequest req{action, step.at, reason, fid};
-    for (const auto& path : ctx.directory().match(f.target)) ctx.directory().apply(path, req);
+    for (const auto& path : ctx.directory().match(f.target))
+      ctx.directory().apply(path, req);
   }
 }
 
@@ -125,7 +130,8 @@ std::string human_summary(const RunContext& ctx, const std::vector<SignalValue>&
   char buf[256];
   std::snprintf(buf, sizeof buf, "%s: %s simulated (%s to %s), seed %llu, %zu events\n",
                 s.info.name.empty() ? s.file.c_str() : s.info.name.c_str(), format_duration(end).c_str(),
-                format_utc(double(s.info.start_epoch)).c_str(), format_utc(double(s.info.start_epoch) + end).c_str(),
+                format_utc(double(s.info.start_epoch)).c_str(),
+                format_utc(double(s.info.start_epoch) + end).c_str(),
                 static_cast<unsigned long long>(ctx.seed()), ctx.events().events().size());
   out += buf;
   auto find = [&](const std::string& id, const std::string& subject) -> const SignalValue* {
@@ -144,7 +150,8 @@ std::string human_summary(const RunContext& ctx, const std::vector<SignalValue>&
     }
     std::snprintf(buf, sizeof buf, "  %s: degraded from %s, %s; at worst %.0f %% of users' regions down\n",
                   sv.id.c_str(), format_offset(drop->value.get<double>()).c_str(),
-                  rec ? ("back for good at " + format_offset(rec->value.get<double>())).c_str() : "not recovered by the end",
+                  rec ? ("back for good at " + format_offset(rec->value.get<double>())).c_str()
+                      : "not recovered by the end",
                   peak ? peak->value.get<double>() * 100 : 0.0);
     out += buf;
   }
@@ -175,7 +182,8 @@ RunResult run_scenario(const Scenario& s, const std::vector<ModelInfo>& models, 
   std::vector<std::unique_ptr<Model>> running;
   for (const auto& m : models)
     if (s.enabled.at(m.name)) running.push_back(m.create());
-  for (auto& m : running) m->start(ctx);
+  for (auto& m : running)
+    m->start(ctx);
 
   sg4::Host* control = world.control_host();
 
@@ -193,7 +201,8 @@ RunResult run_scenario(const Scenario& s, const std::vector<ModelInfo>& models, 
       SimTime a = k * s.info.sample;
       SimTime b = std::min(end, (k + 1) * s.info.sample);
       sg4::this_actor::sleep_until(b);
-      for (const auto& sampler : ctx.samplers()) sampler(a, b);
+      for (const auto& sampler : ctx.samplers())
+        sampler(a, b);
       if (options.progress) {
         double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
         if (wall > 2.0 && wall - last_print >= 0.5) {
@@ -207,7 +216,8 @@ RunResult run_scenario(const Scenario& s, const std::vector<ModelInfo>& models, 
     if (printed) std::fprintf(stderr, "\n");
   });
   engine.run();
-  for (auto& m : running) m->finish(ctx);
+  for (auto& m : running)
+    m->finish(ctx);
 
   // Signals: the engine's own (from availability) then the models'.
   std::vector<std::pair<std::string, double>> weights;
@@ -223,8 +233,9 @@ RunResult run_scenario(const Scenario& s, const std::vector<ModelInfo>& models, 
   j["seed"] = ctx.seed();
   j["start"] = format_utc(double(s.info.start_epoch));
   j["end"] = format_utc(double(s.info.start_epoch) + end);
-  j["versions"] = {{"outagesim", kVersion},
-                   {"simgrid", std::to_string(SIMGRID_VERSION_MAJOR) + "." + std::to_string(SIMGRID_VERSION_MINOR)}};
+  j["versions"] = {
+      {"outagesim", kVersion},
+      {"simgrid", std::to_string(SIMGRID_VERSION_MAJOR) + "." + std::to_string(SIMGRID_VERSION_MINOR)}};
   j["events"] = ctx.events().events().size();
   j["regions"] = region_outages(ctx);
   j["signals"] = signals_to_json(signals, s.info.start_epoch);

@@ -15,20 +15,21 @@
 namespace outagesim::sim {
 
 struct RunOptions {
-  std::optional<TimeSpec> until;  ///< stop earlier than the scenario's end
-  bool progress = false;          ///< print progress on stderr
+  std::optional<TimeSpec> until; ///< stop earlier than the scenario's end
+  bool progress = false;         ///< print progress on stderr
 };
 
 /// Everything a run leaves behind, as file contents.
 struct RunResult {
   nlohmann::ordered_json summary;
   std::string events_jsonl;
-  std::string events_txt;  ///< the human transcript (one line per event), also the golden format
+  std::string events_txt; ///< the human transcript (one line per event), also the golden format
   std::string timeline_csv;
-  std::string human_summary;  ///< a few lines for stdout
+  std::string human_summary; ///< a few lines for stdout
 };
 
 /// Runs the scenario. Throws std::runtime_error on an internal failure.
-RunResult run_scenario(const Scenario& scenario, const std::vector<ModelInfo>& models, const RunOptions& options);
+RunResult run_scenario(const Scenario& scenario, const std::vector<ModelInfo>& models,
+                       const RunOptions& options);
 
 } // namespace outagesim::sim

@@ -22,7 +22,8 @@ void Diagnostics::warning(const Mark& mark, std::string message) {
 }
 
 void Diagnostics::print(std::ostream& os) const {
-  for (const auto& d : items_) os << d.str() << '\n';
+  for (const auto& d : items_)
+    os << d.str() << '\n';
 }
 
 } // namespace outagesim::sim

@@ -65,7 +65,8 @@ std::vector<std::string> core_actions(EntityKind kind) {
   return {};
 }
 
-std::string undo_action(const std::string& kind, const std::string& action, const std::vector<ModelInfo>& models) {
+std::string undo_action(const std::string& kind, const std::string& action,
+                        const std::vector<ModelInfo>& models) {
   for (const auto& m : models)
     for (const auto& a : m.actions)
       if (a.kind == kind && a.action == action) return a.undo;
@@ -113,15 +114,16 @@ YamlPtr merge(YamlPtr base, const YamlPtr& over, Diagnostics& d) {
     }
     return base;
   }
-  if (base->kind == YamlNode::Kind::Sequence && over->kind == YamlNode::Kind::Sequence && all_identified(*base) &&
-      all_identified(*over)) {
+  if (base->kind == YamlNode::Kind::Sequence && over->kind == YamlNode::Kind::Sequence &&
+      all_identified(*base) && all_identified(*over)) {
     for (const auto& item : over->items) {
       const std::string& key = identity_of(*item)->scalar;
       auto it = std::find_if(base->items.begin(), base->items.end(),
                              [&](const YamlPtr& b) { return identity_of(*b)->scalar == key; });
       if (is_remove(*item)) {
         if (it == base->items.end())
-          d.error(item->mark, "remove: no item with id '" + key + "' in the included scenario; expected an existing id");
+          d.error(item->mark,
+                  "remove: no item with id '" + key + "' in the included scenario; expected an existing id");
         else
           base->items.erase(it);
         continue;
@@ -158,7 +160,8 @@ YamlPtr load_tree(const std::string& path, const YamlPtr& given, int depth, std:
   if (include.value->kind == YamlNode::Kind::Scalar) {
     files.push_back(include.value.get());
   } else if (include.value->kind == YamlNode::Kind::Sequence) {
-    for (const auto& i : include.value->items) files.push_back(i.get());
+    for (const auto& i : include.value->items)
+      files.push_back(i.get());
   } else {
     d.error(include.value->mark, std::string("include is ") + include.value->kind_name() +
                                      "; expected a file name or a list of file names");
@@ -181,11 +184,13 @@ YamlPtr load_tree(const std::string& path, const YamlPtr& given, int depth, std:
     std::error_code ec;
     std::string canon = fs::weakly_canonical(target, ec).string();
     if (std::find(chain.begin(), chain.end(), canon) != chain.end()) {
-      d.error(f->mark, "include cycle: '" + f->scalar + "' is already being included; expected a chain without loops");
+      d.error(f->mark,
+              "include cycle: '" + f->scalar + "' is already being included; expected a chain without loops");
       return nullptr;
     }
     if (!fs::exists(target)) {
-      d.error(f->mark, "included file '" + target + "' does not exist; expected a path relative to this file");
+      d.error(f->mark,
+              "included file '" + target + "' does not exist; expected a path relative to this file");
       return nullptr;
     }
     chain.push_back(canon);
@@ -210,13 +215,16 @@ void apply_set(const YamlPtr& root, const std::string& set, Diagnostics& d) {
   Diagnostics vd;
   YamlPtr value = parse_yaml_text(set.substr(eq + 1), *file, vd);
   if (!value) {
-    for (const auto& x : vd.all()) d.error(m, "value of override: " + x.message);
+    for (const auto& x : vd.all())
+      d.error(m, "value of override: " + x.message);
     return;
   }
   std::function<void(YamlNode&)> remark = [&](YamlNode& n) {
     n.mark = Mark{file, 1, static_cast<int>(eq) + 2};
-    for (auto& i : n.items) remark(*i);
-    for (auto& e : n.entries) remark(*e.value);
+    for (auto& i : n.items)
+      remark(*i);
+    for (auto& e : n.entries)
+      remark(*e.value);
   };
   remark(*value);
   std::vector<std::string> parts;
@@ -251,8 +259,10 @@ void apply_set(const YamlPtr& root, const std::string& set, Diagnostics& d) {
       node = e->value.get();
     } else if (node->kind == YamlNode::Kind::Sequence) {
       YamlPtr* slot = nullptr;
-      bool index = !part.empty() && std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
-      if (index && part.size() < 9 && std::stoul(part) < node->items.size()) slot = &node->items[std::stoul(part)];
+      bool index =
+          !part.empty() && std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+      if (index && part.size() < 9 && std::stoul(part) < node->items.size())
+        slot = &node->items[std::stoul(part)];
       for (auto& item : node->items)
         if (!slot) {
           const YamlNode* idn = identity_of(*item);
@@ -282,13 +292,13 @@ struct Validator {
   Diagnostics& d;
   const std::vector<ModelInfo>& models;
   Scenario s;
-  std::map<std::string, Mark> seen_paths;  // path -> first declaration
+  std::map<std::string, Mark> seen_paths; // path -> first declaration
 
   bool declare(const std::string& path, const std::string& what, const Mark& m) {
     auto [it, fresh] = seen_paths.emplace(path, m);
     if (!fresh) {
-      d.error(m, "duplicate " + what + " '" + path + "' (first declared at line " + std::to_string(it->second.line) +
-                     "); expected unique ids");
+      d.error(m, "duplicate " + what + " '" + path + "' (first declared at line " +
+                     std::to_string(it->second.line) + "); expected unique ids");
       return false;
     }
     return true;
@@ -321,7 +331,8 @@ struct Validator {
     if (const YamlNode* st = r.get("start")) {
       auto t = read_time(*st, "scenario 'start'", d);
       if (t && t->relative)
-        d.error(st->mark, "scenario 'start' is relative; expected an absolute UTC time such as 2021-10-04T15:00:00Z");
+        d.error(st->mark,
+                "scenario 'start' is relative; expected an absolute UTC time such as 2021-10-04T15:00:00Z");
       else if (t)
         s.info.start_epoch = static_cast<std::int64_t>(t->value);
     } else {
@@ -330,12 +341,14 @@ struct Validator {
     if (const YamlNode* du = r.get("duration", true)) {
       if (auto v = read_duration(*du, "scenario 'duration'", d)) {
         if (*v <= 0 || *v > 366 * 86400.0)
-          d.error(du->mark, "scenario 'duration' is " + du->scalar + "; expected more than 0s and at most 366d");
+          d.error(du->mark,
+                  "scenario 'duration' is " + du->scalar + "; expected more than 0s and at most 366d");
         else
           s.info.duration = *v;
       }
     }
-    if (auto v = r.integer("seed", false, 0, 9007199254740991LL)) s.info.seed = static_cast<std::uint64_t>(*v);
+    if (auto v = r.integer("seed", false, 0, 9007199254740991LL))
+      s.info.seed = static_cast<std::uint64_t>(*v);
     if (const YamlNode* sa = r.get("sample")) {
       if (auto v = read_duration(*sa, "scenario 'sample'", d)) {
         if (*v < 1)
@@ -346,7 +359,8 @@ struct Validator {
     }
     r.finish();
     if (s.info.duration / s.info.sample > 1e6)
-      d.error(r.mark(), "scenario has more than a million samples (duration / sample); expected a coarser 'sample'");
+      d.error(r.mark(),
+              "scenario has more than a million samples (duration / sample); expected a coarser 'sample'");
   }
 
   void read_node(const YamlNode& item, EntityKind kind, const std::string& what) {
@@ -394,9 +408,11 @@ struct Validator {
                                    {"regions", EntityKind::Region, "region"}};
     for (const auto& g : groups)
       if (const YamlNode* seq = sequence(r, g.key))
-        for (const auto& item : seq->items) read_node(*item, g.kind, g.what);
+        for (const auto& item : seq->items)
+          read_node(*item, g.kind, g.what);
     if (const YamlNode* seq = sequence(r, "links"))
-      for (const auto& item : seq->items) read_link(*item);
+      for (const auto& item : seq->items)
+        read_link(*item);
     r.finish();
   }
 
@@ -410,7 +426,8 @@ struct Validator {
     if (const YamlNode* b = r.get("between", true)) {
       if (b->kind != YamlNode::Kind::Sequence || b->items.size() != 2 ||
           b->items[0]->kind != YamlNode::Kind::Scalar || b->items[1]->kind != YamlNode::Kind::Scalar) {
-        d.error(b->mark, "link 'between' is not two node paths; expected [KIND:ID, KIND:ID], e.g. [dc:a, router:b]");
+        d.error(b->mark,
+                "link 'between' is not two node paths; expected [KIND:ID, KIND:ID], e.g. [dc:a, router:b]");
       } else {
         l.a = b->items[0]->scalar;
         l.b = b->items[1]->scalar;
@@ -519,9 +536,9 @@ struct Validator {
         d.error(at_node->mark, "fault 'at' is +" + format_duration(f.at) + ", after the scenario's end (+" +
                                    format_duration(s.info.duration) + "); expected a time within the run");
       if (f.until && *f.until <= f.at)
-        d.error(until_node ? until_node->mark : f.mark, "fault 'until' (+" + format_duration(*f.until) +
-                                                            ") is not after its 'at' (+" + format_duration(f.at) +
-                                                            "); expected a later time");
+        d.error(until_node ? until_node->mark : f.mark,
+                "fault 'until' (+" + format_duration(*f.until) + ") is not after its 'at' (+" +
+                    format_duration(f.at) + "); expected a later time");
       check_target(f);
       s.faults.push_back(f);
     }
@@ -530,13 +547,14 @@ struct Validator {
   void check_target(const FaultSpec& f) {
     std::string kind, id;
     if (!split_path(f.target, kind, id)) {
-      d.error(f.target_mark, "fault target '" + f.target +
-                                 "' is not a path; expected KIND:ID such as link:backbone/* or dc:prineville");
+      d.error(f.target_mark,
+              "fault target '" + f.target +
+                  "' is not a path; expected KIND:ID such as link:backbone/* or dc:prineville");
       return;
     }
-    static const std::vector<EntityKind> kinds = {EntityKind::As,        EntityKind::Router,   EntityKind::Datacenter,
-                                                  EntityKind::DnsServer, EntityKind::Resolver, EntityKind::Region,
-                                                  EntityKind::Link,      EntityKind::Service};
+    static const std::vector<EntityKind> kinds = {
+        EntityKind::As,       EntityKind::Router, EntityKind::Datacenter, EntityKind::DnsServer,
+        EntityKind::Resolver, EntityKind::Region, EntityKind::Link,       EntityKind::Service};
     std::vector<std::string> names;
     std::optional<EntityKind> found;
     for (auto k : kinds) {
@@ -560,15 +578,17 @@ struct Validator {
         if (a.kind == kind) actions.push_back(a.action);
     if (std::find(actions.begin(), actions.end(), f.action) == actions.end()) {
       if (actions.empty())
-        d.error(f.action_mark, "action '" + f.action + "' is not supported: no action acts on '" + kind + "' entities");
+        d.error(f.action_mark,
+                "action '" + f.action + "' is not supported: no action acts on '" + kind + "' entities");
       else
-        d.error(f.action_mark, "action '" + f.action + "' is unknown for " + kind + " entities; expected one of: " +
-                                   join(actions));
+        d.error(f.action_mark, "action '" + f.action + "' is unknown for " + kind +
+                                   " entities; expected one of: " + join(actions));
       return;
     }
     if (f.until && undo_action(kind, f.action, models).empty())
-      d.error(f.action_mark, "action '" + f.action + "' cannot be undone, so 'until'/'for' cannot end it; "
-                             "expected a separate timeline entry for the recovery");
+      d.error(f.action_mark, "action '" + f.action +
+                                 "' cannot be undone, so 'until'/'for' cannot end it; "
+                                 "expected a separate timeline entry for the recovery");
   }
 
   void check_references() {
@@ -578,29 +598,37 @@ struct Validator {
     for (const auto& n : s.nodes)
       if (n.kind != EntityKind::As && n.asn && !ases.count(*n.asn))
         d.error(n.mark, std::string(entity_kind_prefix(n.kind)) + " '" + n.id + "' belongs to AS" +
-                            std::to_string(*n.asn) + ", which is not declared; expected it under topology.ases");
+                            std::to_string(*n.asn) +
+                            ", which is not declared; expected it under topology.ases");
     for (const auto& l : s.links) {
       auto check = [&](const std::string& p, const Mark& m) {
         std::string kind, id;
         if (!split_path(p, kind, id) || kind == "link" || kind == "service") {
-          d.error(m, "link '" + l.id + "' end '" + p + "' is not a node path; expected KIND:ID of a node (as, router, dc, dns, resolver, region)");
+          d.error(
+              m,
+              "link '" + l.id + "' end '" + p +
+                  "' is not a node path; expected KIND:ID of a node (as, router, dc, dns, resolver, region)");
           return;
         }
         if (!seen_paths.count(p))
-          d.error(m, "link '" + l.id + "' end '" + p + "' names no declared node; expected one of the topology's nodes");
+          d.error(m, "link '" + l.id + "' end '" + p +
+                         "' names no declared node; expected one of the topology's nodes");
       };
       if (l.a.empty()) continue;
       check(l.a, l.a_mark);
       check(l.b, l.b_mark);
-      if (l.a == l.b) d.error(l.b_mark, "link '" + l.id + "' joins '" + l.a + "' to itself; expected two different nodes");
+      if (l.a == l.b)
+        d.error(l.b_mark, "link '" + l.id + "' joins '" + l.a + "' to itself; expected two different nodes");
     }
     for (const auto& sv : s.services)
       for (std::size_t i = 0; i < sv.served_from.size(); ++i) {
         const std::string& p = sv.served_from[i];
         if (p.rfind("dc:", 0) != 0)
-          d.error(sv.served_from_marks[i], "service '" + sv.id + "' served_from '" + p + "' is not a datacenter; expected dc:ID");
+          d.error(sv.served_from_marks[i],
+                  "service '" + sv.id + "' served_from '" + p + "' is not a datacenter; expected dc:ID");
         else if (!seen_paths.count(p))
-          d.error(sv.served_from_marks[i], "service '" + sv.id + "' served_from '" + p + "' names no declared datacenter");
+          d.error(sv.served_from_marks[i],
+                  "service '" + sv.id + "' served_from '" + p + "' names no declared datacenter");
       }
   }
 
@@ -619,13 +647,16 @@ struct Validator {
     }
     if (!n || n->kind == YamlNode::Kind::Null) return;
     if (n->kind != YamlNode::Kind::Map) {
-      d.error(n->mark, std::string("models is ") + n->kind_name() + "; expected a mapping of model names to parameters");
+      d.error(n->mark, std::string("models is ") + n->kind_name() +
+                           "; expected a mapping of model names to parameters");
       return;
     }
     std::vector<std::string> names;
-    for (const auto& m : models) names.push_back(m.name);
+    for (const auto& m : models)
+      names.push_back(m.name);
     for (const auto& e : n->entries) {
-      auto mi = std::find_if(models.begin(), models.end(), [&](const ModelInfo& m) { return m.name == e.key; });
+      auto mi =
+          std::find_if(models.begin(), models.end(), [&](const ModelInfo& m) { return m.name == e.key; });
       if (mi == models.end()) {
         d.error(e.key_mark, "unknown model '" + e.key + "'; expected one of: " + join(names));
         continue;
@@ -633,7 +664,8 @@ struct Validator {
       MapReader r(e.value.get(), "models." + e.key, d);
       if (auto v = r.boolean("enabled")) s.enabled[e.key] = *v;
       for (const auto& p : mi->params)
-        if (const YamlNode* v = r.get(p.name)) read_param(*v, p, "models." + e.key + " '" + p.name + "'", d, s.params[e.key]);
+        if (const YamlNode* v = r.get(p.name))
+          read_param(*v, p, "models." + e.key + " '" + p.name + "'", d, s.params[e.key]);
       r.finish();
     }
   }
@@ -643,11 +675,13 @@ struct Validator {
     read_info(top.get("scenario"));
     read_topology(top.get("topology"));
     read_services(top.get("services"));
-    for (const auto& sv : s.services) (void)sv;
+    for (const auto& sv : s.services)
+      (void)sv;
     read_faults(top.get("faults"));
     read_models(top.get("models"));
     for (const auto& m : models)
-      for (const auto& sec : m.sections) top.get(sec);
+      for (const auto& sec : m.sections)
+        top.get(sec);
     top.finish();
     check_references();
     for (const auto& m : models)
@@ -658,7 +692,8 @@ struct Validator {
 std::optional<Scenario> finish_load(const std::string& name, YamlPtr root, const LoadOptions& options,
                                     const std::vector<ModelInfo>& models, Diagnostics& d) {
   if (!root) return std::nullopt;
-  for (const auto& set : options.sets) apply_set(root, set, d);
+  for (const auto& set : options.sets)
+    apply_set(root, set, d);
   if (d.has_errors()) return std::nullopt;
   Validator v{d, models, {}, {}};
   v.s.file = name;

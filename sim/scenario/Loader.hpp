@@ -16,7 +16,7 @@
 namespace outagesim::sim {
 
 struct LoadOptions {
-  std::vector<std::string> sets;  ///< "KEY=VALUE", KEY a dotted path ("models.probe.interval")
+  std::vector<std::string> sets; ///< "KEY=VALUE", KEY a dotted path ("models.probe.interval")
 };
 
 /// Loads and validates; returns nullopt if any error was reported to `diags`.
@@ -32,6 +32,7 @@ std::optional<Scenario> load_scenario_text(const std::string& text, const std::s
 std::vector<std::string> core_actions(EntityKind kind);
 
 /// The action that ends `action` on entities of `kind` when a fault has `until:` ("" if none).
-std::string undo_action(const std::string& kind, const std::string& action, const std::vector<ModelInfo>& models);
+std::string undo_action(const std::string& kind, const std::string& action,
+                        const std::vector<ModelInfo>& models);
 
 } // namespace outagesim::sim

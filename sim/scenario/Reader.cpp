@@ -47,8 +47,8 @@ std::optional<double> parse_double(const std::string& s) {
   if (e != b + s.size() || errno == ERANGE || !std::isfinite(v)) return std::nullopt;
   // strtod accepts hex floats and "inf"/"nan": allow only decimal numbers.
   for (char c : s)
-    if (!(std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E' ||
-          c == '_'))
+    if (!(std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '+' || c == 'e' ||
+          c == 'E' || c == '_'))
       return std::nullopt;
   return v;
 }
@@ -80,9 +80,10 @@ std::optional<std::int64_t> read_integer(const YamlNode& n, const std::string& w
                                          std::int64_t min, std::int64_t max) {
   if (!expect_scalar(n, what, "an integer", d)) return std::nullopt;
   const std::string& s = n.scalar;
-  bool digits = !s.empty() && s.size() <= 19 &&
-                std::all_of(s.begin() + (s[0] == '-' ? 1 : 0), s.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
-                s != "-";
+  bool digits =
+      !s.empty() && s.size() <= 19 &&
+      std::all_of(s.begin() + (s[0] == '-' ? 1 : 0), s.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+      s != "-";
   if (!digits) {
     d.error(n.mark, what + " is " + quote(s) + "; expected an integer");
     return std::nullopt;
@@ -107,7 +108,8 @@ std::optional<bool> read_bool(const YamlNode& n, const std::string& what, Diagno
 std::optional<Seconds> read_duration(const YamlNode& n, const std::string& what, Diagnostics& d) {
   if (!expect_scalar(n, what, "a duration such as 90s, 15m, 6h", d)) return std::nullopt;
   if (!n.scalar.empty() && n.scalar[0] == '-') {
-    d.error(n.mark, what + " is negative (" + n.scalar + "); expected a duration of zero or more, such as 90s");
+    d.error(n.mark,
+            what + " is negative (" + n.scalar + "); expected a duration of zero or more, such as 90s");
     return std::nullopt;
   }
   auto v = parse_duration(n.scalar);
@@ -170,8 +172,8 @@ bool read_param(const YamlNode& n, const ParamDecl& decl, const std::string& wha
     auto v = read_duration(n, what, d);
     if (!v) return false;
     if (*v < decl.min || *v > decl.max) {
-      d.error(n.mark, what + " is " + n.scalar + "; expected a duration between " + format_duration(decl.min) +
-                          " and " + format_duration(decl.max));
+      d.error(n.mark, what + " is " + n.scalar + "; expected a duration between " +
+                          format_duration(decl.min) + " and " + format_duration(decl.max));
       return false;
     }
     out.set(decl.name, *v);
@@ -220,11 +222,11 @@ const YamlNode* MapReader::get(const std::string& key, bool required) {
   return v;
 }
 
-#define OUTAGESIM_READER_GETTER(NAME, TYPE, CALL)                                                                  \
-  std::optional<TYPE> MapReader::NAME(const std::string& key, bool required) {                                     \
-    const YamlNode* v = get(key, required);                                                                        \
-    if (!v) return std::nullopt;                                                                                   \
-    return CALL(*v, what_ + " '" + key + "'", d_);                                                                 \
+#define OUTAGESIM_READER_GETTER(NAME, TYPE, CALL)                                                            \
+  std::optional<TYPE> MapReader::NAME(const std::string& key, bool required) {                               \
+    const YamlNode* v = get(key, required);                                                                  \
+    if (!v) return std::nullopt;                                                                             \
+    return CALL(*v, what_ + " '" + key + "'", d_);                                                           \
   }
 OUTAGESIM_READER_GETTER(string, std::string, read_string)
 OUTAGESIM_READER_GETTER(boolean, bool, read_bool)

@@ -16,7 +16,7 @@ namespace outagesim::sim {
 /// A time as written in a scenario: relative to the scenario start ("+15m") or absolute UTC.
 struct TimeSpec {
   bool relative = true;
-  double value = 0;  ///< seconds since start if relative, else seconds since the Unix epoch
+  double value = 0; ///< seconds since start if relative, else seconds since the Unix epoch
   /// Seconds since the scenario start.
   double resolve(std::int64_t start_epoch) const { return relative ? value : value - double(start_epoch); }
 };
@@ -65,7 +65,8 @@ public:
   std::optional<std::string> choice(const std::string& key, const std::vector<std::string>& choices,
                                     bool required = false);
   /// A sequence of strings (a single string is accepted as a one-element list).
-  std::optional<std::vector<std::pair<std::string, Mark>>> strings(const std::string& key, bool required = false);
+  std::optional<std::vector<std::pair<std::string, Mark>>> strings(const std::string& key,
+                                                                   bool required = false);
 
   /// Reports every key that no getter asked for.
   void finish();

@@ -24,20 +24,20 @@ const char* entity_kind_prefix(EntityKind k);
 struct ScenarioInfo {
   std::string name;
   std::string description;
-  std::int64_t start_epoch = 0;  ///< UTC seconds since the Unix epoch of simulated time 0
+  std::int64_t start_epoch = 0; ///< UTC seconds since the Unix epoch of simulated time 0
   Seconds duration = 3600;
   std::uint64_t seed = 1;
-  Seconds sample = 60;  ///< interval of the timeline's samples
+  Seconds sample = 60; ///< interval of the timeline's samples
 };
 
 /// A node of the topology: an AS, a router, a datacenter, a DNS server, a resolver or a user region.
 struct NodeSpec {
   EntityKind kind = EntityKind::Router;
-  std::string id;                  ///< unique within its kind; for an AS, its number
-  std::optional<std::uint32_t> asn;  ///< the AS it belongs to (for an AS: itself)
-  std::string name;                ///< human label (optional)
-  double population = 0;           ///< regions: people (weights region metrics)
-  double utc_offset_h = 0;         ///< regions: local time offset from UTC, hours
+  std::string id;                   ///< unique within its kind; for an AS, its number
+  std::optional<std::uint32_t> asn; ///< the AS it belongs to (for an AS: itself)
+  std::string name;                 ///< human label (optional)
+  double population = 0;            ///< regions: people (weights region metrics)
+  double utc_offset_h = 0;          ///< regions: local time offset from UTC, hours
   Mark mark;
   std::string path() const { return std::string(entity_kind_prefix(kind)) + ":" + id; }
 };
@@ -48,7 +48,7 @@ const char* link_kind_name(LinkKind k);
 /// A link between two nodes (undirected), with its latency and capacity.
 struct LinkSpec {
   std::string id;
-  std::string a, b;  ///< node paths ("dc:prineville")
+  std::string a, b; ///< node paths ("dc:prineville")
   Seconds latency = 0.001;
   double capacity_bps = 10e9;
   LinkKind kind = LinkKind::Internal;
@@ -59,7 +59,7 @@ struct LinkSpec {
 /// A service users reach (facebook, instagram, ...), served from datacenters.
 struct ServiceSpec {
   std::string id;
-  std::vector<std::string> served_from;  ///< datacenter paths
+  std::vector<std::string> served_from; ///< datacenter paths
   std::vector<Mark> served_from_marks;
   Mark mark;
 };
@@ -68,10 +68,10 @@ struct ServiceSpec {
 struct FaultSpec {
   std::string id;
   SimTime at = 0;
-  std::string target;  ///< entity path, may hold * and ? wildcards in the id part
-  std::string action;  ///< down, up, crash, restore, or a model's own action
+  std::string target; ///< entity path, may hold * and ? wildcards in the id part
+  std::string action; ///< down, up, crash, restore, or a model's own action
   std::optional<SimTime> until;
-  std::string note;    ///< why (shown as the reason of the events it causes)
+  std::string note; ///< why (shown as the reason of the events it causes)
   Mark mark, target_mark, action_mark;
 };
 
@@ -83,9 +83,9 @@ struct Scenario {
   std::vector<LinkSpec> links;
   std::vector<ServiceSpec> services;
   std::vector<FaultSpec> faults;
-  std::map<std::string, ParamValues> params;  ///< per model, defaults filled in
-  std::map<std::string, bool> enabled;        ///< per model
-  YamlPtr root;  ///< the merged document, for sections models read themselves
+  std::map<std::string, ParamValues> params; ///< per model, defaults filled in
+  std::map<std::string, bool> enabled;       ///< per model
+  YamlPtr root;                              ///< the merged document, for sections models read themselves
 };
 
 } // namespace outagesim::sim

@@ -42,8 +42,10 @@ YamlPtr YamlNode::clone() const {
   n->mark = mark;
   n->scalar = scalar;
   n->quoted = quoted;
-  for (const auto& i : items) n->items.push_back(i->clone());
-  for (const auto& e : entries) n->entries.push_back({e.key, e.key_mark, e.value->clone()});
+  for (const auto& i : items)
+    n->items.push_back(i->clone());
+  for (const auto& e : entries)
+    n->entries.push_back({e.key, e.key_mark, e.value->clone()});
   return n;
 }
 
@@ -221,7 +223,7 @@ bool check_text(const std::string& text, const std::shared_ptr<const std::string
       if (i + len > text.size()) ok = false;
       for (std::size_t k = 1; ok && k < len; ++k)
         if ((static_cast<unsigned char>(text[i + k]) >> 6) != 0x2) ok = false;
-      if (ok && len == 2 && c < 0xc2) ok = false;  // overlong
+      if (ok && len == 2 && c < 0xc2) ok = false; // overlong
     }
     if (!ok) {
       char buf[8];
@@ -257,11 +259,13 @@ YamlPtr parse_yaml_text(const std::string& text, const std::string& name, Diagno
   int before = diags.error_count();
   try {
     YAML::Parser parser(in);
-    if (!parser.HandleNextDocument(builder)) return std::make_shared<YamlNode>(YamlNode{YamlNode::Kind::Null, {file, 1, 1}});
+    if (!parser.HandleNextDocument(builder))
+      return std::make_shared<YamlNode>(YamlNode{YamlNode::Kind::Null, {file, 1, 1}});
     YamlPtr root = builder.root();
     TreeBuilder second(file, diags, limits);
     if (parser.HandleNextDocument(second)) {
-      diags.error(Mark{file, 0, 0}, "more than one YAML document ('---'); expected a single scenario document");
+      diags.error(Mark{file, 0, 0},
+                  "more than one YAML document ('---'); expected a single scenario document");
       return nullptr;
     }
     if (diags.error_count() > before) return nullptr;

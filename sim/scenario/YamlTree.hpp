@@ -25,10 +25,10 @@ struct YamlNode {
 
   Kind kind = Kind::Null;
   Mark mark;
-  std::string scalar;          ///< text of a Scalar
-  bool quoted = false;         ///< the scalar was quoted ("..." or '...')
-  std::vector<YamlPtr> items;  ///< elements of a Sequence
-  std::vector<Entry> entries;  ///< entries of a Map, in file order
+  std::string scalar;         ///< text of a Scalar
+  bool quoted = false;        ///< the scalar was quoted ("..." or '...')
+  std::vector<YamlPtr> items; ///< elements of a Sequence
+  std::vector<Entry> entries; ///< entries of a Map, in file order
 
   /// The value of `key` in a Map, or nullptr.
   const YamlNode* find(const std::string& key) const;
@@ -41,9 +41,9 @@ struct YamlNode {
 
 /// Limits that keep hostile input from exhausting the machine.
 struct YamlLimits {
-  std::size_t max_bytes = 16u << 20;   ///< 16 MiB per file
-  int max_depth = 64;                  ///< nesting of mappings and sequences
-  std::size_t max_nodes = 2'000'000;   ///< nodes after alias expansion
+  std::size_t max_bytes = 16u << 20; ///< 16 MiB per file
+  int max_depth = 64;                ///< nesting of mappings and sequences
+  std::size_t max_nodes = 2'000'000; ///< nodes after alias expansion
 };
 
 /// Parses one YAML document from a file. Problems go to `diags`; returns nullptr when the file could

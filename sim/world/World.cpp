@@ -42,11 +42,12 @@ void World::build_platform() {
   // lets routing follow link failures (SimGrid routes are fixed once the platform is sealed).
   auto* zone = sg4::create_full_zone("world");
   hosts_.reserve(node_count());
-  for (std::size_t i = 0; i < node_count(); ++i) hosts_.push_back(zone->create_host(node(i).path(), 1e9));
+  for (std::size_t i = 0; i < node_count(); ++i)
+    hosts_.push_back(zone->create_host(node(i).path(), 1e9));
   links_.reserve(link_count());
   for (std::size_t i = 0; i < link_count(); ++i) {
     const auto& l = link(i);
-    auto* sl = zone->create_link(l.path(), l.capacity_bps / 8.0);  // SimGrid bandwidths are bytes/s
+    auto* sl = zone->create_link(l.path(), l.capacity_bps / 8.0); // SimGrid bandwidths are bytes/s
     sl->set_latency(l.latency);
     links_.push_back(sl);
   }
@@ -62,10 +63,10 @@ void World::build_platform() {
     sg4::Host* mid = zone->create_host(link(i).path() + "/mid", 1e9);
     sg4::Link* splice = zone->create_link(link(i).path() + "/splice", 1e15);
     splice->set_latency(0);
-    zone->add_route(hosts_[a]->get_netpoint(), mid->get_netpoint(), nullptr, nullptr, {sg4::LinkInRoute(links_[i])},
-                    true);
-    zone->add_route(mid->get_netpoint(), hosts_[b]->get_netpoint(), nullptr, nullptr, {sg4::LinkInRoute(splice)},
-                    true);
+    zone->add_route(hosts_[a]->get_netpoint(), mid->get_netpoint(), nullptr, nullptr,
+                    {sg4::LinkInRoute(links_[i])}, true);
+    zone->add_route(mid->get_netpoint(), hosts_[b]->get_netpoint(), nullptr, nullptr,
+                    {sg4::LinkInRoute(splice)}, true);
     midpoints_[i] = mid;
   }
   control_ = zone->create_host("outagesim-control", 1e9);
@@ -86,15 +87,19 @@ void World::send_over(std::size_t li, std::size_t from, std::uint64_t bytes) con
   sg4::Comm::sendto(mid, hosts_[to], bytes);
 }
 
-bool World::node_up(std::size_t node) const { return hosts_.empty() || hosts_[node]->is_on(); }
-bool World::link_up(std::size_t link) const { return links_.empty() || links_[link]->is_on(); }
+bool World::node_up(std::size_t node) const {
+  return hosts_.empty() || hosts_[node]->is_on();
+}
+bool World::link_up(std::size_t link) const {
+  return links_.empty() || links_[link]->is_on();
+}
 
 std::optional<NetPath> World::shortest_path(std::size_t from, std::size_t to) const {
   // Dijkstra over up elements; ties broken by node index so paths are deterministic.
   if (!node_up(from) || !node_up(to)) return std::nullopt;
   const double inf = std::numeric_limits<double>::infinity();
   std::vector<double> dist(node_count(), inf);
-  std::vector<std::pair<std::size_t, std::size_t>> prev(node_count(), {SIZE_MAX, SIZE_MAX});  // node, link
+  std::vector<std::pair<std::size_t, std::size_t>> prev(node_count(), {SIZE_MAX, SIZE_MAX}); // node, link
   using Item = std::pair<double, std::size_t>;
   std::priority_queue<Item, std::vector<Item>, std::greater<>> pq;
   dist[from] = 0;
@@ -174,9 +179,12 @@ std::vector<std::string> World::cut_from(std::size_t from, std::size_t to) const
 
 std::vector<std::string> World::entity_paths() const {
   std::vector<std::string> out;
-  for (const auto& n : scenario_.nodes) out.push_back(n.path());
-  for (const auto& l : scenario_.links) out.push_back(l.path());
-  for (const auto& s : scenario_.services) out.push_back("service:" + s.id);
+  for (const auto& n : scenario_.nodes)
+    out.push_back(n.path());
+  for (const auto& l : scenario_.links)
+    out.push_back(l.path());
+  for (const auto& s : scenario_.services)
+    out.push_back("service:" + s.id);
   std::sort(out.begin(), out.end());
   return out;
 }

@@ -28,7 +28,7 @@ namespace outagesim::sim {
 struct NetPath {
   std::vector<std::size_t> nodes;
   std::vector<std::size_t> links;
-  Seconds latency = 0;  ///< one way, sum of link latencies
+  Seconds latency = 0; ///< one way, sum of link latencies
 };
 
 class World {
@@ -94,7 +94,7 @@ private:
   simgrid::s4u::Host* control_ = nullptr;
   // Parallel links: every link after the first between two nodes reaches the far node through a
   // midpoint host of its own (link, then a lossless splice), since SimGrid keeps one route per pair.
-  std::vector<simgrid::s4u::Host*> midpoints_;  // per link; nullptr when the link is the direct route
+  std::vector<simgrid::s4u::Host*> midpoints_; // per link; nullptr when the link is the direct route
   std::map<std::string, std::uint64_t> last_change_;
 };
 

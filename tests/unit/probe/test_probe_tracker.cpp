@@ -16,7 +16,7 @@ TEST_CASE("probe tracker reports state changes only", "[probe]") {
 
 TEST_CASE("probe tracker availability per interval", "[probe]") {
   ProbeTracker t;
-  CHECK(t.close_interval("r", "s") == 1.0);  // nothing probed yet: assume reachable
+  CHECK(t.close_interval("r", "s") == 1.0); // nothing probed yet: assume reachable
   t.record("r", "s", true, 0.010);
   t.record("r", "s", false, 0);
   t.record("r", "s", true, 0.030);

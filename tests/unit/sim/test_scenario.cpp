@@ -75,8 +75,9 @@ TEST_CASE("a valid scenario loads into plain structs", "[scenario]") {
 
 TEST_CASE("--set overrides any value by dotted path", "[scenario]") {
   Diagnostics d;
-  auto s = load(kBase, d, {"models.probe.interval=10s", "scenario.seed=7", "faults.cut.at=+20m",
-                           "topology.links.access/west.latency=9ms"});
+  auto s = load(kBase, d,
+                {"models.probe.interval=10s", "scenario.seed=7", "faults.cut.at=+20m",
+                 "topology.links.access/west.latency=9ms"});
   d.print(std::cerr);
   REQUIRE(s);
   CHECK(s->params.at("probe").number("interval") == 10);
@@ -107,11 +108,11 @@ faults:
   d.print(std::cerr);
   REQUIRE(s);
   CHECK(s->info.name == "variant");
-  CHECK(s->info.duration == 7200);  // from the base
+  CHECK(s->info.duration == 7200); // from the base
   REQUIRE(s->links.size() == 4);
-  CHECK(s->links[1].latency == Approx(0.007));  // merged by id
-  CHECK(s->links[3].id == "access/west2");      // appended
-  REQUIRE(s->faults.size() == 1);               // items without ids replace the list
+  CHECK(s->links[1].latency == Approx(0.007)); // merged by id
+  CHECK(s->links[3].id == "access/west2");     // appended
+  REQUIRE(s->faults.size() == 1);              // items without ids replace the list
   CHECK(s->faults[0].action == "crash");
 }
 
@@ -130,15 +131,19 @@ faults:
                 d);
   CHECK_FALSE(s);
   std::vector<std::string> lines;
-  for (const auto& x : d.all()) lines.push_back(x.str());
+  for (const auto& x : d.all())
+    lines.push_back(x.str());
   REQUIRE(lines.size() == 6);
-  CHECK(lines[0] == "t.yaml:3:3: error: unknown key 'sede' in scenario; expected one of: description, duration, "
-                    "name, sample, seed, start");
+  CHECK(lines[0] ==
+        "t.yaml:3:3: error: unknown key 'sede' in scenario; expected one of: description, duration, "
+        "name, sample, seed, start");
   CHECK_THAT(lines[1], Catch::StartsWith("t.yaml:5:26: error: duplicate datacenter 'dc:a'"));
   CHECK_THAT(lines[2], Catch::StartsWith("t.yaml:7:53: error: link 'latency' is '5'; expected a duration"));
-  CHECK_THAT(lines[3], Catch::StartsWith("t.yaml:9:10: error: fault 'at' is +2h, after the scenario's end (+1h)"));
+  CHECK_THAT(lines[3],
+             Catch::StartsWith("t.yaml:9:10: error: fault 'at' is +2h, after the scenario's end (+1h)"));
   CHECK_THAT(lines[4], Catch::StartsWith("t.yaml:9:39: error: action 'explode' is unknown for dc entities"));
-  CHECK_THAT(lines[5], Catch::StartsWith("t.yaml:7:31: error: link 'l' end 'dc:nowhere' names no declared node"));
+  CHECK_THAT(lines[5],
+             Catch::StartsWith("t.yaml:7:31: error: link 'l' end 'dc:nowhere' names no declared node"));
 }
 
 TEST_CASE("paths match with wildcards", "[world]") {

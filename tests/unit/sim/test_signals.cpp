@@ -34,7 +34,8 @@ TEST_CASE("availability signals follow their definitions", "[signals]") {
 
 TEST_CASE("no outage, no outage signals", "[signals]") {
   Timeline tl;
-  for (int m = 0; m < 10; ++m) tl.add(m * 60.0, "a", "web", "availability", 1.0);
+  for (int m = 0; m < 10; ++m)
+    tl.add(m * 60.0, "a", "web", "availability", 1.0);
   auto s = availability_signals(tl, 60, {});
   CHECK(find(s, "regions.fraction_down_at_peak")->value.get<double>() == 0.0);
   CHECK(find(s, "regions.waves")->value.get<int>() == 0);
@@ -44,7 +45,7 @@ TEST_CASE("no outage, no outage signals", "[signals]") {
 
 TEST_CASE("signals serialise with UTC times", "[signals]") {
   std::vector<SignalValue> v = {{"traffic.drop_start", "service:web", "time", 2340.0}};
-  auto j = signals_to_json(v, 1633359600);  // 2021-10-04T15:00:00Z
+  auto j = signals_to_json(v, 1633359600); // 2021-10-04T15:00:00Z
   CHECK(j["traffic.drop_start"]["service:web"]["value"] == "2021-10-04T15:39:00Z");
   CHECK(j["traffic.drop_start"]["service:web"]["kind"] == "time");
 }

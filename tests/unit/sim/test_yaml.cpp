@@ -25,7 +25,8 @@ TEST_CASE("duplicate keys are errors with both places", "[yaml]") {
   auto root = parse_yaml_text("a: 1\nb: 2\na: 3\n", "t.yaml", d);
   CHECK_FALSE(root);
   REQUIRE(d.all().size() == 1);
-  CHECK(d.all()[0].str() == "t.yaml:3:1: error: duplicate key 'a' (first given at line 1); expected each key once");
+  CHECK(d.all()[0].str() ==
+        "t.yaml:3:1: error: duplicate key 'a' (first given at line 1); expected each key once");
 }
 
 TEST_CASE("alias bombs are stopped by the expansion budget", "[yaml]") {
@@ -34,7 +35,8 @@ TEST_CASE("alias bombs are stopped by the expansion budget", "[yaml]") {
   for (int i = 0; i < 9; ++i) {
     std::string name = "l" + std::to_string(i);
     bomb += name + ": &" + name + " [";
-    for (int k = 0; k < 10; ++k) bomb += (k ? ", *" : "*") + prev;
+    for (int k = 0; k < 10; ++k)
+      bomb += (k ? ", *" : "*") + prev;
     bomb += "]\n";
     prev = name;
   }
