@@ -15,6 +15,7 @@
 #include "sim/fault/EntityDirectory.hpp"
 #include "sim/metrics/Signals.hpp"
 #include "sim/metrics/Timeline.hpp"
+#include "sim/run/Services.hpp"
 #include "sim/scenario/Scenario.hpp"
 #include "sim/world/World.hpp"
 
@@ -52,6 +53,12 @@ public:
   nlohmann::ordered_json& summary(const std::string& model) { return model_summaries_[model]; }
   const nlohmann::ordered_json& model_summaries() const { return model_summaries_; }
 
+  /// Services models offer each other (nullptr when no running model offers one).
+  void provide_routes(RouteService* s) { routes_ = s; }
+  RouteService* routes() const { return routes_; }
+  void provide_announcements(AnnouncementService* s) { announcements_ = s; }
+  AnnouncementService* announcements() const { return announcements_; }
+
   /// Emits an event stamped with the current simulated time.
   std::uint64_t emit(std::string type, std::string subject, std::string reason, std::uint64_t cause = 0,
                      nlohmann::ordered_json data = nlohmann::ordered_json::object());
@@ -67,6 +74,8 @@ private:
   std::vector<Sampler> samplers_;
   std::vector<SignalValue> signals_;
   nlohmann::ordered_json model_summaries_ = nlohmann::ordered_json::object();
+  RouteService* routes_ = nullptr;
+  AnnouncementService* announcements_ = nullptr;
 };
 
 /// The named logger of a model or engine part ("bgp", "probe", "engine"); its pattern carries the

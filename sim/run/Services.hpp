@@ -1,0 +1,39 @@
+#pragma once
+// Interfaces through which models use each other without including each other. A model that offers
+// a service registers it in the RunContext during start(); a model that needs it asks the context
+// (and falls back to the topology, or reports the gap, when no model offers it).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace outagesim::sim {
+
+/// The answer of a data-plane lookup: does a packet from an AS reach an address, and by which ASes.
+struct RouteAnswer {
+  enum class Status { Delivered, NoRoute, Loop };
+  Status status = Status::NoRoute;
+  std::vector<std::uint32_t> as_path;  ///< ASes traversed, the source first
+  std::string reason;                  ///< why not delivered ("AS174 has no route to 129.134.30.12")
+};
+
+/// Inter-domain routing (offered by the BGP model): follows best routes hop by hop.
+class RouteService {
+public:
+  virtual ~RouteService() = default;
+  /// Where a packet from `from_asn` to the IPv4 address `address` (host order) goes now.
+  virtual RouteAnswer route_lookup(std::uint32_t from_asn, std::uint32_t address) const = 0;
+};
+
+/// Announcements a site controls (offered by the BGP model): a DNS or edge site's health check
+/// withdraws and re-announces its anycast prefix through this.
+class AnnouncementService {
+public:
+  virtual ~AnnouncementService() = default;
+  /// Withdraws (announce=false) or re-announces the prefix ("129.134.30.0/23") from one origin site.
+  /// `site` names the origin (an AS number as text, or a node path of the origin AS's router).
+  /// Returns false if the site does not originate that prefix. `cause` is an event id (0: none).
+  virtual bool set_announced(const std::string& site, const std::string& prefix, bool announce,
+                             const std::string& reason, std::uint64_t cause) = 0;
+};
+
+} // namespace outagesim::sim
