@@ -73,7 +73,7 @@ TEST_CASE("a valid scenario loads into plain structs", "[scenario]") {
   CHECK(s->enabled.at("probe"));
 }
 
-TEST_CASE("--set overrides any value by dotted path", "[scenario]") {
+TEST_CASE("overrides (the set option) change any value by dotted path", "[scenario]") {
   Diagnostics d;
   auto s = load(kBase, d,
                 {"models.probe.interval=10s", "scenario.seed=7", "faults.cut.at=+20m",
