@@ -34,7 +34,9 @@ std::optional<SlotIndex> AsGraph::find_slot(AsIndex v, AsIndex u) const {
   return static_cast<SlotIndex>(it - neighbor_.begin());
 }
 
-void AsGraphBuilder::add_as(Asn asn) { extra_ases_.push_back(asn); }
+void AsGraphBuilder::add_as(Asn asn) {
+  extra_ases_.push_back(asn);
+}
 
 void AsGraphBuilder::add_link(Asn a, Asn b, Relationship b_is, double delay_s) {
   links_.push_back(Link{a, b, b_is, delay_s});
@@ -89,8 +91,10 @@ AsGraph AsGraphBuilder::build() const {
     g.delay_[s] = halves[s].delay;
     ++g.offset_[halves[s].owner + 1];
   }
-  for (std::size_t v = 0; v < n; ++v) g.offset_[v + 1] += g.offset_[v];
-  for (std::size_t s = 0; s < m; ++s) g.reverse_[s] = *g.find_slot(g.neighbor_[s], g.owner_[s]);
+  for (std::size_t v = 0; v < n; ++v)
+    g.offset_[v + 1] += g.offset_[v];
+  for (std::size_t s = 0; s < m; ++s)
+    g.reverse_[s] = *g.find_slot(g.neighbor_[s], g.owner_[s]);
   return g;
 }
 

@@ -92,13 +92,13 @@ public:
 
 private:
   friend class AsGraphBuilder;
-  std::vector<Asn> asn_;            // by AsIndex, sorted
-  std::vector<SlotIndex> offset_;   // size N+1
-  std::vector<AsIndex> owner_;      // by slot
-  std::vector<AsIndex> neighbor_;   // by slot, sorted within an owner
-  std::vector<Relationship> rel_;   // by slot
-  std::vector<double> delay_;       // by slot
-  std::vector<SlotIndex> reverse_;  // by slot
+  std::vector<Asn> asn_;           // by AsIndex, sorted
+  std::vector<SlotIndex> offset_;  // size N+1
+  std::vector<AsIndex> owner_;     // by slot
+  std::vector<AsIndex> neighbor_;  // by slot, sorted within an owner
+  std::vector<Relationship> rel_;  // by slot
+  std::vector<double> delay_;      // by slot
+  std::vector<SlotIndex> reverse_; // by slot
 };
 
 /// Collects ASes and links, then builds an AsGraph. Loaders and the generator use it; so can a

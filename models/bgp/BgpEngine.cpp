@@ -26,19 +26,35 @@ std::uint16_t default_local_pref(Relationship r) {
   return 100;
 }
 
-bool is_customer_like(Relationship r) { return r == Relationship::Customer || r == Relationship::Sibling; }
+bool is_customer_like(Relationship r) {
+  return r == Relationship::Customer || r == Relationship::Sibling;
+}
 
 } // namespace
 
-const std::vector<ParamDoc>& bgp_param_docs() {
-  static const std::vector<ParamDoc> docs = {
-      {"mrai", "eBGP MinRouteAdvertisementInterval per session (0 disables)", "30s", "s"},
-      {"mrai_jitter", "multiply each MRAI timer by U[0.75,1] (RFC 4271 section 10)", "true", "bool"},
-      {"mrai_on_withdrawals", "rate-limit withdrawals with MRAI too (WRATE)", "false", "bool"},
-      {"processing_delay", "per received UPDATE, added to the link delay", "1ms", "s"},
-      {"seed", "run seed; MRAI jitter uses the stream bgp.mrai", "1", ""},
+const std::vector<sim::ParamDecl>& bgp_param_decls() {
+  using sim::ParamType;
+  static const std::vector<sim::ParamDecl> decls = {
+      {"mrai", ParamType::Duration, "30s", "s", "eBGP MinRouteAdvertisementInterval per session (0 disables)",
+       0, 3600},
+      {"mrai_jitter", ParamType::Bool, "true", "",
+       "multiply each MRAI timer by U[0.75,1] (RFC 4271 section 10)"},
+      {"mrai_on_withdrawals", ParamType::Bool, "false", "",
+       "rate-limit withdrawals with MRAI too (WRATE); RFC 4271 and common routers do not"},
+      {"processing_delay", ParamType::Duration, "1ms", "s", "per received UPDATE, added to the link delay", 0,
+       60},
   };
-  return docs;
+  return decls;
+}
+
+BgpParams bgp_params_from(const sim::ParamValues& values, std::uint64_t seed) {
+  BgpParams p;
+  p.mrai_s = values.number("mrai");
+  p.mrai_jitter = values.flag("mrai_jitter");
+  p.mrai_on_withdrawals = values.flag("mrai_on_withdrawals");
+  p.processing_delay_s = values.number("processing_delay");
+  p.seed = seed;
+  return p;
 }
 
 std::string_view to_string(ChangeCause c) {
@@ -101,7 +117,8 @@ BgpEngine::BgpEngine(const AsGraph& graph, BgpParams params)
   mrai_armed_.assign(m, 0);
   pending_list_.resize(m);
   local_pref_.resize(m);
-  for (SlotIndex s = 0; s < m; ++s) local_pref_[s] = default_local_pref(graph.relationship(s));
+  for (SlotIndex s = 0; s < m; ++s)
+    local_pref_[s] = default_local_pref(graph.relationship(s));
   prepend_.assign(m, 0);
   export_deny_.assign(m, 0);
   leak_.assign(n, 0);
@@ -121,8 +138,8 @@ AsIndex BgpEngine::index_or_throw(Asn asn) const {
 SlotIndex BgpEngine::slot_or_throw(AsIndex a, AsIndex b) const {
   auto s = graph_.find_slot(a, b);
   if (!s)
-    throw std::invalid_argument("AS" + std::to_string(graph_.asn(a)) + " and AS" + std::to_string(graph_.asn(b)) +
-                                " are not neighbours");
+    throw std::invalid_argument("AS" + std::to_string(graph_.asn(a)) + " and AS" +
+                                std::to_string(graph_.asn(b)) + " are not neighbours");
   return *s;
 }
 
@@ -150,8 +167,9 @@ PrefixId BgpEngine::intern_prefix(const Prefix& p) {
 }
 
 void BgpEngine::schedule_input(const Input& in, double at) {
-  if (!(at >= now_)) throw std::invalid_argument("BGP input dated " + std::to_string(at) + " is before now (" +
-                                                 std::to_string(now_) + ")");
+  if (!(at >= now_))
+    throw std::invalid_argument("BGP input dated " + std::to_string(at) + " is before now (" +
+                                std::to_string(now_) + ")");
   inputs_.push_back(in);
   push(at, EventKind::Input, static_cast<std::uint32_t>(inputs_.size() - 1), 0);
 }
@@ -216,7 +234,9 @@ void BgpEngine::set_export(Asn asn, Asn neighbor, bool allowed, double at) {
   schedule_input(Input{InputKind::Export, v, u, 0, allowed ? 1u : 0u}, at);
 }
 
-void BgpEngine::watch(Asn asn) { watched_[index_or_throw(asn)] = 1; }
+void BgpEngine::watch(Asn asn) {
+  watched_[index_or_throw(asn)] = 1;
+}
 
 // ---------------------------------------------------------------- running
 
@@ -295,8 +315,8 @@ void BgpEngine::on_deliver(SlotIndex r, std::uint32_t mid) {
   const Asn from = graph_.asn(graph_.neighbor(r));
   const bool loop = path != kNoPath && paths_.contains(path, v);
   const PathId effective = loop ? kNoPath : path;
-  const ChangeCause cause =
-      path == kNoPath ? ChangeCause::WithdrawalFrom : (loop ? ChangeCause::LoopFrom : ChangeCause::AnnouncementFrom);
+  const ChangeCause cause = path == kNoPath ? ChangeCause::WithdrawalFrom
+                                            : (loop ? ChangeCause::LoopFrom : ChangeCause::AnnouncementFrom);
   ++messages_delivered_;
   prefix_updates_delivered_ += in_prefixes_.size();
   (path == kNoPath ? withdrawals_rx_ : announcements_rx_)[v] += in_prefixes_.size();
@@ -338,7 +358,8 @@ void BgpEngine::rib_in_changed(PrefixId p, AsIndex v, SlotIndex s, PathId path, 
     return;
   }
   if (path == kNoPath) return;
-  if (best == kNoSlot || route_key(s, path) < route_key(best, ps.best_path[v])) set_best(p, v, s, path, cause, from);
+  if (best == kNoSlot || route_key(s, path) < route_key(best, ps.best_path[v]))
+    set_best(p, v, s, path, cause, from);
 }
 
 void BgpEngine::rescan(PrefixId p, AsIndex v, ChangeCause cause, Asn from) {
@@ -368,12 +389,23 @@ void BgpEngine::set_best(PrefixId p, AsIndex v, SlotIndex slot, PathId path, Cha
   if (ps.best_slot[v] == slot && old_path == path) return;
   ps.best_slot[v] = slot;
   ps.best_path[v] = path;
-  ps.export_path[v] = path == kNoPath ? kNoPath : paths_.intern(v, path);
+  if (path == kNoPath) {
+    ps.export_path[v] = kNoPath;
+  } else {
+    // The prefixes of one UPDATE usually share the new path: intern it once.
+    if (v != intern_cache_as_ || path != intern_cache_path_) {
+      intern_cache_as_ = v;
+      intern_cache_path_ = path;
+      intern_cache_result_ = paths_.intern(v, path);
+    }
+    ps.export_path[v] = intern_cache_result_;
+  }
   if (changed_.empty() || changed_.back() != p) changed_.push_back(p);
   ++best_path_changes_;
   last_change_time_ = now_;
   if (observer_)
-    observer_->on_best_path_change(BestPathChange{now_, graph_.asn(v), prefix_list_[p], old_path, path, cause, from});
+    observer_->on_best_path_change(
+        BestPathChange{now_, graph_.asn(v), prefix_list_[p], old_path, path, cause, from});
 }
 
 PathId BgpEngine::export_for(PrefixId p, AsIndex v, SlotIndex s) {
@@ -385,7 +417,8 @@ PathId BgpEngine::export_for(PrefixId p, AsIndex v, SlotIndex s) {
       !is_customer_like(graph_.relationship(s)))
     return kNoPath; // valley-free: peer/provider routes go to customers only
   PathId out = ps.export_path[v];
-  for (unsigned k = 0; k < prepend_[s]; ++k) out = paths_.intern(v, out);
+  for (unsigned k = 0; k < prepend_[s]; ++k)
+    out = paths_.intern(v, out);
   return out;
 }
 
@@ -432,7 +465,8 @@ void BgpEngine::send_batch(SlotIndex s) {
     msg.path = path;
     msg.epoch = epoch_[s];
     msg.prefixes.clear();
-    for (; i < out_.size() && out_[i].first == path; ++i) msg.prefixes.push_back(out_[i].second);
+    for (; i < out_.size() && out_[i].first == path; ++i)
+      msg.prefixes.push_back(out_[i].second);
     push(arrival, EventKind::Deliver, r, mid);
     arm = arm || path != kNoPath || params_.mrai_on_withdrawals;
   }
@@ -468,36 +502,52 @@ void BgpEngine::on_mrai_expire(SlotIndex s, std::uint32_t epoch) {
 
 void BgpEngine::all_prefixes_changed(AsIndex v) {
   changed_.clear();
-  for (PrefixId p = 0; p < prefix_list_.size(); ++p) changed_.push_back(p);
+  for (PrefixId p = 0; p < prefix_list_.size(); ++p)
+    changed_.push_back(p);
   export_changes(v);
+}
+
+void BgpEngine::apply_origin_change(const Input& in) {
+  const AsIndex v = in.as;
+  PrefixState& ps = prefix_state_[in.prefix];
+  const std::uint32_t bit = 1u << in.value;
+  if (in.kind == InputKind::Withdraw) {
+    if (!(ps.origin_sites[v] & bit)) return;
+    ps.origin_sites[v] &= ~bit;
+    if (ps.origin_sites[v]) return; // another site still originates
+    ps.hijacker[v] = 0;
+    rescan(in.prefix, v, ChangeCause::OriginWithdrawn, 0);
+    return;
+  }
+  const bool was_origin = ps.origin_sites[v] != 0;
+  ps.origin_sites[v] |= bit;
+  if (was_origin) return;
+  ps.hijacker[v] = in.kind == InputKind::Hijack;
+  set_best(in.prefix, v, kLocalSlot, kEmptyPath,
+           in.kind == InputKind::Hijack ? ChangeCause::HijackAnnounced : ChangeCause::OriginAnnounced, 0);
 }
 
 void BgpEngine::on_input(const Input& in) {
   const AsIndex v = in.as;
   switch (in.kind) {
   case InputKind::Announce:
-  case InputKind::Hijack: {
-    PrefixState& ps = prefix_state_[in.prefix];
-    const std::uint32_t bit = 1u << in.value;
-    const bool was_origin = ps.origin_sites[v] != 0;
-    ps.origin_sites[v] |= bit;
-    if (was_origin) return;
-    ps.hijacker[v] = in.kind == InputKind::Hijack;
-    changed_.clear();
-    set_best(in.prefix, v, kLocalSlot, kEmptyPath,
-             in.kind == InputKind::Hijack ? ChangeCause::HijackAnnounced : ChangeCause::OriginAnnounced, 0);
-    export_changes(v);
-    return;
-  }
+  case InputKind::Hijack:
   case InputKind::Withdraw: {
-    PrefixState& ps = prefix_state_[in.prefix];
-    const std::uint32_t bit = 1u << in.value;
-    if (!(ps.origin_sites[v] & bit)) return;
-    ps.origin_sites[v] &= ~bit;
-    if (ps.origin_sites[v]) return; // another site still originates
-    ps.hijacker[v] = 0;
+    // Origin changes of one AS at one date leave in one UPDATE per path, as a router would send
+    // them: consecutive such inputs (same date, same AS) are applied first, then exported once.
     changed_.clear();
-    rescan(in.prefix, v, ChangeCause::OriginWithdrawn, 0);
+    apply_origin_change(in);
+    while (!queue_.empty()) {
+      const Event& next = queue_.top();
+      if (next.time != now_ || static_cast<EventKind>(next.seq_kind & 0xFF) != EventKind::Input) break;
+      const Input& more = inputs_[next.a];
+      if (more.as != v || (more.kind != InputKind::Announce && more.kind != InputKind::Hijack &&
+                           more.kind != InputKind::Withdraw))
+        break;
+      queue_.pop();
+      ++events_processed_;
+      apply_origin_change(more);
+    }
     if (!changed_.empty()) export_changes(v);
     return;
   }
@@ -521,7 +571,8 @@ void BgpEngine::on_input(const Input& in) {
         ps.pending[s] = 0;
         if (ps.rib_in[s] == kNoPath) continue;
         ps.rib_in[s] = kNoPath;
-        if (!ps.origin_sites[owner] && ps.best_slot[owner] == s) rescan(p, owner, ChangeCause::SessionDown, from);
+        if (!ps.origin_sites[owner] && ps.best_slot[owner] == s)
+          rescan(p, owner, ChangeCause::SessionDown, from);
       }
       if (!changed_.empty()) export_changes(owner);
     }
@@ -536,7 +587,8 @@ void BgpEngine::on_input(const Input& in) {
       ++epoch_[s];
     }
     changed_.clear();
-    for (PrefixId p = 0; p < prefix_list_.size(); ++p) changed_.push_back(p);
+    for (PrefixId p = 0; p < prefix_list_.size(); ++p)
+      changed_.push_back(p);
     export_over(sa);
     export_over(sb);
     return;
@@ -548,7 +600,8 @@ void BgpEngine::on_input(const Input& in) {
   case InputKind::LocalPref: {
     local_pref_[*graph_.find_slot(v, in.other)] = static_cast<std::uint16_t>(in.value);
     changed_.clear();
-    for (PrefixId p = 0; p < prefix_list_.size(); ++p) rescan(p, v, ChangeCause::PolicyChange, 0);
+    for (PrefixId p = 0; p < prefix_list_.size(); ++p)
+      rescan(p, v, ChangeCause::PolicyChange, 0);
     all_prefixes_changed(v);
     return;
   }
@@ -561,7 +614,8 @@ void BgpEngine::on_input(const Input& in) {
         export_deny_[s] = in.value ? 0 : 1;
     };
     if (in.other == kAllNeighbors)
-      for (SlotIndex s = graph_.slot_begin(v); s < graph_.slot_end(v); ++s) apply(s);
+      for (SlotIndex s = graph_.slot_begin(v); s < graph_.slot_end(v); ++s)
+        apply(s);
     else
       apply(*graph_.find_slot(v, in.other));
     all_prefixes_changed(v);
@@ -581,7 +635,8 @@ std::optional<PrefixId> BgpEngine::find_prefix(const Prefix& p) const {
 std::vector<Asn> BgpEngine::path_asns(PathId path) const {
   std::vector<Asn> out;
   if (path == kNoPath) return out;
-  for (AsIndex v : paths_.indices(path)) out.push_back(graph_.asn(v));
+  for (AsIndex v : paths_.indices(path))
+    out.push_back(graph_.asn(v));
   return out;
 }
 
@@ -600,8 +655,12 @@ bool BgpEngine::is_hijacker(Asn asn, const Prefix& prefix) const {
   return p && prefix_state_[*p].hijacker[index_or_throw(asn)] != 0;
 }
 
-std::uint64_t BgpEngine::announcements_received(Asn asn) const { return announcements_rx_[index_or_throw(asn)]; }
-std::uint64_t BgpEngine::withdrawals_received(Asn asn) const { return withdrawals_rx_[index_or_throw(asn)]; }
+std::uint64_t BgpEngine::announcements_received(Asn asn) const {
+  return announcements_rx_[index_or_throw(asn)];
+}
+std::uint64_t BgpEngine::withdrawals_received(Asn asn) const {
+  return withdrawals_rx_[index_or_throw(asn)];
+}
 
 Explanation BgpEngine::explain(Asn asn, const Prefix& prefix) const {
   Explanation e;

@@ -47,6 +47,7 @@
 #include "models/bgp/AsGraph.hpp"
 #include "models/bgp/PathTable.hpp"
 #include "models/bgp/Prefix.hpp"
+#include "sim/core/Params.hpp"
 
 #include <cstdint>
 #include <limits>
@@ -63,25 +64,21 @@ namespace outagesim::bgp {
 /// Dense index of a prefix known to an engine (in order of first mention).
 using PrefixId = std::uint32_t;
 
-/// Tunables of the BGP model. Every field is also listed by bgp_param_docs().
+/// Tunables of the BGP model. Every field is also declared in bgp_param_decls().
 struct BgpParams {
-  double mrai_s = 30.0;               ///< eBGP MinRouteAdvertisementInterval per session, s; 0 disables
-  bool mrai_jitter = true;            ///< multiply each timer by U[0.75, 1] (RFC 4271 section 10)
-  bool mrai_on_withdrawals = false;   ///< WRATE: rate-limit withdrawals too (default: they bypass MRAI)
-  double processing_delay_s = 0.001;  ///< per received UPDATE, s, added to the link delay
-  std::uint64_t seed = 1;             ///< run seed; the jitter uses stream "bgp.mrai"
+  double mrai_s = 30.0;              ///< eBGP MinRouteAdvertisementInterval per session, s; 0 disables
+  bool mrai_jitter = true;           ///< multiply each timer by U[0.75, 1] (RFC 4271 section 10)
+  bool mrai_on_withdrawals = false;  ///< WRATE: rate-limit withdrawals too (default: they bypass MRAI)
+  double processing_delay_s = 0.001; ///< per received UPDATE, s, added to the link delay
+  std::uint64_t seed = 1;            ///< run seed; the jitter uses stream "bgp.mrai"
 };
 
-/// Self-description of one parameter (name, doc, default, unit), for `outagesim models`.
-struct ParamDoc {
-  std::string name;
-  std::string doc;
-  std::string default_value;
-  std::string unit;
-};
+/// The declarations of BgpParams (name, type, default, unit, doc, range) for `outagesim models`
+/// and the scenario loader (key `models: {bgp: {...}}`), in declaration order.
+const std::vector<sim::ParamDecl>& bgp_param_decls();
 
-/// The documented parameters of BgpParams, in declaration order.
-const std::vector<ParamDoc>& bgp_param_docs();
+/// BgpParams from checked parameter values of those declarations (seed given separately).
+BgpParams bgp_params_from(const sim::ParamValues& values, std::uint64_t seed);
 
 /// Why an AS's best path changed (the trigger). Selection among candidates has its own reason,
 /// SelectionReason, given by BgpEngine::explain().
@@ -101,12 +98,12 @@ std::string_view to_string(ChangeCause c);
 
 /// Why the current best route won (FRR's bgp_path_selection_reason, reduced to our decision).
 enum class SelectionReason : std::uint8_t {
-  NoRoute,     ///< no candidate at all
-  Local,       ///< originated here
-  OnlyRoute,   ///< a single candidate
-  LocalPref,   ///< higher local preference (relationship class or override) than the runner-up
-  AsPathLength,///< same local-pref, shorter AS path
-  NeighborAsn  ///< same local-pref and length, lower neighbour ASN
+  NoRoute,      ///< no candidate at all
+  Local,        ///< originated here
+  OnlyRoute,    ///< a single candidate
+  LocalPref,    ///< higher local preference (relationship class or override) than the runner-up
+  AsPathLength, ///< same local-pref, shorter AS path
+  NeighborAsn   ///< same local-pref and length, lower neighbour ASN
 };
 
 /// "no-route", "local", "only-route", "local-pref", "as-path-length", "neighbor-asn".
@@ -120,16 +117,16 @@ struct BestPathChange {
   PathId old_path = kNoPath; ///< previous best (kNoPath: none; kEmptyPath: originated)
   PathId new_path = kNoPath; ///< new best, same encoding; paths read with BgpEngine::path_asns()
   ChangeCause cause = ChangeCause::AnnouncementFrom;
-  Asn from = 0;              ///< the neighbour involved (0 when the cause is local)
+  Asn from = 0; ///< the neighbour involved (0 when the cause is local)
 };
 
 /// One prefix entry of one received UPDATE, reported for watched ASes (vantages) only.
 struct UpdateReceived {
   double time = 0;
-  Asn asn = 0;          ///< the receiving (watched) AS
-  Asn from = 0;         ///< the sending neighbour
+  Asn asn = 0;  ///< the receiving (watched) AS
+  Asn from = 0; ///< the sending neighbour
   Prefix prefix;
-  PathId path = kNoPath;///< the announced path as received (kNoPath for a withdrawal)
+  PathId path = kNoPath; ///< the announced path as received (kNoPath for a withdrawal)
   bool withdrawal = false;
 };
 
@@ -164,9 +161,9 @@ struct LookupResult {
 /// The explanation of an AS's current best route for a prefix.
 struct Explanation {
   SelectionReason reason = SelectionReason::NoRoute;
-  std::optional<Asn> best_neighbor;   ///< nullopt when local or no route
-  std::optional<Asn> runner_up;       ///< the best losing candidate's neighbour, if any
-  std::size_t candidates = 0;         ///< usable RIB-in entries
+  std::optional<Asn> best_neighbor; ///< nullopt when local or no route
+  std::optional<Asn> runner_up;     ///< the best losing candidate's neighbour, if any
+  std::size_t candidates = 0;       ///< usable RIB-in entries
 };
 
 /// The timed BGP simulation. See the file comment for the model.
@@ -280,30 +277,38 @@ private:
     }
   };
   struct Message {
-    PathId path;      // kNoPath: withdrawal
+    PathId path; // kNoPath: withdrawal
     std::uint32_t epoch;
     std::vector<PrefixId> prefixes;
   };
   enum class InputKind : std::uint8_t {
-    Announce, Withdraw, Hijack, SessionDown, SessionUp, Leak, LocalPref, Prepend, Export
+    Announce,
+    Withdraw,
+    Hijack,
+    SessionDown,
+    SessionUp,
+    Leak,
+    LocalPref,
+    Prepend,
+    Export
   };
   struct Input {
     InputKind kind;
     AsIndex as;
-    AsIndex other;     // neighbour (kNoSlot-like 0xFFFFFFFF for "all")
+    AsIndex other; // neighbour (kNoSlot-like 0xFFFFFFFF for "all")
     PrefixId prefix;
     std::uint32_t value;
   };
   // Everything the engine holds per prefix: flat vectors by slot or by AS.
   struct PrefixState {
-    std::vector<PathId> rib_in;          // by slot: path received by owner from neighbour
-    std::vector<PathId> rib_out;         // by slot: last path sent by owner to neighbour
-    std::vector<std::uint8_t> pending;   // by slot: queued behind MRAI
-    std::vector<SlotIndex> best_slot;    // by AS
-    std::vector<PathId> best_path;       // by AS
-    std::vector<PathId> export_path;     // by AS: intern(v, best_path), kNoPath if no route
+    std::vector<PathId> rib_in;              // by slot: path received by owner from neighbour
+    std::vector<PathId> rib_out;             // by slot: last path sent by owner to neighbour
+    std::vector<std::uint8_t> pending;       // by slot: queued behind MRAI
+    std::vector<SlotIndex> best_slot;        // by AS
+    std::vector<PathId> best_path;           // by AS
+    std::vector<PathId> export_path;         // by AS: intern(v, best_path), kNoPath if no route
     std::vector<std::uint32_t> origin_sites; // by AS: bit per anycast site
-    std::vector<std::uint8_t> hijacker;  // by AS
+    std::vector<std::uint8_t> hijacker;      // by AS
   };
 
   AsIndex index_or_throw(Asn asn) const;
@@ -316,6 +321,7 @@ private:
   void on_deliver(SlotIndex slot, std::uint32_t message);
   void on_mrai_expire(SlotIndex slot, std::uint32_t epoch);
   void on_input(const Input& in);
+  void apply_origin_change(const Input& in);
 
   std::uint64_t route_key(SlotIndex s, PathId path) const;
   void rib_in_changed(PrefixId p, AsIndex v, SlotIndex s, PathId path, ChangeCause cause);
@@ -360,9 +366,12 @@ private:
   std::vector<std::uint64_t> withdrawals_rx_;
 
   // Scratch, reused to avoid allocation on the hot path.
-  std::vector<PrefixId> changed_;               // prefixes whose best changed at the AS being processed
-  std::vector<PrefixId> in_prefixes_;           // prefixes of the message being delivered
+  std::vector<PrefixId> changed_;                // prefixes whose best changed at the AS being processed
+  std::vector<PrefixId> in_prefixes_;            // prefixes of the message being delivered
   std::vector<std::pair<PathId, PrefixId>> out_; // what one AS sends over one slot now
+  AsIndex intern_cache_as_ = 0xFFFFFFFFu;        // last intern(v, path) done by set_best
+  PathId intern_cache_path_ = kNoPath;
+  PathId intern_cache_result_ = kNoPath;
 
   BgpObserver* observer_ = nullptr;
   std::uint64_t messages_delivered_ = 0;

@@ -10,12 +10,14 @@ namespace outagesim::bgp {
 
 AsGraph generate_internet(const GeneratorParams& params) {
   auto rng = sim::rng_stream(params.seed, "bgp.generator");
-  auto uniform = [&](std::size_t n) { return static_cast<std::size_t>(sim::uniform01(rng) * static_cast<double>(n)); };
+  auto uniform = [&](std::size_t n) {
+    return static_cast<std::size_t>(sim::uniform01(rng) * static_cast<double>(n));
+  };
   const std::size_t n = std::max<std::size_t>(params.as_count, 2);
   std::size_t tier1 = params.tier1_count ? params.tier1_count : std::clamp<std::size_t>(n / 100, 3, 12);
   tier1 = std::min(tier1, n);
-  const std::size_t transit =
-      std::min(n - tier1, static_cast<std::size_t>(params.transit_fraction * static_cast<double>(n - tier1) + 0.5));
+  const std::size_t transit = std::min(
+      n - tier1, static_cast<std::size_t>(params.transit_fraction * static_cast<double>(n - tier1) + 0.5));
 
   // Distinct random ASNs.
   std::vector<Asn> asn(n);
@@ -24,12 +26,15 @@ AsGraph generate_internet(const GeneratorParams& params) {
     std::unordered_set<Asn> used;
     for (std::size_t i = 0; i < n; ++i) {
       Asn a;
-      do a = static_cast<Asn>(1 + rng() % range);
+      do
+        a = static_cast<Asn>(1 + rng() % range);
       while (!used.insert(a).second);
       asn[i] = a;
     }
   }
-  auto delay = [&] { return params.min_delay_s + (params.max_delay_s - params.min_delay_s) * sim::uniform01(rng); };
+  auto delay = [&] {
+    return params.min_delay_s + (params.max_delay_s - params.min_delay_s) * sim::uniform01(rng);
+  };
 
   AsGraphBuilder b;
   std::set<std::pair<std::size_t, std::size_t>> linked; // (min pos, max pos)
@@ -38,13 +43,16 @@ AsGraph generate_internet(const GeneratorParams& params) {
     b.add_link(asn[x], asn[y], y_is, delay());
     return true;
   };
-  for (std::size_t i = 0; i < n; ++i) b.add_as(asn[i]);
+  for (std::size_t i = 0; i < n; ++i)
+    b.add_as(asn[i]);
   for (std::size_t i = 0; i < tier1; ++i)
-    for (std::size_t j = i + 1; j < tier1; ++j) link(i, j, Relationship::Peer);
+    for (std::size_t j = i + 1; j < tier1; ++j)
+      link(i, j, Relationship::Peer);
 
   // Preferential attachment: each provider appears once plus once per customer it has.
   std::vector<std::size_t> attach;
-  for (std::size_t i = 0; i < tier1; ++i) attach.push_back(i);
+  for (std::size_t i = 0; i < tier1; ++i)
+    attach.push_back(i);
   auto pick_providers = [&](std::size_t self, std::size_t count) {
     std::vector<std::size_t> chosen;
     for (int tries = 0; chosen.size() < count && tries < 64; ++tries) {
@@ -68,8 +76,10 @@ AsGraph generate_internet(const GeneratorParams& params) {
   if (transit >= 2) {
     for (std::size_t i = tier1; i < tier1 + transit; ++i) {
       double want = params.peers_per_transit * 0.5;
-      std::size_t k = static_cast<std::size_t>(want) + (sim::uniform01(rng) < want - static_cast<double>(static_cast<std::size_t>(want)));
-      for (std::size_t j = 0; j < k; ++j) link(i, tier1 + uniform(transit), Relationship::Peer);
+      std::size_t k = static_cast<std::size_t>(want) +
+                      (sim::uniform01(rng) < want - static_cast<double>(static_cast<std::size_t>(want)));
+      for (std::size_t j = 0; j < k; ++j)
+        link(i, tier1 + uniform(transit), Relationship::Peer);
     }
   }
   return b.build();

@@ -18,13 +18,13 @@ namespace outagesim::bgp {
 
 /// Parameters of generate_internet().
 struct GeneratorParams {
-  std::size_t as_count = 1000;       ///< total ASes (>= 2)
-  std::uint64_t seed = 1;            ///< run seed (stream "bgp.generator")
-  std::size_t tier1_count = 0;       ///< size of the tier-1 clique; 0 = auto (n/100 clamped to 3..12)
-  double transit_fraction = 0.15;    ///< fraction of non-tier-1 ASes that are transit providers
+  std::size_t as_count = 1000;        ///< total ASes (>= 2)
+  std::uint64_t seed = 1;             ///< run seed (stream "bgp.generator")
+  std::size_t tier1_count = 0;        ///< size of the tier-1 clique; 0 = auto (n/100 clamped to 3..12)
+  double transit_fraction = 0.15;     ///< fraction of non-tier-1 ASes that are transit providers
   double multihome_probability = 0.6; ///< probability that a stub has more than one provider
-  double peers_per_transit = 2.0;    ///< mean number of peer links a transit AS initiates
-  double min_delay_s = 0.002;        ///< link delay range, seconds
+  double peers_per_transit = 2.0;     ///< mean number of peer links a transit AS initiates
+  double min_delay_s = 0.002;         ///< link delay range, seconds
   double max_delay_s = 0.030;
 };
 

@@ -42,7 +42,8 @@ void PathTable::grow() {
   const std::size_t mask = bigger.size() - 1;
   for (PathId id = 1; id < nodes_.size(); ++id) {
     std::size_t i = mix(nodes_[id].head, nodes_[id].tail) & mask;
-    while (bigger[i] != kNoPath) i = (i + 1) & mask;
+    while (bigger[i] != kNoPath)
+      i = (i + 1) & mask;
     bigger[i] = id;
   }
   table_.swap(bigger);
@@ -58,7 +59,8 @@ bool PathTable::contains(PathId p, AsIndex v) const {
 std::vector<AsIndex> PathTable::indices(PathId p) const {
   std::vector<AsIndex> out;
   out.reserve(nodes_[p].length);
-  for (; p != kEmptyPath; p = nodes_[p].tail) out.push_back(nodes_[p].head);
+  for (; p != kEmptyPath; p = nodes_[p].tail)
+    out.push_back(nodes_[p].head);
   return out;
 }
 

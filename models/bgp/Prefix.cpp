@@ -64,6 +64,8 @@ std::optional<Prefix> Prefix::parse(std::string_view text) {
   return p;
 }
 
-std::string Prefix::to_string() const { return format_ipv4(address) + "/" + std::to_string(length); }
+std::string Prefix::to_string() const {
+  return format_ipv4(address) + "/" + std::to_string(length);
+}
 
 } // namespace outagesim::bgp

@@ -20,7 +20,7 @@ std::string format_ipv4(Ipv4 address);
 /// An IPv4 prefix "address/length". Host bits are always zero (parse rejects them, make() clears
 /// them), so two equal prefixes compare equal field by field.
 struct Prefix {
-  Ipv4 address = 0;       ///< network address, host bits zero
+  Ipv4 address = 0;        ///< network address, host bits zero
   std::uint8_t length = 0; ///< 0..32
 
   /// Builds a prefix, clearing the host bits of `address`. `length` must be <= 32.

@@ -71,16 +71,18 @@ bool parse_u32(std::string_view f, std::uint32_t& out) {
 }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
 } // namespace
 
 TopologyError::TopologyError(std::string file, int line, int col, std::string message)
-    : std::runtime_error(locate(file, line, col) + ": " + message), file_(std::move(file)), line_(line), col_(col),
-      message_(std::move(message)) {}
+    : std::runtime_error(locate(file, line, col) + ": " + message), file_(std::move(file)), line_(line),
+      col_(col), message_(std::move(message)) {}
 
 std::string read_maybe_bz2(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -97,13 +99,15 @@ std::vector<std::string> describe_provider_cycles(const std::vector<std::vector<
                                                   const std::string& file_label) {
   if (cycles.empty()) return {};
   std::size_t total = 0;
-  for (const auto& c : cycles) total += c.size();
+  for (const auto& c : cycles)
+    total += c.size();
   std::string w = file_label + ": provider-customer cycle";
   w += cycles.size() > 1 ? "s" : "";
   w += " (" + std::to_string(cycles.size()) + " group" + (cycles.size() > 1 ? "s" : "") + ", " +
        std::to_string(total) + " ASes; first: AS";
   const auto& first = cycles.front();
-  for (std::size_t i = 0; i < first.size() && i < 8; ++i) w += (i ? " AS" : "") + std::to_string(first[i]);
+  for (std::size_t i = 0; i < first.size() && i < 8; ++i)
+    w += (i ? " AS" : "") + std::to_string(first[i]);
   if (first.size() > 8) w += " ...";
   w += "). The Gao-Rexford guarantees assume an acyclic customer-provider hierarchy: with a cycle, "
        "routing is no longer guaranteed to converge or to reach a unique stable state, and the "
@@ -144,7 +148,8 @@ LoadedTopology parse_caida(std::string_view text, const std::string& file, doubl
     const int base_col = static_cast<int>(line.data() - raw.data()) + 1;
     while (true) {
       std::size_t bar = line.find('|', start);
-      std::string_view f = line.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start);
+      std::string_view f =
+          line.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start);
       if (nf < 5) {
         fields[nf] = f;
         cols[nf] = base_col + static_cast<int>(start);
@@ -154,9 +159,10 @@ LoadedTopology parse_caida(std::string_view text, const std::string& file, doubl
       start = bar + 1;
     }
     if (nf != 3 && nf != 4)
-      throw TopologyError(file, line_no, base_col,
-                          "malformed line: expected 'a|b|rel' (serial-1) or 'a|b|rel|source' (serial-2), got " +
-                              std::to_string(nf) + " field" + (nf == 1 ? "" : "s"));
+      throw TopologyError(
+          file, line_no, base_col,
+          "malformed line: expected 'a|b|rel' (serial-1) or 'a|b|rel|source' (serial-2), got " +
+              std::to_string(nf) + " field" + (nf == 1 ? "" : "s"));
     if (nf == 4) any_serial2 = true;
     Asn a, b;
     for (int i = 0; i < 2; ++i) {
@@ -164,7 +170,8 @@ LoadedTopology parse_caida(std::string_view text, const std::string& file, doubl
       if (!parse_u32(fields[i], out))
         throw TopologyError(file, line_no, cols[i],
                             "malformed AS number '" + std::string(fields[i]) + "' (expected 1..4294967295)");
-      if (out == 0) throw TopologyError(file, line_no, cols[i], "AS 0 is reserved and cannot appear in a topology");
+      if (out == 0)
+        throw TopologyError(file, line_no, cols[i], "AS 0 is reserved and cannot appear in a topology");
     }
     int code;
     if (fields[2] == "-1")
@@ -175,7 +182,8 @@ LoadedTopology parse_caida(std::string_view text, const std::string& file, doubl
       throw TopologyError(file, line_no, cols[2],
                           "unknown relationship code '" + std::string(fields[2]) +
                               "' (expected -1: provider|customer, 0: peer|peer)");
-    if (a == b) throw TopologyError(file, line_no, cols[0], "self-loop: AS" + std::to_string(a) + " linked to itself");
+    if (a == b)
+      throw TopologyError(file, line_no, cols[0], "self-loop: AS" + std::to_string(a) + " linked to itself");
 
     const Asn lo = std::min(a, b), hi = std::max(a, b);
     const int code_lo = code == 0 ? 0 : (a == lo ? -1 : 1);
@@ -191,10 +199,11 @@ LoadedTopology parse_caida(std::string_view text, const std::string& file, doubl
         Asn prov = c == -1 ? lo : hi, cust = c == -1 ? hi : lo;
         return "AS" + std::to_string(prov) + " provider of AS" + std::to_string(cust);
       };
-      std::string msg = "conflicting relationship for AS" + std::to_string(lo) + "-AS" + std::to_string(hi) + ": " +
-                        describe(code_lo) + " here, but " + describe(it->second.code) + " at line " +
+      std::string msg = "conflicting relationship for AS" + std::to_string(lo) + "-AS" + std::to_string(hi) +
+                        ": " + describe(code_lo) + " here, but " + describe(it->second.code) + " at line " +
                         std::to_string(it->second.line);
-      if (code_lo != 0 && it->second.code != 0) msg += " (an AS cannot be both provider and customer of another)";
+      if (code_lo != 0 && it->second.code != 0)
+        msg += " (an AS cannot be both provider and customer of another)";
       throw TopologyError(file, line_no, cols[0], msg);
     }
     builder.add_link(a, b, code == 0 ? Relationship::Peer : Relationship::Customer, link_delay_s);

@@ -147,10 +147,12 @@ int main(int argc, char** argv) {
     if (out_dir.empty()) out_dir = default_out(scenario_path);
     sim::install_interrupt_cleanup();
     sim::RunResult r = sim::run_scenario(*s, models, options);
-    sim::write_outputs_atomically(out_dir, {{"events.jsonl", r.events_jsonl},
-                                            {"events.txt", r.events_txt},
-                                            {"timeline.csv", r.timeline_csv},
-                                            {"summary.json", r.summary.dump(2) + "\n"}});
+    std::vector<std::pair<std::string, std::string>> files = {{"events.jsonl", r.events_jsonl},
+                                                              {"events.txt", r.events_txt},
+                                                              {"timeline.csv", r.timeline_csv},
+                                                              {"summary.json", r.summary.dump(2) + "\n"}};
+    files.insert(files.end(), r.extra_files.begin(), r.extra_files.end());
+    sim::write_outputs_atomically(out_dir, files);
     std::cout << r.human_summary << "results: " << out_dir
               << "/ (summary.json, events.jsonl, events.txt, timeline.csv)\n";
     return 0;

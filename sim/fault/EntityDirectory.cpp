@@ -16,7 +16,17 @@ void EntityDirectory::on(const std::string& kind, const std::string& action, Act
   handlers_[{kind, action}] = std::move(handler);
 }
 
+void EntityDirectory::add_matcher(const std::string& kind,
+                                  std::function<std::vector<std::string>(const std::string&)> matcher) {
+  matchers_[kind] = std::move(matcher);
+}
+
 std::vector<std::string> EntityDirectory::match(const std::string& pattern) const {
+  std::string kind, id;
+  if (split_path(pattern, kind, id)) {
+    auto m = matchers_.find(kind);
+    if (m != matchers_.end()) return m->second(pattern);
+  }
   std::vector<std::string> out;
   for (const auto& p : paths_)
     if (glob_match(pattern, p)) out.push_back(p);

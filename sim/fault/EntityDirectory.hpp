@@ -19,6 +19,7 @@ struct ActionRequest {
   SimTime at = 0;
   std::string reason;      ///< why (the fault's note, or "end of fault X")
   std::uint64_t cause = 0; ///< id of the fault event that asks for it
+  std::map<std::string, std::string> params; ///< the fault's `with:` arguments
 };
 
 /// Handles one action on one entity path; returns the id of the event it emitted (0 if none).
@@ -30,6 +31,9 @@ public:
   void add_entities(const std::vector<std::string>& paths);
   /// Registers the handler of `action` for every entity whose path starts with `kind:`.
   void on(const std::string& kind, const std::string& action, ActionHandler handler);
+  /// Adds entities of a kind that are too many to list (BGP sessions): `matcher` returns the paths
+  /// of that kind matching a pattern.
+  void add_matcher(const std::string& kind, std::function<std::vector<std::string>(const std::string&)> matcher);
   /// Paths matching a pattern with * and ? (sorted).
   std::vector<std::string> match(const std::string& pattern) const;
   /// Applies an action to one path; returns the emitted event id, or 0 if no handler exists.
@@ -38,6 +42,7 @@ public:
 
 private:
   std::vector<std::string> paths_; // sorted
+  std::map<std::string, std::function<std::vector<std::string>(const std::string&)>> matchers_;
   std::map<std::pair<std::string, std::string>, ActionHandler> handlers_;
 };
 

@@ -32,6 +32,7 @@ struct ActionDecl {
   std::string action;
   std::string doc;
   std::string undo; ///< the action that `until:` plays to end it ("" if it cannot be undone)
+  std::vector<std::string> params; ///< keys allowed under the fault's `with:` (e.g. "prefix")
 };
 
 /// The declaration of a model: what `outagesim models` prints and the loader validates against.
@@ -44,6 +45,9 @@ struct ModelInfo {
   /// Checks the model's own sections of a merged scenario; may be empty.
   std::function<void(const Scenario&, Diagnostics&)> validate_sections;
   std::vector<ActionDecl> actions;
+  /// Paths of the model's own entities (kinds of its ActionDecls) that match a pattern, known from
+  /// the scenario alone: fault targets are checked against them before a run.
+  std::function<std::vector<std::string>(const Scenario&, const std::string& pattern)> match_entities;
   std::function<std::unique_ptr<Model>()> create;
 };
 

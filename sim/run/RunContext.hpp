@@ -53,6 +53,10 @@ public:
   nlohmann::ordered_json& summary(const std::string& model) { return model_summaries_[model]; }
   const nlohmann::ordered_json& model_summaries() const { return model_summaries_; }
 
+  /// A model's own output file (e.g. bgp_updates.csv), written with the others, atomically.
+  void add_output(std::string name, std::string content) { outputs_.emplace_back(std::move(name), std::move(content)); }
+  const std::vector<std::pair<std::string, std::string>>& output_files() const { return outputs_; }
+
   /// Services models offer each other (nullptr when no running model offers one).
   void provide_routes(RouteService* s) { routes_ = s; }
   RouteService* routes() const { return routes_; }
@@ -74,6 +78,7 @@ private:
   std::vector<Sampler> samplers_;
   std::vector<SignalValue> signals_;
   nlohmann::ordered_json model_summaries_ = nlohmann::ordered_json::object();
+  std::vector<std::pair<std::string, std::string>> outputs_;
   RouteService* routes_ = nullptr;
   AnnouncementService* announcements_ = nullptr;
 };

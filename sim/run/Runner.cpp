@@ -99,8 +99,9 @@ void play_faults(RunContext& ctx, const std::vector<ModelInfo>& models) {
     nlohmann::ordered_json data;
     data["action"] = action;
     data["target"] = f.target;
+    if (!f.params.empty()) data["with"] = f.params;
     std::uint64_t fid = ctx.emit(step.undo ? "fault.ended" : "fault.applied", f.target, reason, 0, data);
-    ActionRequest req{action, step.at, reason, fid};
+    ActionRequest req{action, step.at, reason, fid, f.params};
     for (const auto& path : ctx.directory().match(f.target))
       ctx.directory().apply(path, req);
   }
@@ -246,6 +247,7 @@ RunResult run_scenario(const Scenario& s, const std::vector<ModelInfo>& models, 
   }
   r.timeline_csv = ctx.timeline().to_csv(s.info.start_epoch);
   r.human_summary = human_summary(ctx, signals, end);
+  r.extra_files = ctx.output_files();
   return r;
 }
 

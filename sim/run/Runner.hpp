@@ -26,6 +26,7 @@ struct RunResult {
   std::string events_txt; ///< the human transcript (one line per event), also the golden format
   std::string timeline_csv;
   std::string human_summary; ///< a few lines for stdout
+  std::vector<std::pair<std::string, std::string>> extra_files; ///< models' own outputs (name, content)
 };
 
 /// Runs the scenario. Throws std::runtime_error on an internal failure.

@@ -1,5 +1,7 @@
 #include "sim/scenario/Diagnostics.hpp"
 
+#include <algorithm>
+
 namespace outagesim::sim {
 
 std::string Mark::str() const {
@@ -19,6 +21,24 @@ void Diagnostics::error(const Mark& mark, std::string message) {
 
 void Diagnostics::warning(const Mark& mark, std::string message) {
   items_.push_back({Diagnostic::Severity::Warning, mark, std::move(message)});
+}
+
+void Diagnostics::sort() {
+  // Files keep the order they were first reported in; within a file, problems go top to bottom.
+  std::vector<std::string> files;
+  for (const auto& d : items_) {
+    std::string f = d.mark.file ? *d.mark.file : std::string();
+    if (std::find(files.begin(), files.end(), f) == files.end()) files.push_back(f);
+  }
+  auto rank = [&](const Diagnostic& d) {
+    std::string f = d.mark.file ? *d.mark.file : std::string();
+    return std::find(files.begin(), files.end(), f) - files.begin();
+  };
+  std::stable_sort(items_.begin(), items_.end(), [&](const Diagnostic& a, const Diagnostic& b) {
+    auto ra = rank(a), rb = rank(b);
+    if (ra != rb) return ra < rb;
+    return a.mark.line != b.mark.line ? a.mark.line < b.mark.line : a.mark.col < b.mark.col;
+  });
 }
 
 void Diagnostics::print(std::ostream& os) const {

@@ -37,6 +37,8 @@ public:
   bool has_errors() const { return errors_ > 0; }
   int error_count() const { return errors_; }
   const std::vector<Diagnostic>& all() const { return items_; }
+  /// Orders diagnostics by file, line and column (stable), as a reader goes through the file.
+  void sort();
   /// Writes every diagnostic, one per line.
   void print(std::ostream& os) const;
 

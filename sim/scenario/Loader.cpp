@@ -188,9 +188,10 @@ YamlPtr load_tree(const std::string& path, const YamlPtr& given, int depth, std:
               "include cycle: '" + f->scalar + "' is already being included; expected a chain without loops");
       return nullptr;
     }
-    if (!fs::exists(target)) {
-      d.error(f->mark,
-              "included file '" + target + "' does not exist; expected a path relative to this file");
+    if (!fs::is_regular_file(target, ec)) {
+      d.error(f->mark, "included file '" + target + "' " +
+                           (fs::exists(target, ec) ? "is not a regular file" : "does not exist") +
+                           "; expected a path to a scenario file, relative to this file");
       return nullptr;
     }
     chain.push_back(canon);
@@ -463,7 +464,9 @@ struct Validator {
       sv.mark = item->mark;
       if (auto id = r.string("id", true))
         if (check_id(*id, r.get("id")->mark, "service")) sv.id = *id;
-      if (auto list = r.strings("served_from", true))
+      if (const YamlNode* sf = r.get("served_from"); sf && sf->kind == YamlNode::Kind::Sequence && sf->items.empty())
+        d.error(sf->mark, "service 'served_from' is an empty list; expected at least one datacenter, such as [dc:ID]");
+      else if (auto list = r.strings("served_from", true))
         for (auto& [p, m] : *list) {
           sv.served_from.push_back(p);
           sv.served_from_marks.push_back(m);
@@ -525,6 +528,13 @@ struct Validator {
             f.until = f.at + *du;
         }
       if (auto v = r.string("note")) f.note = *v;
+      if (const YamlNode* w = r.get("with")) {
+        f.params_mark = w->mark;
+        MapReader wr(w, "fault 'with'", d);
+        if (wr.is_map())
+          for (const auto& e : w->entries)
+            if (auto v = read_string(*e.value, "fault 'with' '" + e.key + "'", d)) f.params[e.key] = *v;
+      }
       r.finish();
       if (!ok) continue;
       if (f.at < 0) {
@@ -539,7 +549,6 @@ struct Validator {
         d.error(until_node ? until_node->mark : f.mark,
                 "fault 'until' (+" + format_duration(*f.until) + ") is not after its 'at' (+" +
                     format_duration(f.at) + "); expected a later time");
-      check_target(f);
       s.faults.push_back(f);
     }
   }
@@ -561,21 +570,44 @@ struct Validator {
       names.push_back(entity_kind_prefix(k));
       if (kind == entity_kind_prefix(k)) found = k;
     }
-    if (!found) {
+    // Kinds that models add (prefix, session, ...), and the models' entities matching the target.
+    bool model_kind = false;
+    std::size_t matches = 0;
+    for (const auto& m : models) {
+      bool owns = false;
+      for (const auto& a : m.actions) {
+        if (std::find(names.begin(), names.end(), a.kind) == names.end()) names.push_back(a.kind);
+        owns = owns || a.kind == kind;
+      }
+      model_kind = model_kind || owns;
+      if (owns && m.match_entities) matches += m.match_entities(s, f.target).size();
+    }
+    if (!found && !model_kind) {
       d.error(f.target_mark, "fault target kind '" + kind + "' is unknown; expected one of: " + join(names));
       return;
     }
-    std::size_t matches = 0;
     for (const auto& [path, m] : seen_paths)
       if (glob_match(f.target, path)) ++matches;
     if (matches == 0) {
-      d.error(f.target_mark, "fault target '" + f.target + "' matches no entity; expected a declared " +
-                                 std::string(entity_kind_prefix(*found)) + " (check the id)");
+      d.error(f.target_mark,
+              "fault target '" + f.target + "' matches no entity; expected a declared " + kind + " (check the id)");
     }
-    std::vector<std::string> actions = core_actions(*found);
+    std::vector<std::string> actions = found ? core_actions(*found) : std::vector<std::string>{};
+    const ActionDecl* decl = nullptr;
     for (const auto& m : models)
       for (const auto& a : m.actions)
-        if (a.kind == kind) actions.push_back(a.action);
+        if (a.kind == kind) {
+          actions.push_back(a.action);
+          if (a.action == f.action) decl = &a;
+        }
+    for (const auto& [key, value] : f.params) {
+      if (decl && std::find(decl->params.begin(), decl->params.end(), key) != decl->params.end()) continue;
+      if (!decl || decl->params.empty())
+        d.error(f.params_mark, "action '" + f.action + "' takes no 'with:' arguments; got '" + key + "'");
+      else
+        d.error(f.params_mark,
+                "unknown argument '" + key + "' of action '" + f.action + "'; expected one of: " + join(decl->params));
+    }
     if (std::find(actions.begin(), actions.end(), f.action) == actions.end()) {
       if (actions.empty())
         d.error(f.action_mark,
@@ -672,6 +704,7 @@ struct Validator {
 
   void run() {
     MapReader top(s.root.get(), "scenario file", d);
+    top.get("include");  // already merged; listed among the valid keys
     read_info(top.get("scenario"));
     read_topology(top.get("topology"));
     read_services(top.get("services"));
@@ -684,8 +717,12 @@ struct Validator {
         top.get(sec);
     top.finish();
     check_references();
+    int before_models = d.error_count();
     for (const auto& m : models)
       if (m.validate_sections) m.validate_sections(s, d);
+    // Targets last: models' entities (prefixes, sessions) come from their own sections.
+    if (d.error_count() == before_models)
+      for (const auto& f : s.faults) check_target(f);
   }
 };
 
@@ -699,6 +736,7 @@ std::optional<Scenario> finish_load(const std::string& name, YamlPtr root, const
   v.s.file = name;
   v.s.root = root;
   v.run();
+  d.sort();
   if (d.has_errors()) return std::nullopt;
   return std::move(v.s);
 }

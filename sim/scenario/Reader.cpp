@@ -218,7 +218,7 @@ const YamlNode* MapReader::get(const std::string& key, bool required) {
   known_.push_back(key);
   if (!ok_) return nullptr;
   const YamlNode* v = node_->find(key);
-  if (!v && required) d_.error(mark_, what_ + " has no '" + key + "'; expected a '" + key + ":' key");
+  if (!v && required) d_.error(mark_, what_ + " has no '" + key + "'; expected the key '" + key + ":'");
   return v;
 }
 

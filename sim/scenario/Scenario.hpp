@@ -72,7 +72,8 @@ struct FaultSpec {
   std::string action; ///< down, up, crash, restore, or a model's own action
   std::optional<SimTime> until;
   std::string note; ///< why (shown as the reason of the events it causes)
-  Mark mark, target_mark, action_mark;
+  std::map<std::string, std::string> params; ///< the action's arguments, under `with:`
+  Mark mark, target_mark, action_mark, params_mark;
 };
 
 /// A whole validated scenario.

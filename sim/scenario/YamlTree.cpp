@@ -1,5 +1,6 @@
 #include "sim/scenario/YamlTree.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -56,12 +57,16 @@ struct Abort {};
 
 class TreeBuilder : public YAML::EventHandler {
 public:
-  TreeBuilder(std::shared_ptr<const std::string> file, Diagnostics& diags, const YamlLimits& limits)
-      : file_(std::move(file)), diags_(diags), limits_(limits) {}
+  TreeBuilder(std::shared_ptr<const std::string> file, const std::string& text, Diagnostics& diags,
+              const YamlLimits& limits)
+      : file_(std::move(file)), text_(text), diags_(diags), limits_(limits) {}
+
+  /// Where the document started (for "more than one document").
+  Mark doc_mark() const { return doc_mark_; }
 
   YamlPtr root() const { return root_; }
 
-  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentStart(const YAML::Mark& m) override { doc_mark_ = mark_of(m); }
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark& m, YAML::anchor_t anchor) override {
     auto n = make(m, YamlNode::Kind::Null);
@@ -76,6 +81,7 @@ public:
   void OnScalar(const YAML::Mark& m, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
     check_tag(m, tag);
+    if (tag == "!") check_closed_quote(m);
     auto n = make(m, YamlNode::Kind::Scalar);
     n->scalar = value;
     n->quoted = tag == "!";
@@ -110,6 +116,28 @@ private:
   [[noreturn]] void fail(const YAML::Mark& m, std::string msg) {
     diags_.error(mark_of(m), std::move(msg));
     throw Abort{};
+  }
+
+  // yaml-cpp 0.7 lets a quoted scalar that is never closed run to the end of the file when the file
+  // ends with a newline; catch it here, from the source text.
+  void check_closed_quote(const YAML::Mark& m) {
+    if (m.pos < 0 || static_cast<std::size_t>(m.pos) >= text_.size()) return;
+    char q = text_[static_cast<std::size_t>(m.pos)];
+    if (q != '"' && q != '\'') return;
+    for (std::size_t i = static_cast<std::size_t>(m.pos) + 1; i < text_.size(); ++i) {
+      if (q == '"' && text_[i] == '\\') {
+        ++i;
+        continue;
+      }
+      if (text_[i] != q) continue;
+      if (q == '\'' && i + 1 < text_.size() && text_[i + 1] == '\'') {
+        ++i;
+        continue;
+      }
+      return;
+    }
+    fail(m, std::string("YAML syntax: this quoted string is never closed; expected a closing ") + q +
+                " before the end of the file");
   }
 
   void check_tag(const YAML::Mark& m, const std::string& tag) {
@@ -167,6 +195,8 @@ private:
       return;
     }
     f.have_key = false;
+    // yaml-cpp marks an empty value at the next token; the key is where the user looks.
+    if (n->kind == YamlNode::Kind::Null) n->mark = f.key_mark;
     if (f.seen.count(f.key) && f.seen[f.key].line == f.key_mark.line && f.seen[f.key].col == f.key_mark.col)
       f.node->entries.push_back({f.key, f.key_mark, n});
   }
@@ -190,6 +220,8 @@ private:
   }
 
   std::shared_ptr<const std::string> file_;
+  const std::string& text_;
+  Mark doc_mark_;
   Diagnostics& diags_;
   const YamlLimits& limits_;
   YamlPtr root_;
@@ -249,22 +281,22 @@ YamlPtr parse_yaml_text(const std::string& text, const std::string& name, Diagno
                         const YamlLimits& limits) {
   auto file = std::make_shared<const std::string>(name);
   if (text.size() > limits.max_bytes) {
-    diags.error(Mark{file, 0, 0}, "file is " + std::to_string(text.size()) + " bytes; expected at most " +
+    diags.error(Mark{file, 1, 1}, "file is " + std::to_string(text.size()) + " bytes; expected at most " +
                                       std::to_string(limits.max_bytes) + " bytes for a scenario");
     return nullptr;
   }
   if (!check_text(text, file, diags)) return nullptr;
   std::istringstream in(text);
-  TreeBuilder builder(file, diags, limits);
+  TreeBuilder builder(file, text, diags, limits);
   int before = diags.error_count();
   try {
     YAML::Parser parser(in);
     if (!parser.HandleNextDocument(builder))
       return std::make_shared<YamlNode>(YamlNode{YamlNode::Kind::Null, {file, 1, 1}});
     YamlPtr root = builder.root();
-    TreeBuilder second(file, diags, limits);
+    TreeBuilder second(file, text, diags, limits);
     if (parser.HandleNextDocument(second)) {
-      diags.error(Mark{file, 0, 0},
+      diags.error(second.doc_mark(),
                   "more than one YAML document ('---'); expected a single scenario document");
       return nullptr;
     }
@@ -278,22 +310,29 @@ YamlPtr parse_yaml_text(const std::string& text, const std::string& name, Diagno
     diags.error(Mark{file, e.mark.line + 1, e.mark.column + 1}, "YAML syntax: " + msg);
     return nullptr;
   } catch (const std::exception& e) {
-    diags.error(Mark{file, 0, 0}, std::string("cannot parse YAML: ") + e.what());
+    diags.error(Mark{file, 1, 1}, std::string("cannot parse YAML: ") + e.what());
     return nullptr;
   }
 }
 
 YamlPtr parse_yaml_file(const std::string& path, Diagnostics& diags, const YamlLimits& limits) {
   auto file = std::make_shared<const std::string>(path);
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    diags.error(Mark{file, 1, 1}, std::filesystem::exists(path, ec)
+                                      ? "not a regular file; expected a YAML scenario file"
+                                      : "no such file; expected a readable YAML scenario");
+    return nullptr;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    diags.error(Mark{file, 0, 0}, "cannot open file; expected a readable YAML scenario");
+    diags.error(Mark{file, 1, 1}, "cannot open file; expected a readable YAML scenario");
     return nullptr;
   }
   in.seekg(0, std::ios::end);
   auto size = static_cast<std::size_t>(in.tellg());
   if (size > limits.max_bytes) {
-    diags.error(Mark{file, 0, 0}, "file is " + std::to_string(size) + " bytes; expected at most " +
+    diags.error(Mark{file, 1, 1}, "file is " + std::to_string(size) + " bytes; expected at most " +
                                       std::to_string(limits.max_bytes) + " bytes for a scenario");
     return nullptr;
   }

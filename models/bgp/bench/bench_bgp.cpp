@@ -1,6 +1,7 @@
 // outagesim_bench_bgp: the BGP model's performance benchmark (issue 3).
 //
-//   outagesim_bench_bgp [CAIDA_FILE] [ORIGIN_ASN]       (env MRAI=seconds, default 30; MRAI=0 off)
+//   outagesim_bench_bgp [CAIDA_FILE] [ORIGIN_ASN]       (env MRAI=seconds, default 30; MRAI=0 off;
+//                                                      WRATE=1 rate-limits withdrawals too)
 //
 // Work: load the graph; announce 6 prefixes from the origin at t=0 and run to convergence; withdraw
 // them all and run to convergence. The same work is then done by a minimal priority-queue
@@ -8,7 +9,8 @@
 // policies), whose converged state must agree with the engine's. The last line is
 //   bgp-bench: ases=N links=N load_s=X converge_s=X withdraw_s=X updates=N updates_per_s=X
 //              rss_mib=N pq_ratio=X
-// (one line) where converge_s / withdraw_s are wall seconds of the two phases, updates the UPDATE
+// (one line; the minimal loop never rate-limits withdrawals, so with WRATE=1 it is not the same work)
+// where converge_s / withdraw_s are wall seconds of the two phases, updates the UPDATE
 // messages delivered (each may carry several prefixes), updates_per_s = updates / (converge_s +
 // withdraw_s), rss_mib the peak resident set, pq_ratio = engine time / minimal loop time.
 //
@@ -67,8 +69,10 @@ public:
     on_ = on;
     changed_ = 0;
     for (int p = 0; p < np_; ++p) {
-      if (on) set_best(origin, p, kLocal, 0);
-      else rescan(origin, p);
+      if (on)
+        set_best(origin, p, kLocal, 0);
+      else
+        rescan(origin, p);
     }
     export_all(origin);
   }
@@ -78,8 +82,10 @@ public:
       Ev e = q_.top();
       q_.pop();
       now_ = e.t;
-      if (e.path == kTimer) timer(e.slot);
-      else deliver(e.slot, e.path, e.mask);
+      if (e.path == kTimer)
+        timer(e.slot);
+      else
+        deliver(e.slot, e.path, e.mask);
     }
     return messages_;
   }
@@ -102,7 +108,9 @@ private:
   };
   std::uint64_t key(SlotIndex s, std::uint32_t path) const {
     Relationship r = g_.relationship(s);
-    std::uint64_t cls = r == Relationship::Customer || r == Relationship::Sibling ? 0 : r == Relationship::Peer ? 1 : 2;
+    std::uint64_t cls = r == Relationship::Customer || r == Relationship::Sibling ? 0
+                        : r == Relationship::Peer                                 ? 1
+                                                                                  : 2;
     return cls << 48 | static_cast<std::uint64_t>(nodes_[path].len) << 32 | s;
   }
   bool has(std::uint32_t path, AsIndex v) const {
@@ -115,8 +123,10 @@ private:
     if (best_slot_[i] == s && best_path_[i] == path) return;
     best_slot_[i] = s;
     best_path_[i] = path;
-    if (path == kNone) exp_[i] = kNone;
-    else if (cache_from_ == path) exp_[i] = cache_to_;
+    if (path == kNone)
+      exp_[i] = kNone;
+    else if (cache_from_ == path)
+      exp_[i] = cache_to_;
     else {
       nodes_.push_back({v, path, nodes_[path].len + 1});
       cache_from_ = path;
@@ -150,8 +160,10 @@ private:
       std::size_t i = v * np_ + p;
       SlotIndex b = best_slot_[i];
       if (b == r) {
-        if (path != kNone && nodes_[path].len <= nodes_[old].len) set_best(v, p, r, path);
-        else rescan(v, p);
+        if (path != kNone && nodes_[path].len <= nodes_[old].len)
+          set_best(v, p, r, path);
+        else
+          rescan(v, p);
       } else if (path != kNone && (b == kNoSlot || key(r, path) < key(b, best_path_[i]))) {
         set_best(v, p, r, path);
       }
@@ -255,7 +267,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   const double load_s = wall() - t0;
-  for (const auto& w : topo.warnings) std::cerr << "warning: " << w << "\n";
+  for (const auto& w : topo.warnings)
+    std::cerr << "warning: " << w << "\n";
   const AsGraph& g = topo.graph;
   if (!g.index_of(origin)) {
     std::cerr << "error: origin AS" << origin << " is not in " << file << "\n";
@@ -264,18 +277,22 @@ int main(int argc, char** argv) {
 
   BgpParams params;
   params.mrai_s = mrai;
+  if (const char* e = std::getenv("WRATE")) params.mrai_on_withdrawals = std::atoi(e) != 0;
   BgpEngine engine(g, params);
   std::vector<Prefix> prefixes;
-  for (const char* t : prefix_text) prefixes.push_back(*Prefix::parse(t));
+  for (const char* t : prefix_text)
+    prefixes.push_back(*Prefix::parse(t));
 
   t0 = wall();
-  for (const auto& p : prefixes) engine.announce(origin, p, 0.0);
+  for (const auto& p : prefixes)
+    engine.announce(origin, p, 0.0);
   engine.run_to_convergence();
   const double converge_s = wall() - t0;
   const double announce_sim = engine.last_change_time();
   const std::uint64_t announce_msgs = engine.messages_delivered();
   std::size_t reached = 0;
-  for (AsIndex v = 0; v < g.as_count(); ++v) reached += engine.best_path_id(v, 0) != kNoPath;
+  for (AsIndex v = 0; v < g.as_count(); ++v)
+    reached += engine.best_path_id(v, 0) != kNoPath;
 
   // Baseline's announce state must agree with the engine's, AS by AS.
   MinimalLoop base(g, static_cast<int>(prefixes.size()), mrai, params.processing_delay_s, params.seed);
@@ -288,18 +305,22 @@ int main(int argc, char** argv) {
     PathId bp = engine.best_path_id(v, 0);
     SlotIndex bs = base.best_slot(v, 0);
     bool engine_none = bp == kNoPath, base_none = bs == MinimalLoop::kNoSlot;
-    if (engine_none != base_none) ++disagree;
-    else if (!engine_none && bp != kEmptyPath && g.neighbor(bs) != engine.paths().head(bp)) ++disagree;
+    if (engine_none != base_none)
+      ++disagree;
+    else if (!engine_none && bp != kEmptyPath && g.neighbor(bs) != engine.paths().head(bp))
+      ++disagree;
   }
 
   const double withdraw_at = engine.now();
   t0 = wall();
-  for (const auto& p : prefixes) engine.withdraw(origin, p, withdraw_at);
+  for (const auto& p : prefixes)
+    engine.withdraw(origin, p, withdraw_at);
   engine.run_to_convergence();
   const double withdraw_s = wall() - t0;
   const double withdraw_sim = engine.last_change_time() - withdraw_at;
   std::size_t left = 0;
-  for (AsIndex v = 0; v < g.as_count(); ++v) left += engine.best_path_id(v, 0) != kNoPath;
+  for (AsIndex v = 0; v < g.as_count(); ++v)
+    left += engine.best_path_id(v, 0) != kNoPath;
 
   b0 = wall();
   base.originate(*g.index_of(origin), false);
@@ -316,11 +337,12 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(announce_msgs),
               static_cast<unsigned long long>(updates - announce_msgs),
               static_cast<unsigned long long>(engine.prefix_updates_delivered()),
-              static_cast<unsigned long long>(engine.best_path_changes()), engine.paths().size(), left, base_s,
-              static_cast<unsigned long long>(base_msgs), disagree);
+              static_cast<unsigned long long>(engine.best_path_changes()), engine.paths().size(), left,
+              base_s, static_cast<unsigned long long>(base_msgs), disagree);
   std::printf("bgp-bench: ases=%zu links=%zu load_s=%.3f converge_s=%.3f withdraw_s=%.3f updates=%llu "
               "updates_per_s=%.0f rss_mib=%ld pq_ratio=%.2f\n",
-              g.as_count(), g.link_count(), load_s, converge_s, withdraw_s, static_cast<unsigned long long>(updates),
+              g.as_count(), g.link_count(), load_s, converge_s, withdraw_s,
+              static_cast<unsigned long long>(updates),
               work_s > 0 ? static_cast<double>(updates) / work_s : 0.0, peak_rss_mib(),
               base_s > 0 ? work_s / base_s : 0.0);
   return 0;
