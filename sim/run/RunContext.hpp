@@ -61,6 +61,8 @@ public:
   void provide_routes(RouteService* s) { routes_ = s; }
   RouteService* routes() const { return routes_; }
   void provide_announcements(AnnouncementService* s) { announcements_ = s; }
+  void provide_names(NameService* s) { names_ = s; }
+  NameService* names() const { return names_; }
   AnnouncementService* announcements() const { return announcements_; }
 
   /// Emits an event stamped with the current simulated time.
@@ -81,6 +83,7 @@ private:
   std::vector<std::pair<std::string, std::string>> outputs_;
   RouteService* routes_ = nullptr;
   AnnouncementService* announcements_ = nullptr;
+  NameService* names_ = nullptr;
 };
 
 /// The named logger of a model or engine part ("bgp", "probe", "engine"); its pattern carries the

@@ -36,4 +36,21 @@ public:
                              const std::string& reason, std::uint64_t cause) = 0;
 };
 
+/// Name resolution as users see it (offered by the DNS model).
+class NameService {
+public:
+  struct Outcome {
+    double success = 1.0;         ///< share of resolutions that succeed now (0..1)
+    std::string failure_answer;   ///< what failing users get: servfail, timeout, nxdomain, wrong_address
+    std::uint32_t address = 0;    ///< the address a successful resolution returns (IPv4, host order)
+    std::uint64_t cause = 0;      ///< event that explains the failures (0: none)
+  };
+  virtual ~NameService() = default;
+  /// How resolutions of `name` by the users of `region` (a region id) fare now.
+  virtual Outcome resolve(const std::string& region, const std::string& name) const = 0;
+  /// The users model's demand: queries per second from a region's users for a name, including their
+  /// retries (the DNS model turns it into load on resolvers, TLD and authoritative servers).
+  virtual void set_demand(const std::string& region, const std::string& name, double queries_per_s) = 0;
+};
+
 } // namespace outagesim::sim
