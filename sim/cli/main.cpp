@@ -1,13 +1,16 @@
 // The `outagesim` command: run, validate and inspect outage scenarios.
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 
 #include "models/Registry.hpp"
 #include "outagesim/Version.hpp"
+#include "sim/compare/Score.hpp"
 #include "sim/run/Output.hpp"
 #include "sim/run/RunContext.hpp"
 #include "sim/run/Runner.hpp"
@@ -33,6 +36,7 @@ Examples:
   outagesim run SCENARIO --set models.probe.interval=10s --until +2h
   outagesim validate scenarios/teaching/*.yaml
   outagesim models
+  outagesim score results/02-backbone-partition ../shared/data/observed/facebook-2021.signals.yaml
 
 Outputs of `run` (in --out, default results/<scenario name>):
   events.jsonl   every event, with its simulated time, reason and cause (the event that led to it)
@@ -49,6 +53,49 @@ int print_diags(const sim::Diagnostics& d) {
 
 std::string default_out(const std::string& scenario_path) {
   return (std::filesystem::path("results") / std::filesystem::path(scenario_path).stem()).string();
+}
+
+// Reads a run's summary.json; problems are reported as FILE:LINE:COL errors.
+std::optional<nlohmann::json> read_summary(const std::string& run_dir, sim::Diagnostics& d) {
+  std::string path = (std::filesystem::path(run_dir) / "summary.json").string();
+  auto file = std::make_shared<const std::string>(path);
+  std::ifstream in(path);
+  if (!in) {
+    d.error(sim::Mark{file, 1, 1},
+            "cannot read the run's summary; expected RUN_DIR to be the --out folder of a run");
+    return std::nullopt;
+  }
+  std::stringstream buf;
+  buf << in.rdbuf();
+  std::string text = buf.str();
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    int line = 1, col = 1;
+    for (std::size_t i = 0; i < e.byte && i < text.size(); ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        col = 1;
+      } else {
+        ++col;
+      }
+    }
+    d.error(sim::Mark{file, line, col},
+            "not valid JSON; expected the summary.json that `outagesim run` writes");
+    return std::nullopt;
+  }
+}
+
+int cmd_score(const std::string& run_dir, const std::string& observed_path) {
+  sim::Diagnostics d;
+  auto observed = sim::load_observed(observed_path, d);
+  auto summary = read_summary(run_dir, d);
+  if (!observed || !summary) return print_diags(d);
+  sim::ScoreResult r = sim::score_run(*summary, *observed);
+  std::cout << sim::score_table(r);
+  sim::write_outputs_atomically(run_dir, {{"score.csv", sim::score_csv(r)}});
+  std::cout << "written: " << (std::filesystem::path(run_dir) / "score.csv").string() << "\n";
+  return 0;
 }
 
 int cmd_models() {
@@ -100,6 +147,15 @@ int main(int argc, char** argv) {
 
   app.add_subcommand("models", "List every model parameter with its doc, default and unit");
 
+  std::string score_run_dir, score_observed;
+  auto* score = app.add_subcommand(
+      "score",
+      "Score a run against an observed record: a table of signals (observed, window, simulated, match) and "
+      "a total; writes RUN_DIR/score.csv");
+  score->add_option("RUN_DIR", score_run_dir, "the --out folder of a run")->required();
+  score->add_option("OBSERVED", score_observed, "observed signals (format: README, 'Scoring a run')")
+      ->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -110,6 +166,7 @@ int main(int argc, char** argv) {
   try {
     const auto& models = outagesim::models::all();
     if (app.got_subcommand("models")) return cmd_models();
+    if (app.got_subcommand("score")) return cmd_score(score_run_dir, score_observed);
     if (app.got_subcommand("validate")) {
       int rc = 0;
       for (const auto& path : validate_paths) {

@@ -1,0 +1,47 @@
+#pragma once
+// An observed record: what the world measured during a real outage, as signals with windows, in the
+// format of ../shared/data/observed/*.signals.yaml (documented in README.md, "Scoring a run"):
+//
+//   case: facebook-2021-10-04        # a name
+//   date: 2021-10-04                 # the UTC day that HH:MM[:SS] times refer to
+//   signals:
+//     - id: traffic.drop_start       # a signal id (../shared/design/SIGNALS.md)
+//       subject: service:facebook    # what it is about
+//       kind: time                   # time | number | ratio | bool | set | duration
+//       observed: "15:39"            # the measured value
+//       window: ["15:37", "15:42"]   # inclusive range that counts as a match (not for bool, set)
+//       weight: 1                    # optional, default 1
+//       source: Kentik ...           # where the value comes from
+//
+// Other top-level keys (fault_class, victim_as, notes) are accepted as information.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/scenario/Diagnostics.hpp"
+
+namespace outagesim::sim {
+
+/// One observed signal, values normalised: times as seconds since the Unix epoch, durations in
+/// seconds, bools as 0/1, sets as sorted strings.
+struct ObservedSignal {
+  std::string id, subject, kind, source;
+  double value = 0;
+  std::vector<std::string> set; ///< kind set
+  double low = 0, high = 0;     ///< window (times, numbers, durations)
+  bool has_window = false;
+  double weight = 1;
+  std::string observed_text, window_text; ///< as written, for tables
+  Mark mark;
+};
+
+struct ObservedRecord {
+  std::string name;
+  std::string date;
+  std::vector<ObservedSignal> signals;
+};
+
+/// Reads and checks an observed record; problems go to `diags` as FILE:LINE:COL errors.
+std::optional<ObservedRecord> load_observed(const std::string& path, Diagnostics& diags);
+
+} // namespace outagesim::sim

@@ -1,0 +1,151 @@
+#include "sim/compare/Score.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "sim/core/Time.hpp"
+#include "sim/scenario/Reader.hpp"
+
+namespace outagesim::sim {
+namespace {
+
+std::string number_text(double v) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  return buf;
+}
+
+// Seconds since the epoch of a summary time ("2021-10-04T15:39:00Z", fractions allowed).
+std::optional<double> summary_time(const std::string& text) {
+  std::string t = text;
+  double frac = 0;
+  auto dot = t.find('.');
+  if (dot != std::string::npos && !t.empty() && t.back() == 'Z') {
+    frac = std::stod("0" + t.substr(dot, t.size() - 1 - dot));
+    t = t.substr(0, dot) + "Z";
+  }
+  auto e = parse_utc(t);
+  if (!e) return std::nullopt;
+  return double(*e) + frac;
+}
+
+std::string time_text(double epoch) {
+  std::string s = format_utc(epoch); // 2021-10-04T15:39:00Z
+  return s.size() >= 19 ? s.substr(11, s.size() - 12) : s;
+}
+
+} // namespace
+
+ScoreResult score_run(const nlohmann::json& summary, const ObservedRecord& observed) {
+  ScoreResult r;
+  double weights = 0, total = 0;
+  for (const auto& o : observed.signals) {
+    SignalScore s;
+    s.observed = &o;
+    weights += o.weight;
+    const nlohmann::json* v = nullptr;
+    if (summary.contains("signals") && summary["signals"].contains(o.id) &&
+        summary["signals"][o.id].contains(o.subject))
+      v = &summary["signals"][o.id][o.subject]["value"];
+    std::optional<double> x;
+    if (v && o.kind == "time" && v->is_string()) {
+      x = summary_time(v->get<std::string>());
+      if (x) s.simulated_text = time_text(*x);
+    } else if (v && o.kind == "bool" && v->is_boolean()) {
+      bool b = v->get<bool>();
+      s.missing = false;
+      s.simulated_text = b ? "true" : "false";
+      s.in_window = (b ? 1.0 : 0.0) == o.value;
+    } else if (v && o.kind == "set" && v->is_array()) {
+      std::vector<std::string> got;
+      for (const auto& e : *v)
+        if (e.is_string()) got.push_back(e.get<std::string>());
+      std::sort(got.begin(), got.end());
+      s.missing = false;
+      s.simulated_text = "[" + join(got) + "]";
+      s.in_window = got == o.set;
+    } else if (v && v->is_number()) {
+      x = v->get<double>();
+      s.simulated_text = o.kind == "duration" ? format_duration(*x) : number_text(*x);
+    }
+    if (x) {
+      s.missing = false;
+      if (*x >= o.low && *x <= o.high) {
+        s.in_window = true;
+      } else {
+        double width = std::max(o.high - o.low, 1e-9);
+        s.distance = (*x < o.low ? o.low - *x : *x - o.high) / width;
+      }
+    }
+    if (s.missing) {
+      s.simulated_text = "missing";
+      ++r.missing;
+    } else if (s.in_window) {
+      s.score = o.weight;
+      ++r.matched;
+    } else if (o.kind != "bool" && o.kind != "set") {
+      s.score = o.weight * std::max(0.0, 1.0 - s.distance);
+    }
+    total += s.score;
+    r.signals.push_back(s);
+  }
+  r.total = weights > 0 ? total / weights : 0;
+  return r;
+}
+
+std::string score_table(const ScoreResult& r) {
+  std::vector<std::vector<std::string>> rows = {
+      {"signal", "subject", "observed", "window", "simulated", "match"}};
+  for (const auto& s : r.signals) {
+    const auto& o = *s.observed;
+    std::string match = s.missing     ? "MISSING"
+                        : s.in_window ? "yes"
+                        : (o.kind == "bool" || o.kind == "set")
+                            ? "no"
+                            : "no, " + number_text(s.distance) + " windows out";
+    rows.push_back({o.id, o.subject, o.observed_text, o.window_text.empty() ? "exact" : o.window_text,
+                    s.simulated_text, match});
+  }
+  std::vector<std::size_t> width(rows[0].size(), 0);
+  for (const auto& row : rows)
+    for (std::size_t i = 0; i < row.size(); ++i)
+      width[i] = std::max(width[i], row[i].size());
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line += std::string(width[i] - row[i].size() + 2, ' ');
+    }
+    out += line + "\n";
+  }
+  char buf[160];
+  std::snprintf(buf, sizeof buf,
+                "total: %d of %zu signals in window, %d missing; score %.3f (weighted, 0..1)\n", r.matched,
+                r.signals.size(), r.missing, r.total);
+  return out + buf;
+}
+
+std::string score_csv(const ScoreResult& r) {
+  auto q = [](const std::string& s) {
+    std::string o = "\"";
+    for (char c : s)
+      o += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return o + "\"";
+  };
+  std::string out = "signal,subject,kind,observed,window,simulated,in_window,distance_windows,weight,score\n";
+  for (const auto& s : r.signals) {
+    const auto& o = *s.observed;
+    out += o.id + "," + q(o.subject) + "," + o.kind + "," + q(o.observed_text) + "," + q(o.window_text) +
+           "," + q(s.simulated_text) + "," +
+           (s.missing     ? "missing"
+            : s.in_window ? "true"
+                          : "false") +
+           "," + (s.missing ? "" : number_text(s.distance)) + "," + number_text(o.weight) + "," +
+           number_text(s.score) + "\n";
+  }
+  return out;
+}
+
+} // namespace outagesim::sim

@@ -1,0 +1,41 @@
+#pragma once
+// Scoring a run against an observed record. Each observed signal is looked up in the run's
+// summary.json (`signals.<id>.<subject>`) and scored:
+//   - inside its window (or equal, for bool and set): full weight, distance 0;
+//   - outside: distance = how far from the nearest window edge, in window widths, and score
+//     weight * max(0, 1 - distance) (a miss by a whole window width or more scores nothing);
+//   - a signal the run did not compute: "missing", score 0 (never silently dropped).
+// The total is the sum of scores over the sum of weights (0..1), with the count of signals in window.
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/compare/Observed.hpp"
+
+namespace outagesim::sim {
+
+struct SignalScore {
+  const ObservedSignal* observed = nullptr;
+  bool missing = true;
+  std::string simulated_text; ///< as shown in tables ("15:41:03", "28.5", "[servfail]")
+  bool in_window = false;
+  double distance = 0; ///< in window widths; 0 inside
+  double score = 0;    ///< 0..weight
+};
+
+struct ScoreResult {
+  std::vector<SignalScore> signals;
+  double total = 0; ///< sum of scores / sum of weights
+  int matched = 0;  ///< signals in their window
+  int missing = 0;
+};
+
+/// Scores a run's summary (parsed summary.json) against an observed record.
+ScoreResult score_run(const nlohmann::json& summary, const ObservedRecord& observed);
+
+/// The table printed by `outagesim score` (aligned text) and score.csv.
+std::string score_table(const ScoreResult& r);
+std::string score_csv(const ScoreResult& r);
+
+} // namespace outagesim::sim

@@ -1,0 +1,68 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <unistd.h>
+
+#include "sim/compare/Score.hpp"
+
+using namespace outagesim::sim;
+
+namespace {
+std::string write_temp(const std::string& name, const std::string& text) {
+  auto p = std::filesystem::temp_directory_path() / (std::to_string(::getpid()) + "-" + name);
+  std::ofstream(p) << text;
+  return p.string();
+}
+
+const char* kObserved = R"(case: test
+date: 2021-10-04
+signals:
+  - {id: traffic.drop_start, subject: service:web, kind: time, observed: "15:39", window: ["15:37", "15:42"]}
+  - {id: service.recovered, subject: service:web, kind: time, observed: "22:00", window: ["21:00", "23:00"], weight: 2}
+  - {id: outage.duration, subject: service:web, kind: duration, observed: 6h, window: [5h, 7h]}
+  - {id: dns.failure_answer, subject: name:web, kind: set, observed: [servfail]}
+  - {id: bgp.prefix_stays_visible, subject: prefix:10.0.0.0/8, kind: bool, observed: true}
+  - {id: users.reports_total, subject: service:web, kind: number, observed: 100, window: [50, 200]}
+)";
+} // namespace
+
+TEST_CASE("a run is scored signal by signal against the observed windows", "[score]") {
+  Diagnostics d;
+  auto obs = load_observed(write_temp("obs.yaml", kObserved), d);
+  d.print(std::cerr);
+  REQUIRE(obs);
+  REQUIRE(obs->signals.size() == 6);
+  auto summary = nlohmann::json::parse(R"({"signals": {
+    "traffic.drop_start": {"service:web": {"kind": "time", "value": "2021-10-04T15:40:30Z"}},
+    "service.recovered": {"service:web": {"kind": "time", "value": "2021-10-04T23:30:00Z"}},
+    "outage.duration": {"service:web": {"kind": "duration", "value": 21000}},
+    "dns.failure_answer": {"name:web": {"kind": "set", "value": ["servfail"]}},
+    "bgp.prefix_stays_visible": {"prefix:10.0.0.0/8": {"kind": "bool", "value": false}}
+  }})");
+  ScoreResult r = score_run(summary, *obs);
+  REQUIRE(r.signals.size() == 6);
+  CHECK(r.signals[0].in_window);
+  CHECK(r.signals[0].simulated_text == "15:40:30");
+  CHECK_FALSE(r.signals[1].in_window);
+  CHECK(r.signals[1].distance == Approx(0.25)); // 30 min past a 2 h window
+  CHECK(r.signals[1].score == Approx(2 * 0.75));
+  CHECK(r.signals[2].in_window); // 5h50m
+  CHECK(r.matched == 3);
+  CHECK(r.missing == 1);
+  CHECK(r.signals[5].missing);
+  CHECK(r.signals[4].score == 0);
+  CHECK_THAT(score_table(r), Catch::Contains("total: 3 of 6 signals in window, 1 missing"));
+}
+
+TEST_CASE("a malformed observed record gets file:line:col errors", "[score]") {
+  Diagnostics d;
+  auto obs =
+      load_observed(write_temp("bad.yaml", "date: 2021-10-04\nsignals:\n  - {id: x, kind: time, observed: "
+                                           "\"25:00\", window: [\"1:00\", \"2:00\"], colour: red}\n"),
+                    d);
+  CHECK_FALSE(obs);
+  REQUIRE(d.all().size() >= 2);
+  CHECK_THAT(d.all()[0].str(), Catch::Contains("bad.yaml:3:"));
+}
