@@ -1,4 +1,5 @@
 // The `outagesim` command: run, validate and inspect outage scenarios.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +11,7 @@
 
 #include "models/Registry.hpp"
 #include "outagesim/Version.hpp"
+#include "sim/compare/Compare.hpp"
 #include "sim/compare/Score.hpp"
 #include "sim/run/Output.hpp"
 #include "sim/run/RunContext.hpp"
@@ -37,6 +39,7 @@ Examples:
   outagesim validate scenarios/teaching/*.yaml
   outagesim models
   outagesim score results/02-backbone-partition ../shared/data/observed/facebook-2021.signals.yaml
+  outagesim compare --observed OBS.signals.yaml scenarios/facebook-2021/hypotheses/*.yaml --seeds 3 -j 2
 
 Outputs of `run` (in --out, default results/<scenario name>):
   events.jsonl   every event, with its simulated time, reason and cause (the event that led to it)
@@ -98,6 +101,32 @@ int cmd_score(const std::string& run_dir, const std::string& observed_path) {
   return 0;
 }
 
+int cmd_compare(sim::CompareOptions o, const std::vector<std::string>& sets) {
+  sim::Diagnostics d;
+  auto observed = sim::load_observed(o.observed, d);
+  if (!observed) return print_diags(d);
+  std::vector<bool> valid;
+  bool any_invalid = false;
+  for (const auto& h : o.hypotheses) {
+    sim::Diagnostics hd;
+    auto s = sim::load_scenario(h, sim::LoadOptions{sets}, outagesim::models::all(), hd);
+    print_diags(hd);
+    valid.push_back(s.has_value());
+    if (!s) {
+      std::cerr << h << ": invalid, not run (its runs count as failed)\n";
+      any_invalid = true;
+    }
+  }
+  std::error_code ec;
+  o.program = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+  auto ranked = sim::run_compare(o, *observed, valid);
+  std::cout << sim::ranking_table(ranked) << "results: " << o.out
+            << "/ (ranking.csv, signal_scores.csv, matrix.csv, matrix.svg, runs/)\n";
+  bool any_ok = std::any_of(ranked.begin(), ranked.end(), [](const auto& h) { return h.runs_ok > 0; });
+  if (any_invalid) return kExitBadInput;
+  return any_ok ? 0 : kExitInternal;
+}
+
 int cmd_models() {
   for (const auto& m : outagesim::models::all()) {
     std::cout << m.name << ": " << m.doc << "\n";
@@ -147,6 +176,21 @@ int main(int argc, char** argv) {
 
   app.add_subcommand("models", "List every model parameter with its doc, default and unit");
 
+  sim::CompareOptions compare_options;
+  auto* compare = app.add_subcommand(
+      "compare",
+      "Run failure hypotheses with several seeds (worker processes), score each against an observed "
+      "record, and rank them");
+  compare->add_option("--observed", compare_options.observed, "observed signals (.signals.yaml)")->required();
+  compare->add_option("HYPOTHESIS", compare_options.hypotheses, "hypothesis scenario files")->required();
+  compare->add_option("--seeds", compare_options.seeds, "seeds per hypothesis (1..N)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  compare->add_option("--jobs,-j", compare_options.jobs, "worker processes at once")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  compare->add_option("--out,-o", compare_options.out, "output folder")->capture_default_str();
+
   std::string score_run_dir, score_observed;
   auto* score = app.add_subcommand(
       "score",
@@ -167,6 +211,7 @@ int main(int argc, char** argv) {
     const auto& models = outagesim::models::all();
     if (app.got_subcommand("models")) return cmd_models();
     if (app.got_subcommand("score")) return cmd_score(score_run_dir, score_observed);
+    if (app.got_subcommand("compare")) return cmd_compare(compare_options, sets);
     if (app.got_subcommand("validate")) {
       int rc = 0;
       for (const auto& path : validate_paths) {

@@ -2,28 +2,32 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <set>
 
 namespace outagesim::sim {
 
 void Timeline::add(SimTime t, std::string region, std::string service, std::string metric, double value) {
+  index_[{metric, region, service}].push_back(rows_.size());
   rows_.push_back({t, std::move(region), std::move(service), std::move(metric), value});
 }
 
 std::vector<std::pair<SimTime, double>>
 Timeline::series(const std::string& region, const std::string& service, const std::string& metric) const {
   std::vector<std::pair<SimTime, double>> out;
-  for (const auto& r : rows_)
-    if (r.metric == metric && r.region == region && r.service == service) out.emplace_back(r.time, r.value);
+  auto it = index_.find({metric, region, service});
+  if (it == index_.end()) return out;
+  out.reserve(it->second.size());
+  for (std::size_t i : it->second)
+    out.emplace_back(rows_[i].time, rows_[i].value);
   std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   return out;
 }
 
 std::vector<std::pair<std::string, std::string>> Timeline::keys(const std::string& metric) const {
-  std::set<std::pair<std::string, std::string>> k;
-  for (const auto& r : rows_)
-    if (r.metric == metric) k.emplace(r.region, r.service);
-  return {k.begin(), k.end()};
+  std::vector<std::pair<std::string, std::string>> out;
+  for (auto it = index_.lower_bound({metric, "", ""}); it != index_.end() && std::get<0>(it->first) == metric;
+       ++it)
+    out.emplace_back(std::get<1>(it->first), std::get<2>(it->first));
+  return out;
 }
 
 namespace {
@@ -40,6 +44,7 @@ std::string csv_field(const std::string& s) {
 
 std::string Timeline::to_csv(std::int64_t start_epoch) const {
   std::string out = "time,region,service,metric,value\n";
+  out.reserve(rows_.size() * 64);
   char num[64];
   for (const auto& r : rows_) {
     std::snprintf(num, sizeof num, "%.6g", r.value);

@@ -33,6 +33,9 @@ public:
 
 private:
   std::vector<Sample> rows_;
+  // (metric, region, service) -> row indices in time order of insertion: series() and keys() read
+  // this instead of scanning every row (runs with hundreds of regions record millions of rows).
+  std::map<std::tuple<std::string, std::string, std::string>, std::vector<std::size_t>> index_;
 };
 
 } // namespace outagesim::sim

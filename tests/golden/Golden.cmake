@@ -26,4 +26,7 @@ endfunction()
 
 outagesim_golden(01-single-link-failure scenarios/teaching/01-single-link-failure.yaml)
 outagesim_golden(02-backbone-partition scenarios/teaching/02-backbone-partition.yaml)
+outagesim_golden(03-dns-caching-and-ttl scenarios/teaching/03-dns-caching-and-ttl.yaml)
+outagesim_golden(04-anycast-health-check-withdrawal scenarios/teaching/04-anycast-health-check-withdrawal.yaml)
+outagesim_golden(05-shared-fate-out-of-band scenarios/teaching/05-shared-fate-out-of-band.yaml)
 outagesim_determinism(02-backbone-partition scenarios/teaching/02-backbone-partition.yaml)

@@ -1,0 +1,606 @@
+#include "models/datacenter/DatacenterModel.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <queue>
+
+#include <simgrid/s4u.hpp>
+
+#include "models/datacenter/Datacenter.hpp"
+#include "models/datacenter/FacilitiesConfig.hpp"
+#include "models/datacenter/HealthCheck.hpp"
+#include "models/datacenter/UserCohort.hpp"
+#include "sim/run/RunContext.hpp"
+
+namespace outagesim::datacenter {
+
+namespace sg4 = simgrid::s4u;
+using sim::RunContext;
+using sim::World;
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// Latency-shortest distances from `from` over links that are up and of an allowed kind (all kinds
+// when `kinds` is empty), through nodes that are up. Also the latest event that took down a link
+// or node at the edge of what was reached (the cause of being cut off).
+struct Reach {
+  std::vector<double> dist;
+  std::uint64_t cut_cause = 0;
+  std::vector<std::string> cut; // down elements at the boundary, sorted
+};
+
+Reach reach_from(const World& w, std::size_t from, const std::vector<sim::LinkKind>& kinds) {
+  Reach r;
+  r.dist.assign(w.node_count(), kInf);
+  if (!w.node_up(from)) return r;
+  using Item = std::pair<double, std::size_t>;
+  std::priority_queue<Item, std::vector<Item>, std::greater<>> q;
+  r.dist[from] = 0;
+  q.push({0, from});
+  const auto& g = w.graph();
+  while (!q.empty()) {
+    auto [d, v] = q.top();
+    q.pop();
+    if (d > r.dist[v]) continue;
+    for (auto [e, end] = boost::out_edges(v, g); e != end; ++e) {
+      std::size_t li = g[*e].link;
+      if (!kinds.empty() && std::find(kinds.begin(), kinds.end(), w.link(li).kind) == kinds.end()) continue;
+      std::size_t u = boost::target(*e, g);
+      std::string down;
+      if (!w.link_up(li))
+        down = w.link(li).path();
+      else if (!w.node_up(u))
+        down = w.node(u).path();
+      if (!down.empty()) {
+        r.cut_cause = std::max(r.cut_cause, w.last_change(down));
+        if (std::find(r.cut.begin(), r.cut.end(), down) == r.cut.end()) r.cut.push_back(down);
+        continue;
+      }
+      double nd = d + g[*e].latency;
+      if (nd < r.dist[u]) {
+        r.dist[u] = nd;
+        q.push({nd, u});
+      }
+    }
+  }
+  std::sort(r.cut.begin(), r.cut.end());
+  return r;
+}
+
+std::string list_some(const std::vector<std::string>& items, std::size_t max = 3) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size() && i < max; ++i)
+    out += (i ? ", " : "") + items[i];
+  if (items.size() > max) out += " and " + std::to_string(items.size() - max) + " more";
+  return out;
+}
+
+struct SiteState {
+  const SiteSpec* spec;
+  std::size_t node;
+  std::vector<std::size_t> checks; // datacenter indices
+  HealthCheck check;
+  double next_check;
+  std::uint64_t first_failure = 0;
+  std::uint64_t last_change = 0; // withdrawal or announcement event
+};
+
+struct DcState {
+  Datacenter dc;
+  std::size_t node;
+  std::uint64_t last_event = 0;
+  double power_sum = 0; // MW x s within the sample
+};
+
+// What a region can get of a service through the network now (recomputed when the world changes).
+struct RouteState {
+  bool dns_reach = true;
+  int dc = -1;     // datacenter index serving the region, -1 if none
+  int site = -1;   // edge site the region enters through (-1: none or no edge sites)
+  std::string why; // why dc is -1 or DNS is unreachable
+  std::uint64_t cause = 0;
+};
+
+struct CohortState {
+  std::size_t region; // index into regions_
+  std::size_t app;
+  std::size_t service; // index into scenario services
+  UserCohort cohort;
+  double lost_dns_at = -1; // when the region lost every DNS site (resolver caches age from then)
+  bool down = false;       // availability below 50 % (an event marks each change)
+  // Sums over the current sample interval (value x seconds).
+  double avail = 0, online = 0, attempts = 0, good = 0, dns = 0, reports = 0, time = 0;
+};
+
+struct RegionState {
+  std::string id;
+  std::size_t node;
+  double population;
+  double utc_offset;
+  std::optional<std::uint32_t> asn;
+};
+
+class DatacenterModel : public sim::Model {
+public:
+  void start(RunContext& ctx) override {
+    sim::Diagnostics ignored; // validated at load time
+    cfg_ = read_facilities(ctx.scenario(), ignored);
+    if (!cfg_.present) return;
+    const auto& p = ctx.params("datacenter");
+    tick_ = p.number("tick");
+    dip_window_ = p.number("dip_window");
+    World& w = ctx.world();
+    for (const auto& spec : cfg_.datacenters)
+      dcs_.push_back({Datacenter(spec), *w.find_node(spec.path)});
+    for (const auto& spec : cfg_.sites) {
+      SiteState s{&spec,
+                  *w.find_node(spec.node),
+                  {},
+                  HealthCheck(spec.fail_after, spec.recover_after),
+                  spec.interval};
+      for (std::size_t i = 0; i < dcs_.size(); ++i)
+        if (spec.checks.empty() ||
+            std::count(spec.checks.begin(), spec.checks.end(), cfg_.datacenters[i].path))
+          s.checks.push_back(i);
+      sites_.push_back(std::move(s));
+    }
+    if (cfg_.users.diurnal) curve_ = DiurnalCurve(*cfg_.users.diurnal);
+    for (const auto& id : cfg_.users.regions) {
+      std::size_t n = *w.find_node("region:" + id);
+      regions_.push_back({id, n, w.node(n).population, w.node(n).utc_offset_h, w.node(n).asn});
+    }
+    const auto& services = ctx.scenario().services;
+    for (std::size_t r = 0; r < regions_.size(); ++r)
+      for (std::size_t a = 0; a < cfg_.users.apps.size(); ++a) {
+        const AppSpec& app = cfg_.users.apps[a];
+        std::size_t sv =
+            static_cast<std::size_t>(std::find_if(services.begin(), services.end(),
+                                                  [&](const auto& x) { return x.id == app.service; }) -
+                                     services.begin());
+        cohorts_.push_back({r, a, sv, UserCohort(app, regions_[r].population)});
+      }
+    routes_.assign(cohorts_.size(), {});
+    sg4::Actor::create("datacenter", w.control_host(), [this, &ctx] {
+      sg4::Actor::self()->daemonize();
+      loop(ctx);
+    });
+    ctx.on_sample([this, &ctx](double a, double b) { sample(ctx, a, b); });
+  }
+
+  void finish(RunContext& ctx) override {
+    if (!cfg_.present) return;
+    std::vector<std::pair<double, double>> series;
+    for (const auto& [t, mw] : power_)
+      series.emplace_back(t, mw);
+    ctx.add_signal({"dc.power_dip", "datacenter:all", "number", largest_drop(series, dip_window_)});
+    for (std::size_t i = 0; i < dcs_.size(); ++i) {
+      std::vector<std::pair<double, double>> one;
+      for (std::size_t k = 0; k < power_.size(); ++k)
+        one.emplace_back(power_[k].first, dc_power_[k * dcs_.size() + i]);
+      std::string id = dcs_[i].dc.spec().path.substr(3);
+      ctx.add_signal({"dc.power_dip", "datacenter:" + id, "number", largest_drop(one, dip_window_)});
+    }
+    if (!cfg_.users.present) return;
+    std::map<std::string, double> reports;
+    double total = 0;
+    for (const auto& c : cohorts_) {
+      reports[cfg_.users.apps[c.app].service] += c.cohort.reports();
+      total += c.cohort.reports();
+    }
+    for (const auto& [service, n] : reports)
+      ctx.add_signal({"users.reports_total", "service:" + service, "number", std::round(n)});
+    ctx.add_signal({"users.reports_total", "service:all", "number", std::round(total)});
+  }
+
+private:
+  void loop(RunContext& ctx) {
+    double next_tick = 0;
+    while (true) {
+      double next = next_tick;
+      for (const auto& s : sites_)
+        next = std::min(next, s.next_check);
+      if (next > ctx.end()) return;
+      sg4::this_actor::sleep_until(next);
+      for (auto& s : sites_)
+        if (s.next_check <= next) {
+          health_check(ctx, s);
+          s.next_check += s.spec->interval;
+        }
+      if (next_tick <= next) {
+        step(ctx, next_tick, tick_);
+        next_tick += tick_;
+      }
+    }
+  }
+
+  // One health check of a site: can it reach any datacenter it checks over the internal network?
+  void health_check(RunContext& ctx, SiteState& s) {
+    World& w = ctx.world();
+    Reach r = reach_from(w, s.node, s.spec->internal);
+    bool healthy = false;
+    std::uint64_t restored_by = 0;
+    for (std::size_t i : s.checks)
+      if (r.dist[dcs_[i].node] < kInf) healthy = true;
+    std::string subject = w.node(s.node).path();
+    auto transition = s.check.record(healthy);
+    using T = HealthCheck::Transition;
+    nlohmann::ordered_json data;
+    data["site"] = s.spec->id;
+    if (transition == T::FirstFailure || (transition == T::Withdraw && s.spec->fail_after == 1)) {
+      std::string why = "site " + s.spec->id + " cannot reach any datacenter it checks";
+      if (!r.cut.empty()) why += "; cut off by " + list_some(r.cut);
+      s.first_failure = ctx.emit("health.check_failed", subject, why, r.cut_cause, data);
+    }
+    if (transition == T::Withdraw) {
+      std::string why = std::to_string(s.spec->fail_after) + " failed health checks in a row";
+      data["prefix"] = s.spec->prefix;
+      data["via"] = announce(ctx, s, false, why, s.first_failure);
+      s.last_change = ctx.emit("site.withdrawn", subject, why, s.first_failure, data);
+      routes_dirty_ = true;
+    } else if (transition == T::Announce) {
+      // The latest change to a link now inside what the site reaches: what healed it.
+      for (const auto& l : w.scenario().links)
+        if (r.dist[*w.find_node(l.a)] < kInf && r.dist[*w.find_node(l.b)] < kInf)
+          restored_by = std::max(restored_by, w.last_change(l.path()));
+      std::string why = std::to_string(s.spec->recover_after) + " good health checks in a row";
+      data["prefix"] = s.spec->prefix;
+      data["via"] = announce(ctx, s, true, why, restored_by);
+      s.last_change = ctx.emit("site.announced", subject, why, restored_by, data);
+      routes_dirty_ = true;
+    }
+  }
+
+  // Withdraws or re-announces through the BGP model when one runs; says how it was done.
+  std::string announce(RunContext& ctx, SiteState& s, bool up, const std::string& why, std::uint64_t cause) {
+    sim::AnnouncementService* a = ctx.announcements();
+    if (!a || s.spec->prefix.empty()) return "local"; // no BGP: the site just stops (or starts) serving
+    std::string origin = s.spec->origin.empty() ? ctx.world().node(s.node).path() : s.spec->origin;
+    return a->set_announced(origin, s.spec->prefix, up, why, cause) ? "bgp" : "local (not an origin in bgp)";
+  }
+
+  bool site_serving(const World& w, const SiteState& s) const {
+    return s.check.announced() && w.node_up(s.node);
+  }
+
+  // Which datacenter each region reaches for each service, and whether it reaches a DNS site.
+  void recompute_routes(RunContext& ctx) {
+    World& w = ctx.world();
+    const auto& services = ctx.scenario().services;
+    std::vector<Reach> from_site(sites_.size());
+    for (std::size_t i = 0; i < sites_.size(); ++i)
+      from_site[i] = reach_from(w, sites_[i].node, sites_[i].spec->internal);
+    // Datacenters are reachable when an announced edge site reaches them (or, with no edge sites,
+    // when any region does).
+    bool any_edge =
+        std::any_of(sites_.begin(), sites_.end(), [](const SiteState& s) { return !s.spec->dns; });
+    dc_reachable_.assign(dcs_.size(), false);
+    dc_cause_.assign(dcs_.size(), 0);
+    std::vector<Reach> from_region;
+    // Users enter through the edge sites over the Internet, never over the company's backbone.
+    std::vector<sim::LinkKind> user_kinds;
+    if (any_edge)
+      user_kinds = {sim::LinkKind::Transit, sim::LinkKind::Peering, sim::LinkKind::Access,
+                    sim::LinkKind::Internal};
+    for (const auto& r : regions_)
+      from_region.push_back(reach_from(w, r.node, user_kinds));
+    for (std::size_t d = 0; d < dcs_.size(); ++d) {
+      if (!w.node_up(dcs_[d].node)) continue;
+      if (any_edge) {
+        for (std::size_t i = 0; i < sites_.size(); ++i)
+          if (!sites_[i].spec->dns) {
+            if (site_serving(w, sites_[i]) && from_site[i].dist[dcs_[d].node] < kInf) dc_reachable_[d] = true;
+            // Why no request would arrive: the site's withdrawal, or the cut between site and datacenter.
+            dc_cause_[d] = std::max(dc_cause_[d], sites_[i].check.announced() ? from_site[i].cut_cause
+                                                                              : sites_[i].last_change);
+          }
+      } else {
+        for (const auto& fr : from_region)
+          if (fr.dist[dcs_[d].node] < kInf) dc_reachable_[d] = true;
+      }
+    }
+    if (!cfg_.users.present && regions_.empty()) return;
+    for (std::size_t c = 0; c < cohorts_.size(); ++c) {
+      const auto& co = cohorts_[c];
+      const Reach& fr = from_region[co.region];
+      const auto& sv = services[co.service];
+      RouteState rs;
+      // DNS: any serving DNS site of the service within reach.
+      bool has_dns = false;
+      rs.dns_reach = true;
+      std::uint64_t dns_cause = 0;
+      std::vector<std::string> dns_why;
+      for (std::size_t i = 0; i < sites_.size(); ++i) {
+        const auto& s = sites_[i];
+        if (!s.spec->dns || !std::count(s.spec->services.begin(), s.spec->services.end(), sv.id)) continue;
+        if (!has_dns) rs.dns_reach = false;
+        has_dns = true;
+        if (site_serving(w, s) && fr.dist[s.node] < kInf) rs.dns_reach = true;
+        dns_cause =
+            std::max(dns_cause, s.check.announced() ? w.last_change(w.node(s.node).path()) : s.last_change);
+        dns_why.push_back(s.spec->id + (s.check.announced() ? " unreachable" : " withdrawn"));
+      }
+      // The way in: the nearest serving edge site (anycast), then its nearest datacenter of the service.
+      auto nearest_dc = [&](const Reach& from) {
+        int best = -1;
+        for (std::size_t d = 0; d < dcs_.size(); ++d)
+          if (std::count(sv.served_from.begin(), sv.served_from.end(), dcs_[d].dc.spec().path) &&
+              from.dist[dcs_[d].node] < kInf &&
+              (best < 0 || from.dist[dcs_[d].node] < from.dist[dcs_[best].node]))
+            best = static_cast<int>(d);
+        return best;
+      };
+      bool has_edge = false;
+      std::uint64_t edge_cause = 0;
+      for (std::size_t i = 0; i < sites_.size(); ++i) {
+        const auto& s = sites_[i];
+        if (s.spec->dns || !std::count(s.spec->services.begin(), s.spec->services.end(), sv.id)) continue;
+        has_edge = true;
+        if (!s.check.announced()) edge_cause = std::max(edge_cause, s.last_change);
+        if (site_serving(w, s) && fr.dist[s.node] < kInf &&
+            (rs.site < 0 || fr.dist[s.node] < fr.dist[sites_[rs.site].node]))
+          rs.site = static_cast<int>(i);
+      }
+      if (has_edge) {
+        if (rs.site < 0) {
+          rs.why = "no edge site of " + sv.id + " announced within reach";
+          rs.cause = edge_cause ? edge_cause : fr.cut_cause;
+        } else {
+          rs.dc = nearest_dc(from_site[rs.site]);
+          if (rs.dc < 0) {
+            rs.why = "edge site " + sites_[rs.site].spec->id + " reaches no datacenter of " + sv.id;
+            if (!from_site[rs.site].cut.empty())
+              rs.why += " (cut off by " + list_some(from_site[rs.site].cut) + ")";
+            rs.cause = from_site[rs.site].cut_cause;
+          }
+        }
+      } else {
+        rs.dc = nearest_dc(fr);
+        if (rs.dc < 0) {
+          rs.why = "no path to any datacenter of " + sv.id;
+          if (!fr.cut.empty()) rs.why += " (cut off by " + list_some(fr.cut) + ")";
+          rs.cause = fr.cut_cause;
+        }
+      }
+      if (!rs.dns_reach) {
+        rs.why = "no DNS site of " + sv.id + " within reach (" + list_some(dns_why) + ")" +
+                 (rs.why.empty() ? "" : "; " + rs.why);
+        rs.cause = dns_cause ? dns_cause : rs.cause;
+      }
+      routes_[c] = rs;
+    }
+  }
+
+  // A fingerprint of everything routing depends on; routes are recomputed only when it changes.
+  std::vector<bool> world_state(const World& w) const {
+    std::vector<bool> v;
+    v.reserve(w.link_count() + w.node_count() + sites_.size());
+    for (std::size_t i = 0; i < w.link_count(); ++i)
+      v.push_back(w.link_up(i));
+    for (std::size_t i = 0; i < w.node_count(); ++i)
+      v.push_back(w.node_up(i));
+    for (const auto& s : sites_)
+      v.push_back(s.check.announced());
+    return v;
+  }
+
+  void step(RunContext& ctx, double now, double dt) {
+    World& w = ctx.world();
+    auto state = world_state(w);
+    if (state != last_state_ || routes_dirty_) {
+      recompute_routes(ctx);
+      last_state_ = std::move(state);
+      routes_dirty_ = false;
+    }
+    // Datacenters: dark, restarting, serving.
+    for (std::size_t d = 0; d < dcs_.size(); ++d) {
+      auto& ds = dcs_[d];
+      auto tr = ds.dc.update(now, dc_reachable_[d]);
+      if (tr == Datacenter::Transition::None) continue;
+      std::string subject = ds.dc.spec().path;
+      nlohmann::ordered_json data;
+      data["policy"] = restart_policy_name(ds.dc.spec().policy);
+      switch (tr) {
+      case Datacenter::Transition::WentDark: {
+        std::uint64_t cause = dc_cause_[d];
+        if (!w.node_up(ds.node)) cause = w.last_change(subject);
+        ds.last_event = ctx.emit("dc.dark", subject,
+                                 w.node_up(ds.node) ? "no announced edge site reaches it: no request arrives"
+                                                    : "the datacenter is down",
+                                 cause);
+        break;
+      }
+      case Datacenter::Transition::RestartBegan:
+        data["stage"] = ds.dc.stage();
+        data["admitted"] = ds.dc.admitted_fraction();
+        ds.last_event = ctx.emit("dc.restart_began", subject,
+                                 "reachable again: load comes back by its policy", ds.last_event, data);
+        break;
+      case Datacenter::Transition::StageAdvanced:
+        data["stage"] = ds.dc.stage();
+        data["admitted"] = ds.dc.admitted_fraction();
+        ds.last_event = ctx.emit("dc.restart_stage", subject, "next restart stage", ds.last_event, data);
+        break;
+      case Datacenter::Transition::Restored:
+        ds.last_event = ctx.emit("dc.restored", subject, "all load admitted", ds.last_event, data);
+        break;
+      case Datacenter::Transition::None:
+        break;
+      }
+    }
+    std::vector<double> offered(dcs_.size(), 0);
+    if (cfg_.users.present) {
+      step_users(ctx, now, dt, offered);
+    } else {
+      for (std::size_t d = 0; d < dcs_.size(); ++d)
+        offered[d] = cfg_.load * dcs_[d].dc.spec().capacity_rps * dcs_[d].dc.admitted_fraction();
+    }
+    double total = 0;
+    for (std::size_t d = 0; d < dcs_.size(); ++d) {
+      dcs_[d].dc.apply_load(dt, offered[d]);
+      dcs_[d].power_sum += dcs_[d].dc.power_mw() * dt;
+      dc_power_.push_back(dcs_[d].dc.power_mw());
+      total += dcs_[d].dc.power_mw();
+    }
+    power_.emplace_back(now, total);
+    power_sum_ += total * dt;
+    sample_time_ += dt;
+  }
+
+  void step_users(RunContext& ctx, double now, double dt, std::vector<double>& offered) {
+    sim::NameService* names = ctx.names();
+    sim::RouteService* bgp = ctx.routes();
+    double epoch = double(ctx.scenario().info.start_epoch) + now;
+    std::vector<double> diurnal(regions_.size());
+    for (std::size_t r = 0; r < regions_.size(); ++r)
+      diurnal[r] = curve_.at(DiurnalCurve::local_hour(epoch, regions_[r].utc_offset));
+    const auto& services = ctx.scenario().services;
+    for (std::size_t c = 0; c < cohorts_.size(); ++c) {
+      auto& co = cohorts_[c];
+      const auto& rs = routes_[c];
+      const AppSpec& app = cfg_.users.apps[co.app];
+      const RegionState& region = regions_[co.region];
+      // DNS: the DNS model when it runs; else resolvers answer from their caches once no DNS site is
+      // reachable (entries expire over one TTL; serve-stale resolvers keep answering).
+      double dns_ok = 1;
+      std::uint64_t cause = rs.cause;
+      std::string why = rs.why;
+      if (names) {
+        auto o = names->resolve(region.id, app.name);
+        dns_ok = o.success;
+        if (o.success < 1 && o.cause) cause = o.cause;
+        if (o.success < 0.5) why = app.name + ": resolution fails (" + o.failure_answer + ")";
+      } else if (!rs.dns_reach) {
+        if (co.lost_dns_at < 0) co.lost_dns_at = now;
+        double cached = std::max(0.0, 1 - (now - co.lost_dns_at) / app.dns_ttl);
+        dns_ok = 0;
+        for (const auto& res : cfg_.users.resolvers)
+          dns_ok += res.share * (res.serve_stale ? 1.0 : cached);
+      } else {
+        co.lost_dns_at = -1;
+      }
+      double reach = rs.dc >= 0 ? 1 : 0;
+      if (reach > 0 && bgp && region.asn && rs.site >= 0 && sites_[rs.site].spec->address) {
+        auto ans = bgp->route_lookup(*region.asn, sites_[rs.site].spec->address);
+        if (ans.status != sim::RouteAnswer::Status::Delivered) {
+          reach = 0;
+          why = ans.reason;
+        }
+      }
+      double admit = 0, serve = 0;
+      if (rs.dc >= 0) {
+        const Datacenter& dc = dcs_[rs.dc].dc;
+        admit = dc.admits_region(region.id) ? dc.admitted_fraction() : 0;
+        serve = dc.served_share();
+        if (reach > 0 && admit < 0.5) {
+          why = dc.spec().path +
+                (dc.state() == Datacenter::State::Dark ? " is dark" : " has not admitted this load yet");
+          cause = dcs_[rs.dc].last_event;
+        } else if (reach > 0 && serve < 0.5) {
+          why = dc.spec().path + " is overloaded (cold caches)";
+          cause = dcs_[rs.dc].last_event;
+        }
+      }
+      double p = dns_ok * reach * admit * serve;
+      UserCohort::Step st = co.cohort.step(dt, diurnal[co.region], dns_ok, p);
+      if (rs.dc >= 0) offered[rs.dc] += st.attempts * dns_ok * reach * admit;
+      if (names) names->set_demand(region.id, app.name, st.dns_queries);
+      co.avail += p * dt;
+      co.online += st.online * dt;
+      co.attempts += st.attempts * dt;
+      co.good += st.good * dt;
+      co.dns += st.dns_queries * dt;
+      co.reports += st.new_reports;
+      co.time += dt;
+      // A region losing or regaining a service is an event, with its reason and cause.
+      bool down = p < 0.5;
+      if (down != co.down) {
+        co.down = down;
+        nlohmann::ordered_json data;
+        data["service"] = services[co.service].id;
+        data["availability"] = std::round(p * 1000) / 1000;
+        if (down)
+          ctx.emit("users.service_lost", "region:" + region.id, services[co.service].id + ": " + why, cause,
+                   data);
+        else
+          ctx.emit("users.service_restored", "region:" + region.id, services[co.service].id + ": works again",
+                   rs.dc >= 0 ? dcs_[rs.dc].last_event : 0, data);
+      }
+    }
+  }
+
+  void sample(RunContext& ctx, double start, double) {
+    auto& tl = ctx.timeline();
+    const auto& services = ctx.scenario().services;
+    if (sample_time_ > 0) {
+      tl.add(start, "", "", "dc.power_mw", power_sum_ / sample_time_);
+      for (auto& d : dcs_) {
+        tl.add(start, "", "", "dc." + d.dc.spec().path.substr(3) + ".power_mw", d.power_sum / sample_time_);
+        d.power_sum = 0;
+      }
+    }
+    power_sum_ = 0;
+    sample_time_ = 0;
+    if (!cfg_.users.present) return;
+    std::map<std::size_t, std::array<double, 4>> per_service; // attempts, good, dns, reports
+    for (auto& co : cohorts_) {
+      if (co.time <= 0) continue;
+      const std::string& region = regions_[co.region].id;
+      const std::string& service = services[co.service].id;
+      tl.add(start, region, service, "availability", co.avail / co.time);
+      tl.add(start, region, service, "users.active", std::round(co.online / co.time));
+      auto& acc = per_service[co.service];
+      acc[0] += co.attempts / co.time;
+      acc[1] += co.good / co.time;
+      acc[2] += co.dns / co.time;
+      acc[3] += co.reports;
+      co.avail = co.online = co.attempts = co.good = co.dns = co.reports = co.time = 0;
+    }
+    for (const auto& [sv, acc] : per_service) {
+      tl.add(start, "", services[sv].id, "requests", std::round(acc[0]));
+      tl.add(start, "", services[sv].id, "requests.good", std::round(acc[1]));
+      tl.add(start, "", services[sv].id, "dns.queries", std::round(acc[2]));
+      tl.add(start, "", services[sv].id, "users.reports", std::round(acc[3]));
+    }
+  }
+
+  FacilitiesConfig cfg_;
+  double tick_ = 10, dip_window_ = 900;
+  DiurnalCurve curve_;
+  std::vector<DcState> dcs_;
+  std::vector<SiteState> sites_;
+  std::vector<RegionState> regions_;
+  std::vector<CohortState> cohorts_;
+  std::vector<RouteState> routes_;
+  std::vector<bool> dc_reachable_;
+  std::vector<std::uint64_t> dc_cause_;
+  std::vector<bool> last_state_;
+  bool routes_dirty_ = true;
+  std::vector<std::pair<double, double>> power_; // (time, total MW) per tick
+  std::vector<double> dc_power_;                 // per tick x datacenter
+  double power_sum_ = 0, sample_time_ = 0;
+};
+
+} // namespace
+
+sim::ModelInfo datacenter_model_info() {
+  sim::ModelInfo m;
+  m.name = "datacenter";
+  m.doc = "Datacenters (capacity, power, staged restart), health-checked DNS/edge sites that withdraw their "
+          "announcements, and users (diurnal cohorts, retries, reports, switching) who record availability; "
+          "reads the facilities: and users: sections.";
+  m.params = {
+      {"tick", sim::ParamType::Duration, "10s", "s",
+       "step of users and datacenters (health checks keep their own interval)", 0.1, 3600},
+      {"dip_window", sim::ParamType::Duration, "15m", "s",
+       "window within which a fall of total power counts as a dip", 1, 86400},
+  };
+  m.sections = {"facilities", "users"};
+  m.validate_sections = [](const sim::Scenario& s, sim::Diagnostics& d) { read_facilities(s, d); };
+  m.create = [] { return std::make_unique<DatacenterModel>(); };
+  return m;
+}
+
+} // namespace outagesim::datacenter

@@ -1,0 +1,269 @@
+#include "models/datacenter/FacilitiesConfig.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+
+#include "sim/scenario/Reader.hpp"
+
+namespace outagesim::datacenter {
+
+using sim::Diagnostics;
+using sim::MapReader;
+using sim::YamlNode;
+
+std::optional<std::uint32_t> prefix_address(const std::string& prefix) {
+  unsigned a, b, c, d, len;
+  char tail;
+  if (std::sscanf(prefix.c_str(), "%u.%u.%u.%u/%u%c", &a, &b, &c, &d, &len, &tail) != 5) return std::nullopt;
+  if (a > 255 || b > 255 || c > 255 || d > 255 || len > 32) return std::nullopt;
+  return (a << 24) | (b << 16) | (c << 8) | d;
+}
+
+namespace {
+
+const sim::NodeSpec* find_node(const sim::Scenario& s, const std::string& path) {
+  for (const auto& n : s.nodes)
+    if (n.path() == path) return &n;
+  return nullptr;
+}
+
+bool has_service(const sim::Scenario& s, const std::string& id) {
+  return std::any_of(s.services.begin(), s.services.end(),
+                     [&](const sim::ServiceSpec& v) { return v.id == id; });
+}
+
+std::vector<std::string> service_ids(const sim::Scenario& s) {
+  std::vector<std::string> out;
+  for (const auto& v : s.services)
+    out.push_back(v.id);
+  return out;
+}
+
+// Calls `f(item)` for each item of a list under `key`.
+template <class F> void each_item(MapReader& r, const std::string& key, Diagnostics& d, F f) {
+  const YamlNode* n = r.get(key);
+  if (!n || n->kind == YamlNode::Kind::Null) return;
+  if (n->kind != YamlNode::Kind::Sequence) {
+    d.error(n->mark, r.what() + " '" + key + "' is " + n->kind_name() + "; expected a list");
+    return;
+  }
+  for (const auto& item : n->items)
+    f(*item);
+}
+
+void read_datacenter(const sim::Scenario& s, const YamlNode& item, Diagnostics& d, FacilitiesConfig& out) {
+  MapReader r(&item, "facilities datacenter", d);
+  if (!r.is_map()) return;
+  DatacenterSpec dc;
+  if (auto v = r.string("dc", true)) {
+    dc.path = *v;
+    const sim::NodeSpec* n = find_node(s, *v);
+    if (!n || n->kind != sim::EntityKind::Datacenter)
+      d.error(r.get("dc")->mark,
+              "facilities datacenter '" + *v + "' names no topology datacenter; expected dc:ID");
+  }
+  if (auto v = r.number("capacity", true, 0)) dc.capacity_rps = *v;
+  if (auto v = r.number("idle_mw", false, 0)) dc.idle_mw = *v;
+  if (auto v = r.number("peak_mw", false, 0)) dc.peak_mw = *v;
+  if (dc.peak_mw < dc.idle_mw)
+    d.error(r.mark(), "facilities datacenter '" + dc.path + "' has peak_mw below idle_mw");
+  if (auto v = r.choice("restart", {"all_at_once", "staged_fraction", "staged_region"}))
+    dc.policy = *v == "all_at_once"       ? RestartPolicy::AllAtOnce
+                : *v == "staged_fraction" ? RestartPolicy::StagedFraction
+                                          : RestartPolicy::StagedRegion;
+  if (auto v = r.integer("stages", false, 1, 1000)) dc.stages = static_cast<int>(*v);
+  if (auto v = r.duration("stage_interval")) dc.stage_interval = std::max(1.0, *v);
+  if (auto v = r.duration("warmup")) dc.warmup = std::max(1.0, *v);
+  if (auto v = r.duration("cache_decay")) dc.cache_decay = std::max(1.0, *v);
+  if (auto v = r.number("cold_cost", false, 1, 1000)) dc.cold_cost = *v;
+  if (auto v = r.strings("region_order"))
+    for (const auto& [id, m] : *v) {
+      const sim::NodeSpec* n = find_node(s, "region:" + id);
+      if (!n) d.error(m, "region_order names '" + id + "', which is no topology region");
+      dc.region_order.push_back(id);
+    }
+  if (dc.policy == RestartPolicy::StagedRegion && dc.region_order.empty())
+    d.error(r.mark(),
+            "facilities datacenter '" + dc.path +
+                "' restarts staged_region but has no region_order; expected region_order: [ID, ...]");
+  r.finish();
+  out.datacenters.push_back(dc);
+}
+
+void read_site(const sim::Scenario& s, const YamlNode& item, Diagnostics& d, FacilitiesConfig& out) {
+  MapReader r(&item, "facilities site", d);
+  if (!r.is_map()) return;
+  SiteSpec st;
+  if (auto v = r.string("id", true)) st.id = *v;
+  if (auto v = r.string("node", true)) {
+    st.node = *v;
+    if (!find_node(s, *v))
+      d.error(r.get("node")->mark, "site '" + st.id + "' node '" + *v + "' names no topology node");
+  }
+  if (auto v = r.choice("role", {"dns", "edge"}, true)) st.dns = *v == "dns";
+  if (auto v = r.strings("services", true))
+    for (const auto& [id, m] : *v) {
+      if (!has_service(s, id))
+        d.error(m, "site '" + st.id + "' names service '" + id +
+                       "'; expected one of: " + sim::join(service_ids(s)));
+      st.services.push_back(id);
+    }
+  if (auto v = r.strings("checks"))
+    for (const auto& [p, m] : *v) {
+      const sim::NodeSpec* n = find_node(s, p);
+      if (!n || n->kind != sim::EntityKind::Datacenter)
+        d.error(m,
+                "site '" + st.id + "' checks '" + p + "', which is no topology datacenter; expected dc:ID");
+      st.checks.push_back(p);
+    }
+  if (auto v = r.duration("interval")) st.interval = std::max(0.1, *v);
+  if (auto v = r.integer("fail_after", false, 1, 1000)) st.fail_after = static_cast<int>(*v);
+  if (auto v = r.integer("recover_after", false, 1, 1000)) st.recover_after = static_cast<int>(*v);
+  if (auto v = r.string("prefix")) {
+    st.prefix = *v;
+    if (auto a = prefix_address(*v))
+      st.address = *a;
+    else
+      d.error(r.get("prefix")->mark,
+              "site '" + st.id + "' prefix '" + *v + "' is not an IPv4 prefix such as 10.0.0.0/24");
+  }
+  if (auto v = r.string("origin")) st.origin = *v;
+  if (auto v = r.strings("internal")) {
+    st.internal.clear();
+    for (const auto& [k, m] : *v) {
+      static const std::vector<std::pair<std::string, sim::LinkKind>> kinds = {
+          {"backbone", sim::LinkKind::Backbone},
+          {"transit", sim::LinkKind::Transit},
+          {"peering", sim::LinkKind::Peering},
+          {"access", sim::LinkKind::Access},
+          {"internal", sim::LinkKind::Internal}};
+      auto it = std::find_if(kinds.begin(), kinds.end(), [&](const auto& e) { return e.first == k; });
+      if (it == kinds.end())
+        d.error(m, "site '" + st.id + "' internal link kind '" + k +
+                       "' is unknown; expected backbone, transit, peering, access or internal");
+      else
+        st.internal.push_back(it->second);
+    }
+  }
+  r.finish();
+  for (const auto& other : out.sites)
+    if (other.id == st.id && !st.id.empty()) d.error(r.mark(), "site '" + st.id + "' is declared twice");
+  out.sites.push_back(st);
+}
+
+void read_app(const sim::Scenario& s, const YamlNode& item, Diagnostics& d, UsersSpec& out) {
+  MapReader r(&item, "users app", d);
+  if (!r.is_map()) return;
+  AppSpec a;
+  if (auto v = r.string("service", true)) {
+    a.service = *v;
+    if (!has_service(s, *v))
+      d.error(r.get("service")->mark,
+              "users app names service '" + *v + "'; expected one of: " + sim::join(service_ids(s)));
+  }
+  a.name = a.service;
+  if (auto v = r.string("name")) a.name = *v;
+  if (auto v = r.number("adoption", false, 0, 1)) a.adoption = *v;
+  if (auto v = r.number("peak_active", false, 0, 1)) a.peak_active = *v;
+  if (auto v = r.number("requests_per_hour", false, 0)) a.requests_per_s = *v / 3600;
+  if (auto v = r.integer("retries", false, 0, 100)) a.retries = static_cast<int>(*v);
+  if (auto v = r.duration("backoff")) a.backoff = *v;
+  if (auto v = r.duration("give_up")) a.give_up = std::max(1.0, *v);
+  if (auto v = r.duration("dns_ttl")) a.dns_ttl = std::max(1.0, *v);
+  if (auto v = r.duration("session")) a.session = std::max(1.0, *v);
+  if (auto v = r.number("report_share", false, 0, 1)) a.report_share = *v;
+  if (auto v = r.duration("report_delay")) a.report_delay = std::max(1.0, *v);
+  if (auto v = r.number("switch_share", false, 0, 1)) a.switch_share = *v;
+  if (auto v = r.duration("switch_delay")) a.switch_delay = std::max(1.0, *v);
+  if (auto v = r.duration("return_delay")) a.return_delay = std::max(1.0, *v);
+  r.finish();
+  out.apps.push_back(a);
+}
+
+void read_users(const sim::Scenario& s, const YamlNode& n, Diagnostics& d, UsersSpec& u) {
+  MapReader r(&n, "users", d);
+  if (!r.is_map()) return;
+  u.present = true;
+  u.mark = n.mark;
+  if (auto v = r.strings("regions")) {
+    for (const auto& [id, m] : *v) {
+      const sim::NodeSpec* node = find_node(s, "region:" + id);
+      if (!node) d.error(m, "users region '" + id + "' is no topology region (topology.regions)");
+      u.regions.push_back(id);
+    }
+  } else {
+    for (const auto& node : s.nodes)
+      if (node.kind == sim::EntityKind::Region) u.regions.push_back(node.id);
+  }
+  if (const YamlNode* c = r.get("diurnal")) {
+    if (c->kind != YamlNode::Kind::Sequence || c->items.size() != 24) {
+      d.error(c->mark, "users 'diurnal' must be a list of 24 shares (one per local hour, 0..1)");
+    } else {
+      std::array<double, 24> h{};
+      for (std::size_t i = 0; i < 24; ++i)
+        if (auto v = sim::read_number(*c->items[i], "users 'diurnal' value", d, 0, 1)) h[i] = *v;
+      u.diurnal = h;
+    }
+  }
+  if (r.get("resolvers")) {
+    u.resolvers.clear();
+    each_item(r, "resolvers", d, [&](const YamlNode& item) {
+      MapReader rr(&item, "users resolver", d);
+      if (!rr.is_map()) return;
+      ResolverShare rs;
+      if (auto v = rr.choice("kind", {"isp", "public"}, true)) rs.kind = *v;
+      if (auto v = rr.number("share", true, 0, 1)) rs.share = *v;
+      if (auto v = rr.boolean("serve_stale")) rs.serve_stale = *v;
+      rr.finish();
+      u.resolvers.push_back(rs);
+    });
+    double total = 0;
+    for (const auto& rs : u.resolvers)
+      total += rs.share;
+    if (!u.resolvers.empty() && std::abs(total - 1) > 1e-6)
+      d.error(r.get("resolvers")->mark,
+              "users resolver shares add up to " + std::to_string(total) + "; expected 1");
+  }
+  each_item(r, "apps", d, [&](const YamlNode& item) { read_app(s, item, d, u); });
+  if (u.apps.empty()) d.error(n.mark, "users has no apps; expected apps: [{service: ID, ...}]");
+  r.finish();
+}
+
+} // namespace
+
+FacilitiesConfig read_facilities(const sim::Scenario& s, Diagnostics& d) {
+  FacilitiesConfig c;
+  if (!s.root) return c;
+  if (const YamlNode* f = s.root->find("facilities"); f && f->kind != YamlNode::Kind::Null) {
+    MapReader r(f, "facilities", d);
+    if (r.is_map()) {
+      c.present = true;
+      if (auto v = r.number("load", false, 0, 1)) c.load = *v;
+      each_item(r, "datacenters", d, [&](const YamlNode& item) { read_datacenter(s, item, d, c); });
+      each_item(r, "sites", d, [&](const YamlNode& item) { read_site(s, item, d, c); });
+      r.finish();
+    }
+  }
+  if (const YamlNode* u = s.root->find("users"); u && u->kind != YamlNode::Kind::Null) {
+    read_users(s, *u, d, c.users);
+    // Every datacenter that serves a service needs a capacity to serve users from.
+    if (!c.present) d.error(u->mark, "users need a facilities section (datacenters with capacity)");
+    auto probe = s.enabled.find("probe");
+    auto self = s.enabled.find("datacenter");
+    bool on = self == s.enabled.end() || self->second;
+    if (on && probe != s.enabled.end() && probe->second && !c.users.regions.empty())
+      d.error(u->mark, "both the users model and the probe model would record availability for regions " +
+                           sim::join(c.users.regions) +
+                           "; disable one (models: {probe: {enabled: false}}) or remove this users section");
+  }
+  for (const auto& sv : s.services)
+    for (const auto& p : sv.served_from)
+      if (c.present && std::none_of(c.datacenters.begin(), c.datacenters.end(),
+                                    [&](const DatacenterSpec& dc) { return dc.path == p; }))
+        d.error(sv.mark, "service '" + sv.id + "' is served from " + p +
+                             ", which has no entry under facilities.datacenters (capacity, power)");
+  return c;
+}
+
+} // namespace outagesim::datacenter

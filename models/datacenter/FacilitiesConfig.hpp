@@ -1,0 +1,77 @@
+#pragma once
+// The datacenter model's scenario sections, read and validated once (MapReader: unknown keys are
+// errors with the valid ones listed):
+//
+//   facilities:
+//     load: 0.6                  # utilisation of each datacenter when no `users:` section drives it
+//     datacenters:               # topology datacenters with capacity, power and restart policy
+//       - {dc: dc:west, capacity: 2e6, idle_mw: 12, peak_mw: 40, restart: staged_fraction, stages: 4,
+//          stage_interval: 10m, warmup: 15m, cache_decay: 1h, cold_cost: 3, region_order: [a, b]}
+//     sites:                     # DNS and edge sites (world nodes) with health-checked announcements
+//       - {id: dns-west, node: dns:west, role: dns, services: [social], checks: [dc:west, dc:east],
+//          interval: 10s, fail_after: 3, recover_after: 3, prefix: 10.0.0.0/24, origin: "64500",
+//          internal: [backbone, internal]}
+//   users:                       # people: regions, apps, resolvers (the model then owns availability)
+//     regions: [pacific, atlantic]        # default: every topology region
+//     diurnal: [24 shares by local hour]   # default: DiurnalCurve()
+//     resolvers: [{kind: isp, share: 0.7}, {kind: public, share: 0.3, serve_stale: true}]
+//     apps: [{service: social, name: social.example, adoption: 0.6, ...AppSpec fields}]
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/datacenter/Datacenter.hpp"
+#include "models/datacenter/UserCohort.hpp"
+#include "sim/scenario/Scenario.hpp"
+
+namespace outagesim::datacenter {
+
+/// A DNS or edge site whose announcement a health check controls.
+struct SiteSpec {
+  std::string id;
+  std::string node;                  ///< world node path where the site sits ("dns:west", "router:pop-1")
+  bool dns = false;                  ///< role: answers the services' names (dns) or fronts them (edge)
+  std::vector<std::string> services; ///< services it answers for or fronts
+  std::vector<std::string> checks;   ///< datacenters it checks (default: every configured one)
+  double interval = 10;
+  int fail_after = 3;
+  int recover_after = 3;
+  std::string prefix;        ///< anycast prefix it announces ("" when no BGP prefix is modelled)
+  std::string origin;        ///< origin site as the BGP model knows it (AS number or node path)
+  std::uint32_t address = 0; ///< first address of the prefix (route lookups)
+  std::vector<sim::LinkKind> internal = {sim::LinkKind::Backbone, sim::LinkKind::Internal};
+};
+
+/// A share of users behind one kind of resolver.
+struct ResolverShare {
+  std::string kind;
+  double share = 1;
+  bool serve_stale = false; ///< answers from an expired cache when the authoritative servers are gone
+};
+
+struct UsersSpec {
+  bool present = false;
+  std::vector<std::string> regions; ///< region ids
+  std::optional<std::array<double, 24>> diurnal;
+  std::vector<ResolverShare> resolvers = {{"isp", 1, false}};
+  std::vector<AppSpec> apps;
+  sim::Mark mark;
+};
+
+struct FacilitiesConfig {
+  bool present = false;
+  double load = 0.6;
+  std::vector<DatacenterSpec> datacenters;
+  std::vector<SiteSpec> sites;
+  UsersSpec users;
+};
+
+/// Reads and checks the `facilities` and `users` sections; problems go to `d`.
+FacilitiesConfig read_facilities(const sim::Scenario& s, sim::Diagnostics& d);
+
+/// Parses "a.b.c.d/len" into the first address (host order); nullopt if malformed.
+std::optional<std::uint32_t> prefix_address(const std::string& prefix);
+
+} // namespace outagesim::datacenter

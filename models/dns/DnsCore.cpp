@@ -1,0 +1,686 @@
+#include "models/dns/DnsCore.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+
+#include "sim/events/EventLog.hpp"
+
+namespace outagesim::dns {
+
+const char* answer_name(Answer a) {
+  switch (a) {
+  case Answer::NoError:
+    return "noerror";
+  case Answer::NxDomain:
+    return "nxdomain";
+  case Answer::ServFail:
+    return "servfail";
+  case Answer::Timeout:
+    return "timeout";
+  case Answer::Stale:
+    return "stale";
+  }
+  return "?";
+}
+
+namespace {
+
+constexpr double kEps = 1e-9;
+constexpr int kMaxChain = 12;
+
+bool in_zone(const std::string& name, const std::string& zone) {
+  if (name == zone) return true;
+  return name.size() > zone.size() && name.compare(name.size() - zone.size(), zone.size(), zone) == 0 &&
+         name[name.size() - zone.size() - 1] == '.';
+}
+
+void add_mix(std::array<double, kAnswerKinds>& out, const AnswerMix& m, double count) {
+  for (std::size_t i = 0; i < kAnswerKinds; ++i)
+    out[i] += m.share[i] * count;
+}
+
+void add_answer(std::array<double, kAnswerKinds>& out, Answer a, double count) {
+  out[static_cast<std::size_t>(a)] += count;
+}
+
+} // namespace
+
+DnsCore::DnsCore(DnsConfig config, ResolverPolicy policy, ClientPolicy clients,
+                 std::vector<RegionInfo> regions, double sample, double diurnal_amplitude,
+                 std::int64_t start_epoch)
+    : config_(std::move(config)), policy_(policy), clients_(clients), regions_(std::move(regions)),
+      sample_(sample), diurnal_amplitude_(diurnal_amplitude), start_epoch_(start_epoch) {
+  // Zones, each under the longest other configured zone it lies in.
+  for (const auto& z : config_.zones)
+    zones_.push_back({z.name, -1, {}, z.ns_ttl, z.negative_ttl});
+  for (std::size_t i = 0; i < zones_.size(); ++i) {
+    std::size_t best = 0;
+    for (std::size_t j = 0; j < zones_.size(); ++j)
+      if (i != j && in_zone(zones_[i].name, zones_[j].name) && zones_[j].name.size() > best) {
+        best = zones_[j].name.size();
+        zones_[i].parent = static_cast<int>(j);
+      }
+    for (const auto& sid : config_.zones[i].servers)
+      for (std::size_t s = 0; s < config_.servers.size(); ++s)
+        if (config_.servers[s].id == sid) zones_[i].servers.push_back(s);
+  }
+  auto intern = [this](const std::string& n) {
+    auto it = name_index_.find(n);
+    if (it != name_index_.end()) return it->second;
+    Name rec;
+    rec.name = n;
+    std::size_t best = 0;
+    for (std::size_t z = 0; z < zones_.size(); ++z)
+      if (in_zone(n, zones_[z].name) && zones_[z].name.size() >= best) {
+        best = zones_[z].name.size();
+        rec.zone = static_cast<int>(z);
+      }
+    names_.push_back(rec);
+    return name_index_[n] = static_cast<int>(names_.size() - 1);
+  };
+  for (const auto& z : config_.zones)
+    for (const auto& r : z.records) {
+      int i = intern(r.name);
+      names_[i].has_record = true;
+      names_[i].type = r.type;
+      names_[i].ttl = r.ttl;
+      if (r.type == RecordSpec::Type::Cname) names_[i].target = intern(r.target);
+    }
+  for (const auto& d : config_.names)
+    demand_names_.push_back(static_cast<std::size_t>(intern(d.name)));
+  for (const auto& n : names_) {
+    (void)n;
+    assert(n.zone >= 0 && "every name lies in a configured zone (checked by read_dns_section)");
+  }
+  // The names each demand name's resolution may need (its CNAME chain).
+  for (std::size_t q : demand_names_) {
+    std::vector<std::size_t> chain;
+    int cur = static_cast<int>(q);
+    for (int i = 0; i < kMaxChain && cur >= 0; ++i) {
+      if (std::find(chain.begin(), chain.end(), std::size_t(cur)) != chain.end()) break;
+      chain.push_back(cur);
+      cur = names_[cur].has_record && names_[cur].type == RecordSpec::Type::Cname ? names_[cur].target : -1;
+    }
+    std::vector<int> zones;
+    for (std::size_t n : chain)
+      for (int z = names_[n].zone; z >= 0 && zones_[z].parent >= 0; z = zones_[z].parent)
+        if (std::find(zones.begin(), zones.end(), z) == zones.end()) zones.push_back(z);
+    needs_.push_back(chain);
+    needs_zones_.push_back(zones);
+  }
+
+  std::size_t flat = 0;
+  for (const auto& s : config_.servers) {
+    site_base_.push_back(flat);
+    flat += s.sites.size();
+    attack_.emplace_back(s.sites.size(), 0.0);
+  }
+  load_prev_ = attack_;
+  load_now_ = attack_;
+  for (const auto& r : config_.resolvers) {
+    ResolverPolicy p = policy_;
+    if (r.serve_stale) p.serve_stale = *r.serve_stale;
+    if (r.servfail_ttl) p.servfail_ttl = *r.servfail_ttl;
+    resolver_policy_.push_back(p);
+    ResolverCache c;
+    c.resize(names_.size(), zones_.size());
+    caches_.push_back(std::move(c));
+    pairs_.emplace_back(demand_names_.size());
+  }
+  region_share_.assign(regions_.size(), std::vector<double>(config_.resolvers.size(), 0.0));
+  for (const auto& c : config_.clients)
+    for (std::size_t g = 0; g < regions_.size(); ++g)
+      if (regions_[g].path == c.region)
+        for (const auto& [res, share] : c.via) {
+          int ri = resolver_index(res);
+          if (ri >= 0) region_share_[g][ri] += share;
+        }
+}
+
+int DnsCore::demand_index(const std::string& name) const {
+  for (std::size_t i = 0; i < config_.names.size(); ++i)
+    if (config_.names[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+
+int DnsCore::resolver_index(const std::string& node) const {
+  for (std::size_t i = 0; i < config_.resolvers.size(); ++i)
+    if (config_.resolvers[i].node == node) return static_cast<int>(i);
+  return -1;
+}
+
+int DnsCore::name_index(const std::string& name) const {
+  auto it = name_index_.find(name);
+  return it == name_index_.end() ? -1 : it->second;
+}
+
+int DnsCore::zone_index(const std::string& name) const {
+  for (std::size_t i = 0; i < zones_.size(); ++i)
+    if (zones_[i].name == name) return static_cast<int>(i);
+  return -1;
+}
+
+void DnsCore::set_attack(std::size_t server, std::size_t site, double rate) {
+  attack_.at(server).at(site) = rate;
+}
+
+double DnsCore::diurnal(const RegionInfo& reg, double t) const {
+  if (diurnal_amplitude_ == 0) return 1;
+  double hour = std::fmod((double(start_epoch_) + t) / 3600.0 + reg.utc_offset_h, 24.0);
+  if (hour < 0) hour += 24;
+  // Peaks at 20:00 local time.
+  return 1 + diurnal_amplitude_ * std::cos(2 * M_PI * (hour - 20) / 24);
+}
+
+double DnsCore::base_demand(std::size_t resolver, std::size_t demand, double t) const {
+  double users = 0;
+  for (std::size_t g = 0; g < regions_.size(); ++g)
+    if (region_share_[g][resolver] > 0)
+      users += regions_[g].population * region_share_[g][resolver] * diurnal(regions_[g], t);
+  return users * config_.names[demand].rate;
+}
+
+SampleStats& DnsCore::stats_at(std::size_t k) {
+  while (stats_.size() <= k) {
+    SampleStats s;
+    s.names.resize(config_.names.size());
+    s.resolver_base.assign(config_.resolvers.size(), 0);
+    s.resolver_attempts.assign(config_.resolvers.size(), 0);
+    s.resolver_answers.assign(config_.resolvers.size(), {});
+    for (const auto& sv : config_.servers)
+      s.sites.emplace_back(sv.sites.size());
+    stats_.push_back(std::move(s));
+  }
+  return stats_[k];
+}
+
+std::vector<DnsEvent> DnsCore::take_events() {
+  std::vector<DnsEvent> out;
+  out.swap(events_);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reachability and capacity
+
+const Reach& DnsCore::reach(std::size_t resolver, std::size_t server, std::size_t site) {
+  if (!reach_valid_) {
+    std::size_t flat = site_base_.empty() ? 0 : site_base_.back() + config_.servers.back().sites.size();
+    reach_.assign(config_.resolvers.size(), std::vector<Reach>(flat));
+    for (std::size_t r = 0; r < config_.resolvers.size(); ++r)
+      for (std::size_t s = 0; s < config_.servers.size(); ++s)
+        for (std::size_t k = 0; k < config_.servers[s].sites.size(); ++k)
+          reach_[r][site_base_[s] + k] = reach_fn_ ? reach_fn_(r, s, k) : Reach{true, 0.01, "", 0};
+    reach_valid_ = true;
+  }
+  return reach_[resolver][site_base_[server] + site];
+}
+
+double DnsCore::accept(std::size_t server, std::size_t site) const {
+  double load = load_prev_[server][site] + attack_[server][site];
+  double cap = config_.servers[server].capacity;
+  return load <= cap ? 1.0 : cap / load;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// One upstream resolution
+
+double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Plan& p, double& weight) {
+  const auto& servers = zones_[zone].servers;
+  const std::size_t n = servers.size();
+  if (n == 0) {
+    p.reason = "zone " + zones_[zone].name + " has no name server";
+    return 0;
+  }
+  const ResolverPolicy& pol = resolver_policy_[r];
+  // The site each server's address leads to from this resolver: the nearest reachable one (anycast).
+  struct Choice {
+    long site = -1;
+    double p = 0, latency = 0;
+  };
+  std::vector<Choice> choice(n);
+  std::string why;
+  std::uint64_t cause = 0;
+  bool overloaded = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& sv = config_.servers[servers[i]];
+    std::string server_why;
+    for (std::size_t k = 0; k < sv.sites.size(); ++k) {
+      const Reach& re = reach(r, servers[i], k);
+      if (re.ok) {
+        if (choice[i].site < 0 || re.latency < choice[i].latency) {
+          choice[i].site = static_cast<long>(k);
+          choice[i].latency = re.latency;
+        }
+      } else {
+        if (server_why.empty()) server_why = sv.sites[k] + ": " + re.reason;
+        cause = std::max(cause, re.cause);
+      }
+    }
+    if (choice[i].site >= 0) {
+      choice[i].p = accept(servers[i], static_cast<std::size_t>(choice[i].site));
+      if (choice[i].p < 1) overloaded = true;
+    } else {
+      why += (why.empty() ? "" : "; ") + (server_why.empty() ? sv.id + " unreachable" : server_why);
+    }
+  }
+  // Each server is tried first equally often (resolvers spread over the NS set); then the others in
+  // turn; the whole set again for each retry round, the timeout growing by `backoff` per round.
+  const int rounds = 1 + pol.server_retries;
+  double success = 0, lat_ok = 0, lat_fail = 0;
+  auto add_attempt = [&](std::size_t i, double count) {
+    bool arrived = choice[i].site >= 0;
+    std::size_t site = arrived ? static_cast<std::size_t>(choice[i].site) : 0;
+    for (auto& a : p.attempts)
+      if (a.server == servers[i] && a.site == site && a.zone == zone && a.arrived == arrived) {
+        a.count += count;
+        return;
+      }
+    p.attempts.push_back({servers[i], site, zone, count, arrived});
+  };
+  for (std::size_t o = 0; o < n; ++o) {
+    double still = 1.0 / n, elapsed = 0;
+    for (int round = 0; round < rounds; ++round) {
+      double timeout = pol.timeout * std::pow(pol.backoff, round);
+      for (std::size_t k = 0; k < n; ++k) {
+        std::size_t i = (o + k) % n;
+        add_attempt(i, weight * still);
+        double ok = still * choice[i].p;
+        success += ok;
+        lat_ok += ok * (elapsed + 2 * choice[i].latency);
+        still -= ok;
+        elapsed += timeout;
+      }
+    }
+    lat_fail = elapsed;
+  }
+  p.lat_fail = p.lat_ok + lat_fail;
+  if (success <= kEps) {
+    p.reason = "no server of " + zones_[zone].name + " answers for " + qname + " (" + why + ")";
+    p.cause = cause;
+    return 0;
+  }
+  p.lat_ok += lat_ok / success;
+  if (overloaded || success < 1 - kEps)
+    p.reason = "servers of " + zones_[zone].name + " drop queries past their capacity" +
+               (why.empty() ? "" : " (" + why + ")");
+  return std::min(1.0, success);
+}
+
+bool DnsCore::ensure_delegation(std::size_t r, int zone, double t, Plan& p, double& weight) {
+  int parent = zones_[zone].parent;
+  if (parent < 0) return true; // a TLD: known from the root hints
+  if (caches_[r].zones[zone].fresh(t)) return true;
+  for (const auto& w : p.writes)
+    if (w.zone && w.index == std::size_t(zone)) return true;
+  if (!ensure_delegation(r, parent, t, p, weight)) return false;
+  double pz = query_zone(r, parent, zones_[zone].name, p, weight);
+  if (pz <= 0) {
+    if (resolver_policy_[r].refetch_delegation && zones_[parent].parent >= 0)
+      p.drop_zones.push_back(static_cast<std::size_t>(parent));
+    return false;
+  }
+  p.p *= pz;
+  weight *= pz;
+  p.writes.push_back(
+      {true, static_cast<std::size_t>(zone), CacheEntry::Kind::Delegation, zones_[zone].ns_ttl});
+  return true;
+}
+
+DnsCore::Plan DnsCore::plan(std::size_t r, std::size_t q, double t) {
+  Plan p;
+  double weight = 1;
+  const ResolverCache& c = caches_[r];
+  auto written = [&](std::size_t i) {
+    for (const auto& w : p.writes)
+      if (!w.zone && w.index == i) return true;
+    return false;
+  };
+  auto write_name = [&](std::size_t i) {
+    const Name& n = names_[i];
+    if (!n.has_record)
+      p.writes.push_back({false, i, CacheEntry::Kind::Negative, zones_[n.zone].negative_ttl});
+    else
+      p.writes.push_back(
+          {false, i, n.type == RecordSpec::Type::Cname ? CacheEntry::Kind::Cname : CacheEntry::Kind::Address,
+           n.ttl});
+  };
+  std::size_t cur = q;
+  for (int depth = 0; depth < kMaxChain; ++depth) {
+    bool from_plan = written(cur);
+    if (from_plan || c.names[cur].fresh(t)) {
+      CacheEntry::Kind kind = c.names[cur].kind;
+      if (from_plan)
+        for (const auto& w : p.writes)
+          if (!w.zone && w.index == cur) kind = w.kind;
+      if (kind == CacheEntry::Kind::Cname) {
+        cur = static_cast<std::size_t>(names_[cur].target);
+        continue;
+      }
+      p.rcode = kind == CacheEntry::Kind::Negative ? Answer::NxDomain : Answer::NoError;
+      return p;
+    }
+    int zone = names_[cur].zone;
+    if (!ensure_delegation(r, zone, t, p, weight)) {
+      p.p = 0;
+      return p;
+    }
+    double pz = query_zone(r, zone, names_[cur].name, p, weight);
+    if (pz <= 0) {
+      p.p = 0;
+      if (resolver_policy_[r].refetch_delegation && zones_[zone].parent >= 0)
+        p.drop_zones.push_back(static_cast<std::size_t>(zone));
+      return p;
+    }
+    p.p *= pz;
+    weight *= pz;
+    write_name(cur);
+    // The server chases a CNAME inside its own zone and returns the whole chain in one answer.
+    std::size_t chase = cur;
+    while (names_[chase].has_record && names_[chase].type == RecordSpec::Type::Cname) {
+      std::size_t next = static_cast<std::size_t>(names_[chase].target);
+      if (names_[next].zone != zone || written(next)) break;
+      write_name(next);
+      chase = next;
+    }
+  }
+  p.p = 0;
+  p.reason = "CNAME chain of " + names_[q].name + " longer than " + std::to_string(kMaxChain);
+  return p;
+}
+
+void DnsCore::commit(std::size_t r, const Plan& p, double base) {
+  ResolverCache& c = caches_[r];
+  const ResolverPolicy& pol = resolver_policy_[r];
+  for (const auto& w : p.writes) {
+    CacheEntry e{w.kind, base, base + w.ttl, base + w.ttl + pol.max_stale};
+    (w.zone ? c.zones[w.index] : c.names[w.index]) = e;
+  }
+  for (std::size_t z : p.drop_zones)
+    c.zones[z] = CacheEntry{};
+}
+
+void DnsCore::account(SampleStats& st, std::size_t r, std::size_t d, const Plan& p, double resolutions,
+                      double failure_driven_share) {
+  int own = names_[demand_names_[d]].zone;
+  int parent = zones_[own].parent;
+  auto& pn = st.names[d];
+  for (const auto& a : p.attempts) {
+    double count = a.count * resolutions;
+    auto& site = st.sites[a.server][a.site];
+    site.sent += count;
+    if (!a.arrived) continue;
+    site.arrived += count;
+    site.dropped += count * (1 - accept(a.server, a.site));
+    load_now_[a.server][a.site] += count;
+    if (a.zone == own) pn.auth_failure_driven += count * failure_driven_share;
+    if (a.zone == parent) pn.tld_failure_driven += count * failure_driven_share;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The fluid walk of one (resolver, name) over [t0, t1)
+
+void DnsCore::step_pair(std::size_t r, std::size_t d, double t0, double t1, double lam, SampleStats& st,
+                        std::array<double, kAnswerKinds>& out) {
+  const std::size_t q = demand_names_[d];
+  ResolverCache& c = caches_[r];
+  const ResolverPolicy& pol = resolver_policy_[r];
+  PerResolverName& pr = pairs_[r][d];
+  double t = t0;
+  for (int guard = 0; t < t1 - kEps && guard < 100000; ++guard) {
+    if (const HoldSegment* h = c.hold_at(q, t)) {
+      double e = std::min(h->until, t1);
+      add_mix(out, h->mix, lam * (e - t));
+      t = e;
+      continue;
+    }
+    // Answer from the cache while every entry of the chain is fresh.
+    double until = std::numeric_limits<double>::infinity();
+    std::size_t cur = q;
+    bool hit = false, stale = false;
+    long expired = -1; // the name whose cached entry ran out (text built only if resolution fails)
+    Answer rcode = Answer::NoError;
+    for (int depth = 0; depth < kMaxChain; ++depth) {
+      const CacheEntry& e = c.names[cur];
+      if (!e.fresh(t)) {
+        stale = e.stale_usable(t);
+        if (e.kind != CacheEntry::Kind::Empty) expired = static_cast<long>(cur);
+        // Serve-stale needs the rest of the chain stale-usable too.
+        for (std::size_t s = cur; stale && c.names[s].kind == CacheEntry::Kind::Cname;) {
+          s = static_cast<std::size_t>(names_[s].target);
+          stale = c.names[s].stale_usable(t);
+        }
+        break;
+      }
+      until = std::min(until, e.until);
+      if (e.kind == CacheEntry::Kind::Cname) {
+        cur = static_cast<std::size_t>(names_[cur].target);
+        continue;
+      }
+      hit = true;
+      rcode = e.kind == CacheEntry::Kind::Negative ? Answer::NxDomain : Answer::NoError;
+      break;
+    }
+    if (hit) {
+      double e = std::min(until, t1);
+      add_answer(out, rcode, lam * (e - t));
+      t = e;
+      continue;
+    }
+    Plan p = plan(r, q, t);
+    if (p.p >= 1 - kEps) {
+      double d_ok = std::max(p.lat_ok, 1e-3);
+      commit(r, p, t + d_ok);
+      account(st, r, d, p, 1, 0);
+      c.holds[q] = {{t + d_ok, AnswerMix::only(d_ok > clients_.timeout ? Answer::Timeout : p.rcode)}};
+      continue;
+    }
+    stale = stale && pol.serve_stale;
+    double hold = stale ? pol.stale_refresh : pol.servfail_ttl;
+    double dur = std::max(p.lat_fail, 1e-3);
+    Answer in_flight = stale ? Answer::Stale : (dur > clients_.timeout ? Answer::Timeout : Answer::ServFail);
+    Answer held = stale ? Answer::Stale : Answer::ServFail;
+    double per_cycle = 1 + (pol.coalesce ? 0 : lam * dur);
+    // The query that starts the next resolution arrives 1/lam after the hold ends, on average.
+    double gap = lam > 0 ? 1 / lam : 0;
+    double cycle = gap + dur + hold;
+    pr.last_reason = names_[q].name + ": ";
+    if (expired >= 0) {
+      const CacheEntry& e = c.names[static_cast<std::size_t>(expired)];
+      pr.last_reason += "cached " + names_[expired].name + " (TTL " + sim::format_duration(e.until - e.from) +
+                        ") expired at " + sim::format_offset(e.until) + "; ";
+    }
+    pr.last_reason += p.reason;
+    pr.last_cause = p.cause;
+    if (p.p <= kEps) {
+      commit(r, p, t + dur);
+      double k = std::floor((t1 - t) / cycle);
+      if (k >= 2) {
+        // Many identical failed cycles fit in the step (reachability is fixed within it).
+        add_answer(out, in_flight, lam * (gap + dur) * k);
+        add_answer(out, held, lam * hold * k);
+        account(st, r, d, p, per_cycle * k, 1);
+        t += k * cycle;
+        continue;
+      }
+      c.holds[q] = {{t + gap + dur, AnswerMix::only(in_flight)}};
+      if (hold > 0) c.holds[q].push_back({t + cycle, AnswerMix::only(held)});
+      account(st, r, d, p, per_cycle, 1);
+      continue;
+    }
+    // Some servers drop queries: on average (1-p)/p failed cycles, then a success.
+    double n = (1 - p.p) / p.p;
+    double fail_time = n * cycle;
+    double d_ok = std::max(p.lat_ok, 1e-3);
+    AnswerMix mix;
+    mix.share[static_cast<std::size_t>(in_flight)] += (gap + dur) / cycle;
+    mix.share[static_cast<std::size_t>(held)] += hold / cycle;
+    commit(r, p, t + fail_time + d_ok);
+    c.holds[q] = {{t + fail_time, mix}, {t + fail_time + d_ok, AnswerMix::only(p.rcode)}};
+    double resolutions = n * per_cycle + 1;
+    account(st, r, d, p, resolutions, n * per_cycle / resolutions);
+  }
+}
+
+// Analytic baseline: with every server answering, each resolver fetches each item of a name's
+// resolution (the owner names of its CNAME chain, the delegations of their zones) once per
+// TTL + 1/demand, from the item's zone's servers (or the parent's, for a delegation). An item shared
+// by several names is attributed to them in proportion to their demand.
+void DnsCore::baseline(std::size_t d, const std::vector<double>& demand_rd, std::size_t r, double dt,
+                       SampleStats& st) {
+  (void)r;
+  double lam_d = demand_rd[d];
+  if (lam_d <= 0) return;
+  int own = names_[demand_names_[d]].zone;
+  int parent = zones_[own].parent;
+  auto& pn = st.names[d];
+  for (std::size_t n : needs_[d]) {
+    double lam = item_demand_names_[n];
+    double rate = 1.0 / (names_[n].ttl + 1.0 / lam) * lam_d / lam;
+    if (names_[n].zone == own) pn.auth_base += rate * dt;
+    if (names_[n].zone == parent) pn.tld_base += rate * dt;
+  }
+  for (int z : needs_zones_[d]) {
+    double lam = item_demand_zones_[z];
+    double rate = 1.0 / (zones_[z].ns_ttl + 1.0 / lam) * lam_d / lam;
+    if (zones_[z].parent == own) pn.auth_base += rate * dt;
+    if (zones_[z].parent == parent) pn.tld_base += rate * dt;
+  }
+}
+
+void DnsCore::step(double t0, double t1) {
+  const double dt = t1 - t0;
+  if (dt <= 0) return;
+  SampleStats& st = stats_at(static_cast<std::size_t>(std::floor(t0 / sample_ + 1e-9)));
+  const std::size_t nd = config_.names.size();
+  for (auto& s : load_now_)
+    std::fill(s.begin(), s.end(), 0.0);
+  const double mid = 0.5 * (t0 + t1);
+  std::vector<double> diur(regions_.size());
+  for (std::size_t g = 0; g < regions_.size(); ++g)
+    diur[g] = regions_[g].population * diurnal(regions_[g], mid);
+  std::vector<double> base(nd), offered(nd), due(nd);
+  std::vector<std::vector<double>> due_gen(nd);
+  const int k = clients_.immediate_retries;
+  for (std::size_t r = 0; r < config_.resolvers.size(); ++r) {
+    double users = 0;
+    for (std::size_t g = 0; g < regions_.size(); ++g)
+      users += diur[g] * region_share_[g][r];
+    double total = 0;
+    for (std::size_t d = 0; d < nd; ++d) {
+      PerResolverName& pr = pairs_[r][d];
+      base[d] = users * config_.names[d].rate;
+      due_gen[d].assign(clients_.app_retries + 1, 0.0);
+      due_gen[d][0] = base[d] * dt;
+      double due_lookups = 0;
+      while (!pr.retries.empty() && pr.retries.front().first < t1 - kEps) {
+        auto [gen, lookups] = pr.retries.front().second;
+        due_gen[d][gen] += lookups;
+        due_lookups += lookups;
+        pr.retries.pop_front();
+      }
+      due[d] = due_lookups;
+      double f = pr.fail_prev, geo = 0, fi = 1;
+      for (int i = 0; i <= k; ++i, fi *= f)
+        geo += fi;
+      offered[d] = (base[d] + due_lookups / dt) * geo;
+      total += offered[d];
+    }
+    double cap = config_.resolvers[r].capacity;
+    double acc = total <= cap ? 1.0 : cap / total;
+    for (std::size_t d = 0; d < nd; ++d) {
+      PerResolverName& pr = pairs_[r][d];
+      std::array<double, kAnswerKinds> out{};
+      if (offered[d] > 0) step_pair(r, d, t0, t1, offered[d] * acc, st, out);
+      add_answer(out, Answer::Timeout, offered[d] * (1 - acc) * dt);
+      double attempts = offered[d] * dt;
+      double fails = 0;
+      for (std::size_t a = 0; a < kAnswerKinds; ++a)
+        if (is_failure(static_cast<Answer>(a))) fails += out[a];
+      // Clients retry SERVFAIL and timeouts, not NXDOMAIN (a definite answer).
+      double retryable =
+          out[static_cast<std::size_t>(Answer::ServFail)] + out[static_cast<std::size_t>(Answer::Timeout)];
+      double f = attempts > 0 ? fails / attempts : 0;
+      double fr = attempts > 0 ? retryable / attempts : pr.fail_prev;
+      double stale_share = attempts > 0 ? out[static_cast<std::size_t>(Answer::Stale)] / attempts : 0;
+      // Lookups that failed every immediate try come back after back-off, or give up.
+      double all_fail = std::pow(fr, k + 1);
+      auto& pn = st.names[d];
+      for (int g = 0; g <= clients_.app_retries; ++g) {
+        double failed = due_gen[d][g] * all_fail;
+        if (failed <= 0) continue;
+        if (g < clients_.app_retries) {
+          std::pair<double, std::pair<int, double>> item{t0 + clients_.app_backoff * std::pow(2.0, g),
+                                                         {g + 1, failed}};
+          auto at = std::upper_bound(pr.retries.begin(), pr.retries.end(), item,
+                                     [](const auto& a, const auto& b) { return a.first < b.first; });
+          pr.retries.insert(at, item);
+        } else {
+          pn.gave_up += failed;
+        }
+      }
+      pr.fail_prev = fr;
+      pn.base_lookups += base[d] * dt;
+      pn.attempts += attempts;
+      for (std::size_t a = 0; a < kAnswerKinds; ++a) {
+        pn.answers[a] += out[a];
+        st.resolver_answers[r][a] += out[a];
+      }
+      st.resolver_base[r] += base[d] * dt;
+      st.resolver_attempts[r] += attempts;
+      // State changes worth an event (with hysteresis).
+      using State = PerResolverName::State;
+      const std::string subject = config_.resolvers[r].node;
+      const std::string& name = config_.names[d].name;
+      if (attempts <= 0) continue;
+      if (pr.state != State::Failing && f >= 0.5) {
+        Answer worst = Answer::ServFail;
+        for (Answer a : {Answer::Timeout, Answer::NxDomain})
+          if (out[static_cast<std::size_t>(a)] > out[static_cast<std::size_t>(worst)]) worst = a;
+        std::string type = std::string("dns.") + answer_name(worst) + "_start";
+        std::string reason = worst == Answer::Timeout && out[3] > 0 && acc < 1
+                                 ? name + ": resolver over capacity, drops queries"
+                                 : pr.last_reason;
+        events_.push_back({t0, type, subject, name, reason, pr.last_cause});
+        pr.state = State::Failing;
+      } else if (pr.state == State::Ok && stale_share >= 0.5) {
+        events_.push_back(
+            {t0, "dns.stale_start", subject, name, "serving stale data: " + pr.last_reason, pr.last_cause});
+        pr.state = State::Stale;
+      } else if (pr.state != State::Ok && f < 0.05 && stale_share < 0.5) {
+        events_.push_back({t0, "dns.resolution_recovered", subject, name,
+                           name + ": answered from the authoritative servers again", 0});
+        pr.state = State::Ok;
+      }
+    }
+    // Demand for each shared item of this resolver, then each name's share of the baseline.
+    item_demand_names_.assign(names_.size(), 0.0);
+    item_demand_zones_.assign(zones_.size(), 0.0);
+    for (std::size_t d = 0; d < nd; ++d) {
+      for (std::size_t n : needs_[d])
+        item_demand_names_[n] += base[d];
+      for (int z : needs_zones_[d])
+        item_demand_zones_[z] += base[d];
+    }
+    for (std::size_t d = 0; d < nd; ++d)
+      baseline(d, base, r, dt, st);
+  }
+  // Attack traffic, and the load the servers will see in the next step.
+  for (std::size_t s = 0; s < config_.servers.size(); ++s)
+    for (std::size_t k2 = 0; k2 < config_.servers[s].sites.size(); ++k2) {
+      double a = attack_[s][k2];
+      load_prev_[s][k2] = load_now_[s][k2] / dt;
+      if (a <= 0) continue;
+      st.sites[s][k2].attack += a * dt;
+      st.sites[s][k2].dropped += a * dt * (1 - accept(s, k2));
+      for (std::size_t d = 0; d < nd; ++d) {
+        int own = names_[demand_names_[d]].zone;
+        const auto& sv = zones_[own].servers;
+        if (std::find(sv.begin(), sv.end(), s) != sv.end()) st.names[d].auth_attack += a * dt;
+      }
+    }
+}
+
+} // namespace outagesim::dns

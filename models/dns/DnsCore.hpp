@@ -1,0 +1,205 @@
+#pragma once
+// The engine-free core of the DNS model: zones and records with TTLs, name servers (anycast sites with
+// a capacity), recursive resolvers with caches, and fluid client demand per region and name. Time
+// advances in steps [t0, t1) driven from outside (the SimGrid adapter, or a unit test); within a step
+// reachability is fixed, and each (resolver, name) walks its cache timeline exactly: entries expire
+// at their TTL, the first query after expiry resolves upstream (once, when queries coalesce), and
+// the answer kinds of the fluid query stream are integrated over time.
+//
+// Mechanisms that multiply load come out of the walk, not out of a formula: a failed resolution tries
+// every server of the NS set for (1 + server_retries) rounds with back-off; clients retry
+// immediately (immediate_retries) and later (app_retries after app_backoff, doubling); without
+// coalescing every query in flight starts its own resolution; SERVFAIL caching and serve-stale damp it.
+//
+// Baselines for the query multipliers are analytic: the same demand with every server reachable gives
+// each resolver one upstream query per cached item per (TTL + 1/demand).
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <limits>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "models/dns/DnsConfig.hpp"
+#include "models/dns/ResolverCache.hpp"
+
+namespace outagesim::dns {
+
+/// Whether a resolver reaches one site of a server now, and if not, why.
+struct Reach {
+  bool ok = false;
+  double latency = 0.01;   ///< one way, seconds (nearest site wins among reachable anycast sites)
+  std::string reason;      ///< why not ("no path: cut off by link:x", "AS174 has no route to ...")
+  std::uint64_t cause = 0; ///< id of the event that made it unreachable (0: unknown)
+};
+
+/// Reachability of `site` (index into the server's sites) of `server` from `resolver` (indices into
+/// the config's lists).
+using ReachFn = std::function<Reach(std::size_t resolver, std::size_t server, std::size_t site)>;
+
+/// A state change of a (resolver, name) worth an event.
+struct DnsEvent {
+  double time;
+  std::string type;    ///< dns.servfail_start, dns.timeout_start, dns.nxdomain_start, dns.stale_start,
+                       ///< dns.resolution_recovered
+  std::string subject; ///< "resolver:ID"
+  std::string name;
+  std::string reason;
+  std::uint64_t cause = 0;
+};
+
+/// Counters of one sample interval.
+struct SampleStats {
+  struct PerName {
+    double base_lookups = 0; ///< user demand without retries (the resolver baseline)
+    double attempts = 0;     ///< queries reaching resolvers (with client retries)
+    std::array<double, kAnswerKinds> answers{};
+    double gave_up = 0;
+    // Upstream queries arriving at the name's TLD (parent zone) and authoritative servers.
+    double tld_base = 0, tld_failure_driven = 0;
+    double auth_base = 0, auth_failure_driven = 0, auth_attack = 0;
+  };
+  std::vector<PerName> names;            ///< per demand name
+  std::vector<double> resolver_base;     ///< per resolver: user demand
+  std::vector<double> resolver_attempts; ///< per resolver: queries offered (with retries)
+  std::vector<std::array<double, kAnswerKinds>> resolver_answers;
+  struct PerSite {
+    double sent = 0, arrived = 0, dropped = 0, attack = 0;
+  };
+  std::vector<std::vector<PerSite>> sites; ///< per server, per site
+};
+
+/// The DNS model's state and mechanisms, independent of any engine.
+class DnsCore {
+public:
+  /// Builds indices from a checked config. `sample` is the statistics interval (seconds).
+  DnsCore(DnsConfig config, ResolverPolicy policy, ClientPolicy clients, std::vector<RegionInfo> regions,
+          double sample, double diurnal_amplitude = 0, std::int64_t start_epoch = 0);
+
+  /// Sets how resolvers reach server sites (default: everything reachable, 10 ms).
+  void set_reach(ReachFn fn) {
+    reach_fn_ = std::move(fn);
+    invalidate_reach();
+  }
+  /// Forgets cached reachability (call when the topology or routes changed).
+  void invalidate_reach() { reach_valid_ = false; }
+  /// Adds (or removes, with 0) attack traffic in queries/s at one site of a server.
+  void set_attack(std::size_t server, std::size_t site, double rate);
+
+  /// Advances [t0, t1). Steps must be consecutive and must not cross a sample boundary.
+  void step(double t0, double t1);
+
+  /// Events produced since the last call (in order).
+  std::vector<DnsEvent> take_events();
+  /// Statistics of sample interval k (created on demand).
+  const SampleStats& sample(std::size_t k) { return stats_at(k); }
+  std::size_t sample_count() const { return stats_.size(); }
+  double sample_interval() const { return sample_; }
+
+  const DnsConfig& config() const { return config_; }
+  /// Index of a demand name, or -1.
+  int demand_index(const std::string& name) const;
+  int resolver_index(const std::string& node) const;
+  /// The cache of a resolver (for inspection and tests).
+  const ResolverCache& cache(std::size_t resolver) const { return caches_[resolver]; }
+  int name_index(const std::string& name) const;
+  int zone_index(const std::string& name) const;
+  /// User lookups per second of a demand name at a resolver at time t (before retries).
+  double base_demand(std::size_t resolver, std::size_t demand, double t) const;
+
+private:
+  struct Name {
+    std::string name;
+    int zone = -1;
+    bool has_record = false;
+    RecordSpec::Type type = RecordSpec::Type::A;
+    double ttl = 0;
+    int target = -1; ///< CNAME target name index
+  };
+  struct Zone {
+    std::string name;
+    int parent = -1;
+    std::vector<std::size_t> servers;
+    double ns_ttl = 0, negative_ttl = 0;
+  };
+  struct Write {
+    bool zone; ///< a delegation (else an owner name)
+    std::size_t index;
+    CacheEntry::Kind kind;
+    double ttl;
+  };
+  struct Attempt {
+    std::size_t server, site;
+    int zone; ///< the zone asked
+    double count;
+    bool arrived;
+  };
+  /// What one upstream resolution would do now (probabilities where servers drop queries).
+  struct Plan {
+    double p = 1;        ///< probability it succeeds
+    double lat_ok = 0;   ///< duration if it succeeds
+    double lat_fail = 0; ///< duration if it fails (all timeouts)
+    Answer rcode = Answer::NoError;
+    std::vector<Write> writes;
+    std::vector<std::size_t> drop_zones; ///< delegations to forget (refetch_delegation)
+    std::vector<Attempt> attempts;       ///< expected upstream queries of one resolution
+    std::string reason;
+    std::uint64_t cause = 0;
+  };
+  struct PerResolverName {
+    double fail_prev = 0; ///< retryable failure fraction of the previous step (drives client retries)
+    enum class State { Ok, Failing, Stale } state = State::Ok;
+    std::deque<std::pair<double, std::pair<int, double>>> retries; ///< (due, (generation, lookups))
+    std::string last_reason;
+    std::uint64_t last_cause = 0;
+  };
+
+  const Reach& reach(std::size_t resolver, std::size_t server, std::size_t site);
+  double accept(std::size_t server, std::size_t site) const;
+  Plan plan(std::size_t r, std::size_t q, double t);
+  bool ensure_delegation(std::size_t r, int zone, double t, Plan& p, double& weight);
+  /// Queries the NS set of a zone; returns the success probability and updates the plan.
+  double query_zone(std::size_t r, int zone, const std::string& qname, Plan& p, double& weight);
+  void commit(std::size_t r, const Plan& p, double base);
+  void account(SampleStats& st, std::size_t r, std::size_t d, const Plan& p, double resolutions,
+               double failure_driven_share);
+  void step_pair(std::size_t r, std::size_t d, double t0, double t1, double lam, SampleStats& st,
+                 std::array<double, kAnswerKinds>& out);
+  void baseline(std::size_t d, const std::vector<double>& demand_rd, std::size_t r, double dt,
+                SampleStats& st);
+  SampleStats& stats_at(std::size_t k);
+  double diurnal(const RegionInfo& reg, double t) const;
+
+  DnsConfig config_;
+  ResolverPolicy policy_;
+  ClientPolicy clients_;
+  std::vector<RegionInfo> regions_;
+  double sample_;
+  double diurnal_amplitude_;
+  std::int64_t start_epoch_;
+
+  std::vector<Name> names_;
+  std::map<std::string, int> name_index_;
+  std::vector<Zone> zones_;
+  std::vector<std::size_t> demand_names_;       ///< demand index -> name index
+  std::vector<std::vector<std::size_t>> needs_; ///< demand index -> name indices of its chain
+  std::vector<std::vector<int>> needs_zones_;   ///< demand index -> delegated zones it needs
+  std::vector<double> item_demand_names_; ///< per name index: demand needing it (this resolver, this step)
+  std::vector<double> item_demand_zones_; ///< per zone index: the same for delegations
+  std::vector<std::vector<double>> region_share_; ///< region -> resolver -> share
+  std::vector<ResolverPolicy> resolver_policy_;
+  std::vector<ResolverCache> caches_;
+  std::vector<std::vector<PerResolverName>> pairs_; ///< resolver -> demand
+  std::vector<std::vector<Reach>> reach_;           ///< resolver -> flat site index
+  std::vector<std::size_t> site_base_;              ///< server -> first flat site index
+  std::vector<std::vector<double>> attack_;         ///< server -> site -> queries/s
+  std::vector<std::vector<double>> load_prev_;      ///< server -> site -> arrived queries/s last step
+  std::vector<std::vector<double>> load_now_;
+  bool reach_valid_ = false;
+  ReachFn reach_fn_;
+  std::vector<SampleStats> stats_;
+  std::vector<DnsEvent> events_;
+};
+
+} // namespace outagesim::dns

@@ -1,0 +1,335 @@
+#include "models/dns/DnsModel.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include <simgrid/s4u.hpp>
+
+#include "models/dns/DnsCore.hpp"
+#include "sim/run/RunContext.hpp"
+
+namespace outagesim::dns {
+
+namespace sg4 = simgrid::s4u;
+using sim::EntityKind;
+using sim::RunContext;
+
+namespace {
+
+class DnsModel : public sim::Model {
+public:
+  void start(RunContext& ctx) override {
+    sim::Diagnostics ignored; // the loader already validated the section
+    DnsConfig cfg = read_dns_section(ctx.scenario(), ignored);
+    if (cfg.resolvers.empty() || cfg.names.empty()) return;
+    const auto& p = ctx.params("dns");
+    ResolverPolicy pol;
+    pol.timeout = p.number("timeout");
+    pol.backoff = p.number("backoff");
+    pol.server_retries = static_cast<int>(p.number("server_retries"));
+    pol.servfail_ttl = p.number("servfail_ttl");
+    pol.serve_stale = p.flag("serve_stale");
+    pol.max_stale = p.number("max_stale");
+    pol.stale_refresh = p.number("stale_refresh");
+    pol.coalesce = p.flag("coalesce");
+    pol.refetch_delegation = p.flag("refetch_delegation");
+    ClientPolicy cl;
+    cl.immediate_retries = static_cast<int>(p.number("immediate_retries"));
+    cl.app_retries = static_cast<int>(p.number("app_retries"));
+    cl.app_backoff = p.number("app_backoff");
+    cl.timeout = p.number("client_timeout");
+    tick_ = p.number("tick");
+    ddos_rate_ = p.number("ddos_rate");
+    auto& w = ctx.world();
+    std::vector<RegionInfo> regions;
+    for (std::size_t i = 0; i < w.node_count(); ++i)
+      if (w.node(i).kind == EntityKind::Region)
+        regions.push_back({w.node(i).path(), w.node(i).population, w.node(i).utc_offset_h});
+    const auto& info = ctx.scenario().info;
+    core_ = std::make_unique<DnsCore>(cfg, pol, cl, regions, info.sample, p.number("diurnal_amplitude"),
+                                      info.start_epoch);
+    for (const auto& r : cfg.resolvers)
+      resolver_nodes_.push_back(*w.find_node(r.node));
+    for (const auto& s : cfg.servers) {
+      std::vector<std::size_t> sites;
+      for (const auto& site : s.sites)
+        sites.push_back(*w.find_node(site));
+      site_nodes_.push_back(sites);
+    }
+    core_->set_reach(
+        [this, &ctx](std::size_t r, std::size_t s, std::size_t k) { return reach(ctx, r, s, k); });
+
+    // Faults: attack traffic at a site.
+    for (const char* action : {"ddos", "calm"}) {
+      bool on = std::string(action) == "ddos";
+      ctx.directory().on("dns", action,
+                         [this, &ctx, on](const std::string& path, const sim::ActionRequest& r) {
+                           return set_attack(ctx, path, on, r);
+                         });
+    }
+
+    sg4::Actor::create("dns", w.control_host(), [this, &ctx] {
+      sg4::Actor::self()->daemonize();
+      run(ctx);
+    });
+    ctx.on_sample([this, &ctx](double a, double b) { sample(ctx, a, b); });
+  }
+
+  void finish(RunContext& ctx) override {
+    if (!core_) return;
+    signals(ctx);
+  }
+
+private:
+  std::uint64_t set_attack(RunContext& ctx, const std::string& path, bool on, const sim::ActionRequest& r) {
+    std::uint64_t id = 0;
+    const auto& servers = core_->config().servers;
+    for (std::size_t s = 0; s < servers.size(); ++s)
+      for (std::size_t k = 0; k < servers[s].sites.size(); ++k) {
+        if (servers[s].sites[k] != path) continue;
+        core_->set_attack(s, k, on ? ddos_rate_ : 0);
+        if (id) continue;
+        nlohmann::ordered_json data;
+        data["queries_per_s"] = on ? ddos_rate_ : 0;
+        id = ctx.emit(on ? "dns.attack_start" : "dns.attack_end", path, r.reason, r.cause, data);
+        ctx.world().set_last_change(path, id);
+      }
+    return id;
+  }
+
+  Reach reach(RunContext& ctx, std::size_t r, std::size_t s, std::size_t k) const {
+    auto& w = ctx.world();
+    std::size_t from = resolver_nodes_[r], to = site_nodes_[s][k];
+    const auto& server = core_->config().servers[s];
+    Reach out;
+    if (!w.node_up(to)) {
+      out.reason = "site " + w.node(to).path() + " is down";
+      out.cause = w.last_change(w.node(to).path());
+      return out;
+    }
+    auto path = w.shortest_path(from, to);
+    const sim::RouteService* routes = ctx.routes();
+    if (routes && w.node(from).asn && w.node(to).asn && server.address) {
+      sim::RouteAnswer a = routes->route_lookup(*w.node(from).asn, *server.address);
+      if (a.status != sim::RouteAnswer::Status::Delivered) {
+        out.reason = a.reason.empty() ? "no route" : a.reason;
+        return out;
+      }
+      // Anycast: the route leads to one origin; this site receives the query only if it is that origin.
+      if (!a.as_path.empty() && a.as_path.back() != *w.node(to).asn) {
+        out.reason = "routes lead to another site (AS" + std::to_string(a.as_path.back()) + ")";
+        return out;
+      }
+      out.ok = true;
+      out.latency = path ? path->latency : 0.02 + 0.005 * a.as_path.size();
+      return out;
+    }
+    if (path) {
+      out.ok = true;
+      out.latency = path->latency;
+      return out;
+    }
+    std::vector<std::string> cut = w.cut_from(from, to);
+    out.reason = "no path";
+    if (!cut.empty()) out.reason += "; cut off by " + cut.front() + (cut.size() > 1 ? " and others" : "");
+    for (const auto& c : cut)
+      out.cause = std::max(out.cause, w.last_change(c));
+    return out;
+  }
+
+  // The up/down state of every node and link: reachability is recomputed only when it changes (or
+  // every step when routes come from BGP, whose changes this model cannot see).
+  std::vector<char> signature(RunContext& ctx) const {
+    auto& w = ctx.world();
+    std::vector<char> sig(w.node_count() + w.link_count());
+    for (std::size_t i = 0; i < w.node_count(); ++i)
+      sig[i] = w.node_up(i);
+    for (std::size_t i = 0; i < w.link_count(); ++i)
+      sig[w.node_count() + i] = w.link_up(i);
+    return sig;
+  }
+
+  void run(RunContext& ctx) {
+    const double end = ctx.end();
+    const double sample = ctx.scenario().info.sample;
+    double t = 0;
+    while (t < end - 1e-9) {
+      double next_tick = (std::floor(t / tick_ + 1e-9) + 1) * tick_;
+      double next_sample = (std::floor(t / sample + 1e-9) + 1) * sample;
+      double next = std::min({next_tick, next_sample, end});
+      sg4::this_actor::sleep_until(t);
+      // Let faults due at this instant act first. The fault player switches one node or link per
+      // simcall, so yield until a yield changes nothing.
+      auto sig = signature(ctx);
+      for (int i = 0; i < 1000000; ++i) {
+        sg4::this_actor::yield();
+        auto again = signature(ctx);
+        if (again == sig) break;
+        sig = std::move(again);
+      }
+      if (sig != signature_ || ctx.routes()) core_->invalidate_reach();
+      signature_ = std::move(sig);
+      core_->step(t, next);
+      for (const auto& e : core_->take_events()) {
+        nlohmann::ordered_json data;
+        data["name"] = e.name;
+        ctx.emit(e.type, e.subject, e.reason, e.cause, data);
+      }
+      t = next;
+    }
+  }
+
+  void sample(RunContext& ctx, double a, double b) {
+    std::size_t k = static_cast<std::size_t>(std::floor(a / core_->sample_interval() + 1e-9));
+    const SampleStats& st = core_->sample(k);
+    double len = b - a;
+    if (len <= 0) return;
+    auto& tl = ctx.timeline();
+    const auto& cfg = core_->config();
+    for (std::size_t r = 0; r < cfg.resolvers.size(); ++r) {
+      tl.add(a, cfg.resolvers[r].node, "", "queries_per_s", st.resolver_attempts[r] / len);
+      for (std::size_t x = 0; x < kAnswerKinds; ++x)
+        tl.add(a, cfg.resolvers[r].node, "", std::string(answer_name(static_cast<Answer>(x))) + "_per_s",
+               st.resolver_answers[r][x] / len);
+    }
+    for (std::size_t d = 0; d < cfg.names.size(); ++d) {
+      const auto& pn = st.names[d];
+      std::string svc = "name:" + cfg.names[d].name;
+      double fails = 0;
+      for (std::size_t x = 0; x < kAnswerKinds; ++x)
+        if (is_failure(static_cast<Answer>(x))) fails += pn.answers[x];
+      tl.add(a, "", svc, "queries_per_s", pn.attempts / len);
+      tl.add(a, "", svc, "resolution_success", pn.attempts > 0 ? 1 - fails / pn.attempts : 1);
+    }
+    for (std::size_t s = 0; s < cfg.servers.size(); ++s)
+      for (std::size_t x = 0; x < cfg.servers[s].sites.size(); ++x) {
+        const auto& ps = st.sites[s][x];
+        tl.add(a, cfg.servers[s].sites[x], "", "queries_per_s", (ps.arrived + ps.attack) / len);
+        tl.add(a, cfg.servers[s].sites[x], "", "sent_per_s", ps.sent / len);
+        tl.add(a, cfg.servers[s].sites[x], "", "dropped_per_s", ps.dropped / len);
+      }
+  }
+
+  void signals(RunContext& ctx) {
+    const auto& cfg = core_->config();
+    const double step = core_->sample_interval();
+    const std::size_t n = core_->sample_count();
+    for (std::size_t d = 0; d < cfg.names.size(); ++d) {
+      std::string subject = "name:" + cfg.names[d].name;
+      std::optional<double> fail_start, recovered;
+      std::array<double, kAnswerKinds> failing{};
+      double tld_peak = 0, auth_peak = 0;
+      for (std::size_t k = 0; k < n; ++k) {
+        const auto& pn = core_->sample(k).names[d];
+        if (pn.tld_base > 0)
+          tld_peak = std::max(tld_peak, (pn.tld_base + pn.tld_failure_driven) / pn.tld_base);
+        if (pn.auth_base > 0)
+          auth_peak =
+              std::max(auth_peak, (pn.auth_base + pn.auth_failure_driven + pn.auth_attack) / pn.auth_base);
+        if (pn.attempts <= 0) continue;
+        double fails = 0;
+        for (std::size_t x = 0; x < kAnswerKinds; ++x)
+          if (is_failure(static_cast<Answer>(x))) fails += pn.answers[x];
+        double ratio = fails / pn.attempts;
+        if (!fail_start && ratio >= 0.5) fail_start = k * step;
+        if (fail_start && !recovered && ratio <= 0.05) recovered = k * step;
+        if (fail_start && !recovered)
+          for (std::size_t x = 0; x < kAnswerKinds; ++x)
+            if (is_failure(static_cast<Answer>(x))) failing[x] += pn.answers[x];
+      }
+      if (fail_start) {
+        ctx.add_signal({"dns.resolution_fail_start", subject, "time", *fail_start});
+        double total = 0;
+        for (double v : failing)
+          total += v;
+        nlohmann::ordered_json set = nlohmann::ordered_json::array();
+        for (std::size_t x = 0; x < kAnswerKinds; ++x)
+          if (total > 0 && failing[x] >= 0.01 * total) set.push_back(answer_name(static_cast<Answer>(x)));
+        ctx.add_signal({"dns.failure_answer", subject, "set", set});
+      }
+      if (recovered) ctx.add_signal({"dns.resolution_recovered", subject, "time", *recovered});
+      if (tld_peak > 0) ctx.add_signal({"tld.query_multiplier_peak", subject, "number", round3(tld_peak)});
+      if (auth_peak > 0) ctx.add_signal({"auth.query_multiplier_peak", subject, "number", round3(auth_peak)});
+    }
+    std::set<std::string> groups{"all"};
+    for (const auto& r : cfg.resolvers)
+      groups.insert(r.group);
+    for (const auto& g : groups) {
+      double peak = 0;
+      for (std::size_t k = 0; k < n; ++k) {
+        const auto& st = core_->sample(k);
+        double base = 0, att = 0;
+        for (std::size_t r = 0; r < cfg.resolvers.size(); ++r)
+          if (g == "all" || cfg.resolvers[r].group == g) {
+            base += st.resolver_base[r];
+            att += st.resolver_attempts[r];
+          }
+        if (base > 0) peak = std::max(peak, att / base);
+      }
+      ctx.add_signal({"resolver.query_multiplier_peak", "resolver:" + g, "number", round3(peak)});
+    }
+  }
+
+  static double round3(double v) { return std::round(v * 1000) / 1000; }
+
+  std::unique_ptr<DnsCore> core_;
+  std::vector<std::size_t> resolver_nodes_;
+  std::vector<std::vector<std::size_t>> site_nodes_;
+  std::vector<char> signature_;
+  double tick_ = 10, ddos_rate_ = 1e6;
+};
+
+} // namespace
+
+sim::ModelInfo dns_model_info() {
+  using sim::ParamType;
+  sim::ModelInfo m;
+  m.name = "dns";
+  m.doc = "Authoritative, TLD and recursive DNS as a fluid model: caches with TTLs, negative and SERVFAIL "
+          "caching, serve-stale, retries over the NS set, capacities; reads the top-level 'dns:' section.";
+  m.params = {
+      {"tick", ParamType::Duration, "10s", "s",
+       "step of the fluid model (it also steps at every sample boundary)", 0.1, 3600},
+      {"timeout", ParamType::Duration, "800ms", "s", "resolver's first timeout per query to a server", 0.01,
+       60},
+      {"backoff", ParamType::Number, "2", "1", "timeout multiplier per round over the NS set", 1, 10},
+      {"server_retries", ParamType::Integer, "1", "rounds", "extra rounds over the NS set after the first", 0,
+       10},
+      {"servfail_ttl", ParamType::Duration, "1s", "s", "how long a resolver caches a SERVFAIL (0: never)", 0,
+       3600},
+      {"serve_stale", ParamType::Bool, "false", "", "RFC 8767: answer expired data when servers fail", 0, 1},
+      {"max_stale", ParamType::Duration, "1d", "s", "how long after expiry stale data may be served", 0,
+       30 * 86400.0},
+      {"stale_refresh", ParamType::Duration, "30s", "s", "time between refresh tries while serving stale", 1,
+       3600},
+      {"coalesce", ParamType::Bool, "true", "",
+       "identical queries in flight wait for one upstream resolution", 0, 1},
+      {"refetch_delegation", ParamType::Bool, "false", "",
+       "after a whole NS set failed, ask the parent (TLD) for the delegation again (every failed cycle)", 0,
+       1},
+      {"immediate_retries", ParamType::Integer, "2", "queries",
+       "stub/app retries right after a failed lookup", 0, 100},
+      {"app_retries", ParamType::Integer, "3", "lookups",
+       "later retries of a failed lookup (back-off), then give up", 0, 100},
+      {"app_backoff", ParamType::Duration, "30s", "s",
+       "wait before the first later retry (doubles each time)", 0, 86400},
+      {"client_timeout", ParamType::Duration, "5s", "s",
+       "resolver answers slower than this are client timeouts", 0.1, 60},
+      {"diurnal_amplitude", ParamType::Number, "0", "1", "demand swing around its mean (peak at 20:00 local)",
+       0, 0.99},
+      {"ddos_rate", ParamType::Number, "1e6", "queries/s", "attack traffic the 'ddos' action adds at a site",
+       0, 1e12},
+  };
+  m.sections = {"dns"};
+  m.validate_sections = [](const sim::Scenario& s, sim::Diagnostics& d) { (void)read_dns_section(s, d); };
+  m.actions = {
+      {"dns", "ddos", "attack traffic of ddos_rate queries/s at a DNS site (drops past its capacity)",
+       "calm"},
+      {"dns", "calm", "end attack traffic at a DNS site", "ddos"},
+  };
+  m.create = [] { return std::make_unique<DnsModel>(); };
+  return m;
+}
+
+} // namespace outagesim::dns

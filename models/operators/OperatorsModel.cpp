@@ -1,0 +1,373 @@
+#include "models/operators/OperatorsModel.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <simgrid/s4u.hpp>
+
+#include "models/operators/OperatorPlan.hpp"
+#include "sim/run/RunContext.hpp"
+#include "sim/scenario/Reader.hpp"
+#include "sim/world/Path.hpp"
+#include "sim/world/World.hpp"
+
+namespace outagesim::operators {
+
+namespace sg4 = simgrid::s4u;
+using sim::Diagnostics;
+using sim::MapReader;
+using sim::RunContext;
+using sim::YamlNode;
+
+namespace {
+
+/// An access path and what it needs to be usable.
+struct AccessSpec {
+  std::string id;
+  std::string from;                  ///< node the operators work from ("router:noc")
+  std::vector<std::string> reach;    ///< nodes that must be reachable from `from`
+  std::vector<std::string> links_up; ///< link patterns whose every link must be up
+  std::vector<std::string> resolves; ///< names that must resolve (needs a DNS model)
+  std::string region;                ///< region whose resolvers the operators use
+  std::vector<sim::LinkKind> via;    ///< link kinds the reach may use (empty: any)
+};
+
+// Whether `to` is reachable from `from` over up links of the given kinds (any kind if empty) and up
+// nodes; `cause` gets the latest event that took down an element at the boundary.
+bool reachable(const sim::World& w, std::size_t from, std::size_t to, const std::vector<sim::LinkKind>& via,
+               std::uint64_t* cause) {
+  std::vector<bool> seen(w.node_count(), false);
+  std::vector<std::size_t> stack{from};
+  seen[from] = w.node_up(from);
+  if (!seen[from]) return false;
+  const auto& g = w.graph();
+  while (!stack.empty()) {
+    std::size_t v = stack.back();
+    stack.pop_back();
+    if (v == to) return true;
+    for (auto [e, end] = boost::out_edges(v, g); e != end; ++e) {
+      std::size_t li = g[*e].link, u = boost::target(*e, g);
+      if (!via.empty() && std::find(via.begin(), via.end(), w.link(li).kind) == via.end()) continue;
+      if (!w.link_up(li) || !w.node_up(u)) {
+        if (cause)
+          *cause = std::max(*cause, w.last_change(!w.link_up(li) ? w.link(li).path() : w.node(u).path()));
+        continue;
+      }
+      if (!seen[u]) {
+        seen[u] = true;
+        stack.push_back(u);
+      }
+    }
+  }
+  return false;
+}
+
+struct OperatorsConfig {
+  bool present = false;
+  std::vector<AccessSpec> access;
+  std::vector<PlanSpec> plans;
+};
+
+bool has_node(const sim::Scenario& s, const std::string& path) {
+  return std::any_of(s.nodes.begin(), s.nodes.end(),
+                     [&](const sim::NodeSpec& n) { return n.path() == path; });
+}
+
+template <class F> void each_item(MapReader& r, const std::string& key, Diagnostics& d, F f) {
+  const YamlNode* n = r.get(key);
+  if (!n || n->kind == YamlNode::Kind::Null) return;
+  if (n->kind != YamlNode::Kind::Sequence) {
+    d.error(n->mark, r.what() + " '" + key + "' is " + n->kind_name() + "; expected a list");
+    return;
+  }
+  for (const auto& item : n->items)
+    f(*item);
+}
+
+std::vector<std::string> strings(MapReader& r, const std::string& key, bool required = false) {
+  std::vector<std::string> out;
+  if (auto v = r.strings(key, required))
+    for (auto& [s, m] : *v)
+      out.push_back(s);
+  return out;
+}
+
+OperatorsConfig read_operators(const sim::Scenario& s, Diagnostics& d) {
+  OperatorsConfig c;
+  if (!s.root) return c;
+  const YamlNode* n = s.root->find("operators");
+  if (!n || n->kind == YamlNode::Kind::Null) return c;
+  MapReader r(n, "operators", d);
+  if (!r.is_map()) return c;
+  c.present = true;
+  each_item(r, "access", d, [&](const YamlNode& item) {
+    MapReader a(&item, "operators access", d);
+    if (!a.is_map()) return;
+    AccessSpec as;
+    if (auto v = a.string("id", true)) as.id = *v;
+    if (as.id == kOnsite) d.error(a.mark(), "access id 'onsite' is reserved for working on site");
+    if (auto v = a.string("from")) as.from = *v;
+    as.reach = strings(a, "reach");
+    as.links_up = strings(a, "links_up");
+    as.resolves = strings(a, "resolves");
+    if (auto v = a.string("region")) as.region = *v;
+    if (auto v = a.strings("via"))
+      for (const auto& [k, m] : *v) {
+        static const std::vector<std::pair<std::string, sim::LinkKind>> kinds = {
+            {"backbone", sim::LinkKind::Backbone},
+            {"transit", sim::LinkKind::Transit},
+            {"peering", sim::LinkKind::Peering},
+            {"access", sim::LinkKind::Access},
+            {"internal", sim::LinkKind::Internal}};
+        auto it = std::find_if(kinds.begin(), kinds.end(), [&](const auto& e) { return e.first == k; });
+        if (it == kinds.end())
+          d.error(m, "access '" + as.id + "' via '" + k +
+                         "' is unknown; expected backbone, transit, peering, access or internal");
+        else
+          as.via.push_back(it->second);
+      }
+    for (const auto& p : as.reach)
+      if (!has_node(s, p))
+        d.error(a.mark(), "access '" + as.id + "' reach '" + p + "' names no topology node");
+    if (!as.reach.empty() && !has_node(s, as.from))
+      d.error(a.mark(), "access '" + as.id + "' needs 'from: NODE' (a topology node) to check reach");
+    a.finish();
+    c.access.push_back(as);
+  });
+  each_item(r, "plans", d, [&](const YamlNode& item) {
+    MapReader p(&item, "operators plan", d);
+    if (!p.is_map()) return;
+    PlanSpec ps;
+    if (auto v = p.string("id", true)) ps.id = *v;
+    if (const YamlNode* t = p.get("trigger", true)) {
+      MapReader tr(t, "plan trigger", d);
+      if (auto v = tr.string("event", true)) ps.trigger_type = *v;
+      if (auto v = tr.string("subject")) ps.trigger_subject = *v;
+      tr.finish();
+    }
+    if (auto v = p.duration("detect")) ps.detect = *v;
+    if (auto v = p.duration("travel")) ps.travel = *v;
+    if (auto v = p.duration("security")) ps.security = *v;
+    each_item(p, "steps", d, [&](const YamlNode& si) {
+      MapReader st(&si, "plan step", d);
+      if (!st.is_map()) return;
+      StepSpec step;
+      if (auto v = st.string("id", true)) step.id = *v;
+      if (auto v = st.duration("duration", true)) step.duration = *v;
+      step.after = strings(st, "after");
+      step.access = strings(st, "access", true);
+      if (auto v = st.string("site")) step.site = *v;
+      if (auto v = st.string("target")) step.target = *v;
+      if (auto v = st.string("action")) step.action = *v;
+      for (const auto& a : step.access)
+        if (a != kOnsite &&
+            std::none_of(c.access.begin(), c.access.end(), [&](const AccessSpec& x) { return x.id == a; }))
+          d.error(st.mark(), "step '" + step.id + "' uses access '" + a +
+                                 "', which is not declared under operators.access (or onsite)");
+      if (std::count(step.access.begin(), step.access.end(), kOnsite) && !has_node(s, step.site))
+        d.error(st.mark(), "step '" + step.id + "' may work on site but its 'site' names no topology node");
+      if (step.target.empty() != step.action.empty())
+        d.error(st.mark(), "step '" + step.id + "' needs both 'target' and 'action' (or neither)");
+      st.finish();
+      ps.steps.push_back(step);
+    });
+    for (const auto& step : ps.steps)
+      for (const auto& dep : step.after)
+        if (std::none_of(ps.steps.begin(), ps.steps.end(), [&](const StepSpec& x) { return x.id == dep; }))
+          d.error(p.mark(), "step '" + step.id + "' comes after '" + dep + "', which is no step of plan '" +
+                                ps.id + "'");
+    p.finish();
+    c.plans.push_back(ps);
+  });
+  r.finish();
+  return c;
+}
+
+class OperatorsModel : public sim::Model {
+public:
+  void start(RunContext& ctx) override {
+    Diagnostics ignored;
+    cfg_ = read_operators(ctx.scenario(), ignored);
+    if (!cfg_.present || cfg_.plans.empty()) return;
+    tick_ = ctx.params("operators").number("tick");
+    for (const auto& p : cfg_.plans) {
+      plans_.emplace_back(p);
+      last_event_.push_back(0);
+    }
+    sg4::Actor::create("operators", ctx.world().control_host(), [this, &ctx] {
+      sg4::Actor::self()->daemonize();
+      loop(ctx);
+    });
+    ctx.on_sample([this, &ctx](double start, double) {
+      for (const auto& plan : plans_)
+        for (std::size_t i = 0; i < plan.spec().steps.size(); ++i)
+          ctx.timeline().add(start, "", "", "operator." + plan.spec().id + "." + plan.spec().steps[i].id,
+                             static_cast<double>(plan.step_state(i)));
+    });
+  }
+
+private:
+  // Whether an access path is up now; if not, why and the event that broke it.
+  bool access_up(RunContext& ctx, const std::string& id, std::string* why, std::uint64_t* cause) {
+    auto it =
+        std::find_if(cfg_.access.begin(), cfg_.access.end(), [&](const AccessSpec& a) { return a.id == id; });
+    if (it == cfg_.access.end()) return false;
+    auto& w = ctx.world();
+    std::vector<std::string> missing;
+    auto note = [&](const std::string& m, std::uint64_t c) {
+      missing.push_back(m);
+      if (cause) *cause = std::max(*cause, c);
+    };
+    for (const auto& pat : it->links_up)
+      for (const auto& l : w.scenario().links)
+        if (sim::glob_match(pat, l.path()) && !w.link_up(*w.find_link(l.id)))
+          note(l.path() + " down", w.last_change(l.path()));
+    if (!it->reach.empty()) {
+      std::size_t from = *w.find_node(it->from);
+      for (const auto& to : it->reach) {
+        std::uint64_t c = 0;
+        if (!reachable(w, from, *w.find_node(to), it->via, &c))
+          note("no path from " + it->from + " to " + to, c);
+      }
+    }
+    for (const auto& name : it->resolves) {
+      sim::NameService* names = ctx.names();
+      if (!names) {
+        if (!warned_)
+          ctx.emit("operator.unchecked", "operators",
+                   "no DNS model runs: access '" + id + "' is assumed to resolve " + name);
+        warned_ = true;
+        continue;
+      }
+      auto o = names->resolve(it->region, name);
+      if (o.success < 0.5) note(name + " does not resolve (" + o.failure_answer + ")", o.cause);
+    }
+    if (why) {
+      *why = id + ": ";
+      for (std::size_t i = 0; i < missing.size() && i < 3; ++i)
+        *why += (i ? ", " : "") + missing[i];
+      if (missing.size() > 3) *why += " and " + std::to_string(missing.size() - 3) + " more";
+    }
+    return missing.empty();
+  }
+
+  void loop(RunContext& ctx) {
+    std::size_t seen = 0;
+    double now = 0;
+    while (now <= ctx.end()) {
+      // Triggers: events since the last wake-up (each plan once, at the event's own date).
+      const auto& events = ctx.events().events();
+      for (; seen < events.size(); ++seen)
+        for (std::size_t p = 0; p < plans_.size(); ++p) {
+          const auto& spec = plans_[p].spec();
+          const auto& e = events[seen];
+          if (plans_[p].triggered() || e.type != spec.trigger_type) continue;
+          if (!spec.trigger_subject.empty() && !sim::glob_match(spec.trigger_subject, e.subject)) continue;
+          handle(ctx, p, plans_[p].trigger(e.time), e.id);
+        }
+      double next = now + tick_;
+      for (std::size_t p = 0; p < plans_.size(); ++p) {
+        handle(
+            ctx, p,
+            plans_[p].advance(now, [&](const std::string& a) { return access_up(ctx, a, nullptr, nullptr); }),
+            0);
+        next = std::min(next, plans_[p].next_wakeup());
+      }
+      if (std::all_of(plans_.begin(), plans_.end(), [](const OperatorPlan& p) { return p.done(); })) return;
+      now = std::max(next, now);
+      if (now > ctx.end()) return;
+      sg4::this_actor::sleep_until(now);
+    }
+  }
+
+  void handle(RunContext& ctx, std::size_t p, const std::vector<OperatorPlan::Action>& actions,
+              std::uint64_t trigger) {
+    using Kind = OperatorPlan::Action::Kind;
+    const PlanSpec& spec = plans_[p].spec();
+    std::string subject = "plan:" + spec.id;
+    std::uint64_t& last = last_event_[p];
+    for (const auto& a : actions) {
+      nlohmann::ordered_json data;
+      const StepSpec* step =
+          a.kind == Kind::StepStarted || a.kind == Kind::StepDone || a.kind == Kind::AccessBlocked
+              ? &spec.steps[a.step]
+              : nullptr;
+      if (step) data["step"] = step->id;
+      switch (a.kind) {
+      case Kind::Triggered:
+        last = ctx.emit("operator.alerted", subject, "the operators see the failure; detect and decide",
+                        trigger);
+        break;
+      case Kind::Detected:
+        last = ctx.emit("operator.engaged", subject, "the team starts working the plan", last);
+        break;
+      case Kind::AccessBlocked: {
+        std::string why;
+        std::uint64_t cause = 0;
+        for (const auto& acc : step->access) {
+          if (acc == kOnsite) continue;
+          std::string one;
+          access_up(ctx, acc, &one, &cause);
+          why += (why.empty() ? "" : "; ") + one;
+        }
+        last = ctx.emit("operator.access_blocked", subject, step->id + ": no access path is up (" + why + ")",
+                        cause ? cause : last, data);
+        break;
+      }
+      case Kind::Dispatched:
+        data["travel_s"] = spec.travel;
+        last = ctx.emit("operator.dispatched", a.site, "engineers travel to the site", last, data);
+        break;
+      case Kind::Arrived:
+        data["security_s"] = spec.security;
+        last = ctx.emit("operator.arrived", a.site, "engineers at the site; physical security checks", last,
+                        data);
+        break;
+      case Kind::OnSite:
+        last = ctx.emit("operator.on_site", a.site, "engineers inside with hands on the equipment", last);
+        break;
+      case Kind::StepStarted:
+        data["access"] = a.access;
+        data["duration_s"] = step->duration;
+        step_started_[{p, a.step}] =
+            ctx.emit("operator.step_started", subject, step->id + " via " + a.access, last, data);
+        break;
+      case Kind::StepDone: {
+        std::uint64_t started = step_started_[{p, a.step}];
+        last = ctx.emit("operator.step_done", subject, step->id + " done", started, data);
+        if (!step->target.empty()) {
+          sim::ActionRequest req{step->action, ctx.now(), "operators: " + spec.id + "/" + step->id, last, {}};
+          for (const auto& path : ctx.directory().match(step->target))
+            ctx.directory().apply(path, req);
+        }
+        break;
+      }
+      }
+    }
+  }
+
+  OperatorsConfig cfg_;
+  double tick_ = 10;
+  std::vector<OperatorPlan> plans_;
+  std::vector<std::uint64_t> last_event_;
+  std::map<std::pair<std::size_t, std::size_t>, std::uint64_t> step_started_;
+  bool warned_ = false;
+};
+
+} // namespace
+
+sim::ModelInfo operators_model_info() {
+  sim::ModelInfo m;
+  m.name = "operators";
+  m.doc = "Recovery by operators: plans of steps with durations, dependencies and access paths (remote, "
+          "out-of-band, on site after travel and security); repairs act through the entity directory. "
+          "Reads the operators: section.";
+  m.params = {{"tick", sim::ParamType::Duration, "10s", "s",
+               "how often operators re-check their access paths", 0.1, 3600}};
+  m.sections = {"operators"};
+  m.validate_sections = [](const sim::Scenario& s, Diagnostics& d) { read_operators(s, d); };
+  m.create = [] { return std::make_unique<OperatorsModel>(); };
+  return m;
+}
+
+} // namespace outagesim::operators

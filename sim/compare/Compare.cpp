@@ -1,0 +1,325 @@
+#include "sim/compare/Compare.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <spawn.h>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sim/run/Output.hpp"
+
+extern char** environ;
+
+namespace outagesim::sim {
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Job {
+  std::size_t hypothesis;
+  int seed;
+  std::string dir, log;
+  pid_t pid = -1;
+};
+
+// Starts `program run FILE --seed S --out DIR` with stdout and stderr to LOG; returns the pid.
+pid_t spawn_run(const std::string& program, const std::string& file, const Job& job) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, job.log.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  std::string seed = std::to_string(job.seed);
+  std::vector<std::string> args = {program, "run", file, "--seed", seed, "--out", job.dir};
+  std::vector<char*> argv;
+  for (auto& a : args)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  int rc = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return rc == 0 ? pid : -1;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream b;
+  b << in.rdbuf();
+  return b.str();
+}
+
+std::string num(double v, const char* fmt = "%.3f") {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, fmt, v);
+  return buf;
+}
+
+std::string xml_escape(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    if (c == '<')
+      o += "&lt;";
+    else if (c == '>')
+      o += "&gt;";
+    else if (c == '&')
+      o += "&amp;";
+    else
+      o += c;
+  }
+  return o;
+}
+
+// Mean score share (score / weight) per signal row and hypothesis: the matrix of the picture.
+std::vector<std::vector<double>> signal_matrix(const std::vector<HypothesisResult>& hs,
+                                               const ObservedRecord& obs) {
+  std::vector<std::vector<double>> m(obs.signals.size(), std::vector<double>(hs.size(), -1));
+  for (std::size_t h = 0; h < hs.size(); ++h) {
+    if (hs[h].scores.empty()) continue;
+    for (std::size_t i = 0; i < obs.signals.size(); ++i) {
+      double sum = 0;
+      for (const auto& sc : hs[h].scores)
+        sum += sc.signals[i].score / std::max(obs.signals[i].weight, 1e-9);
+      m[i][h] = sum / double(hs[h].scores.size());
+    }
+  }
+  return m;
+}
+
+std::string matrix_svg(const std::vector<HypothesisResult>& hs, const ObservedRecord& obs,
+                       const std::vector<std::vector<double>>& m) {
+  const int cell_w = 110, cell_h = 22, left = 330, top = 120;
+  int w = left + cell_w * int(hs.size()) + 20, h = top + cell_h * int(obs.signals.size()) + 40;
+  std::string s = "<svg xmlns='http://www.w3.org/2000/svg' width='" + std::to_string(w) + "' height='" +
+                  std::to_string(h) + "' font-family='sans-serif' font-size='11'>\n";
+  s += "<rect width='100%' height='100%' fill='white'/>\n";
+  s += "<text x='10' y='20' font-size='14'>Signals (rows) by hypothesis (columns): share of each signal's "
+       "weight "
+       "scored, mean over seeds</text>\n";
+  for (std::size_t c = 0; c < hs.size(); ++c) {
+    int x = left + int(c) * cell_w + cell_w / 2;
+    s += "<text transform='translate(" + std::to_string(x) + "," + std::to_string(top - 8) +
+         ") rotate(-30)' text-anchor='start'>" + xml_escape(hs[c].name) + "</text>\n";
+  }
+  for (std::size_t r = 0; r < obs.signals.size(); ++r) {
+    int y = top + int(r) * cell_h;
+    s += "<text x='" + std::to_string(left - 6) + "' y='" + std::to_string(y + 15) + "' text-anchor='end'>" +
+         xml_escape(obs.signals[r].id + " " + obs.signals[r].subject) + "</text>\n";
+    for (std::size_t c = 0; c < hs.size(); ++c) {
+      double v = m[r][c];
+      std::string fill = "#cccccc";
+      if (v >= 0) {
+        int red = int(std::lround(215 * (1 - v) + 26 * v)), green = int(std::lround(48 * (1 - v) + 152 * v)),
+            blue = int(std::lround(39 * (1 - v) + 80 * v));
+        fill = "rgb(" + std::to_string(red) + "," + std::to_string(green) + "," + std::to_string(blue) + ")";
+      }
+      int x = left + int(c) * cell_w;
+      s += "<rect x='" + std::to_string(x) + "' y='" + std::to_string(y) + "' width='" +
+           std::to_string(cell_w - 2) + "' height='" + std::to_string(cell_h - 2) + "' fill='" + fill + "'/>";
+      s += "<text x='" + std::to_string(x + cell_w / 2) + "' y='" + std::to_string(y + 15) +
+           "' text-anchor='middle' fill='white'>" + (v >= 0 ? num(v, "%.2f") : std::string("n/a")) +
+           "</text>\n";
+    }
+  }
+  s += "</svg>\n";
+  return s;
+}
+
+} // namespace
+
+std::vector<HypothesisResult> run_compare(const CompareOptions& o, const ObservedRecord& observed,
+                                          const std::vector<bool>& valid) {
+  std::vector<HypothesisResult> hs;
+  for (std::size_t i = 0; i < o.hypotheses.size(); ++i) {
+    HypothesisResult h;
+    h.file = o.hypotheses[i];
+    h.name = fs::path(h.file).stem().string();
+    if (h.name == "scenario") h.name = fs::path(h.file).parent_path().filename().string();
+    h.valid = valid[i];
+    hs.push_back(h);
+  }
+  // Names must be unique: they name the run folders.
+  std::map<std::string, int> seen;
+  for (auto& h : hs)
+    if (seen[h.name]++) h.name += "-" + std::to_string(seen[h.name]);
+
+  std::vector<Job> queue;
+  for (std::size_t i = 0; i < hs.size(); ++i) {
+    if (!hs[i].valid) continue;
+    for (int s = 1; s <= o.seeds; ++s) {
+      Job j{i, s, (fs::path(o.out) / "runs" / hs[i].name / ("seed-" + std::to_string(s))).string(), "", -1};
+      fs::create_directories(fs::path(j.dir).parent_path());
+      j.log = j.dir + ".log";
+      queue.push_back(j);
+    }
+  }
+  std::vector<Job> running;
+  std::size_t next = 0, done = 0;
+  std::map<std::pair<std::size_t, int>, bool> ok;
+  while (done < queue.size()) {
+    while (next < queue.size() && int(running.size()) < std::max(1, o.jobs)) {
+      Job j = queue[next++];
+      j.pid = spawn_run(o.program, hs[j.hypothesis].file, j);
+      if (j.pid < 0) {
+        std::fprintf(stderr, "compare: cannot start a worker for %s seed %d\n", hs[j.hypothesis].name.c_str(),
+                     j.seed);
+        ok[{j.hypothesis, j.seed}] = false;
+        ++done;
+        continue;
+      }
+      running.push_back(j);
+    }
+    if (running.empty()) continue;
+    int status = 0;
+    pid_t pid = ::waitpid(-1, &status, 0);
+    if (pid < 0) break;
+    auto it = std::find_if(running.begin(), running.end(), [&](const Job& j) { return j.pid == pid; });
+    if (it == running.end()) continue;
+    bool good = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (!good)
+      std::fprintf(stderr, "compare: %s seed %d failed (%s); see %s\n", hs[it->hypothesis].name.c_str(),
+                   it->seed,
+                   WIFSIGNALED(status) ? ("signal " + std::to_string(WTERMSIG(status))).c_str()
+                                       : ("exit " + std::to_string(WEXITSTATUS(status))).c_str(),
+                   it->log.c_str());
+    ok[{it->hypothesis, it->seed}] = good;
+    running.erase(it);
+    ++done;
+  }
+  // Score, in a fixed order (hypothesis, seed) whatever order the workers finished in.
+  for (const auto& j : queue) {
+    auto& h = hs[j.hypothesis];
+    if (!ok[{j.hypothesis, j.seed}]) {
+      ++h.runs_failed;
+      continue;
+    }
+    nlohmann::json summary;
+    try {
+      summary = nlohmann::json::parse(read_file(j.dir + "/summary.json"));
+    } catch (const std::exception&) {
+      ++h.runs_failed;
+      continue;
+    }
+    ++h.runs_ok;
+    h.scores.push_back(score_run(summary, observed));
+    h.seeds.push_back(j.seed);
+  }
+  for (auto& h : hs) {
+    if (h.scores.empty()) continue;
+    h.min = 1e9;
+    h.max = -1e9;
+    double sum = 0, matched = 0;
+    for (const auto& s : h.scores) {
+      sum += s.total;
+      matched += s.matched;
+      h.min = std::min(h.min, s.total);
+      h.max = std::max(h.max, s.total);
+    }
+    h.mean = sum / double(h.scores.size());
+    h.matched_mean = matched / double(h.scores.size());
+    // Contradictions: signals with the largest mean lost weight.
+    std::vector<std::pair<double, std::size_t>> loss;
+    for (std::size_t i = 0; i < observed.signals.size(); ++i) {
+      double l = 0;
+      for (const auto& s : h.scores)
+        l += observed.signals[i].weight - s.signals[i].score;
+      if (l > 1e-9) loss.emplace_back(-l, i);
+    }
+    std::sort(loss.begin(), loss.end());
+    for (std::size_t k = 0; k < loss.size() && k < 3; ++k) {
+      const auto& sig = observed.signals[loss[k].second];
+      const auto& first = h.scores.front().signals[loss[k].second];
+      h.contradictions.push_back(sig.id + " " + sig.subject + " (observed " + sig.observed_text + ", got " +
+                                 first.simulated_text + ")");
+    }
+  }
+  std::vector<HypothesisResult> ranked = hs;
+  std::stable_sort(ranked.begin(), ranked.end(), [](const HypothesisResult& a, const HypothesisResult& b) {
+    if (a.scores.empty() != b.scores.empty()) return !a.scores.empty();
+    return a.mean > b.mean;
+  });
+
+  std::string ranking =
+      "rank,hypothesis,file,runs_ok,runs_failed,score_mean,score_min,score_max,matched_mean,"
+      "signals,contradictions\n";
+  for (std::size_t r = 0; r < ranked.size(); ++r) {
+    const auto& h = ranked[r];
+    ranking += std::to_string(r + 1) + "," + h.name + ",\"" + h.file + "\"," + std::to_string(h.runs_ok) +
+               "," + std::to_string(h.runs_failed + (h.valid ? 0 : o.seeds)) + "," + num(h.mean) + "," +
+               num(h.min) + "," + num(h.max) + "," + num(h.matched_mean, "%.2f") + "," +
+               std::to_string(observed.signals.size()) + ",\"";
+    for (std::size_t k = 0; k < h.contradictions.size(); ++k) {
+      std::string c = h.contradictions[k];
+      for (auto& ch : c)
+        if (ch == '"') ch = '\'';
+      ranking += (k ? "; " : "") + c;
+    }
+    ranking += "\"\n";
+  }
+  std::string per_signal =
+      "hypothesis,seed,signal,subject,observed,simulated,in_window,distance_windows,weight,score\n";
+  for (const auto& h : hs)
+    for (std::size_t k = 0; k < h.scores.size(); ++k)
+      for (const auto& s : h.scores[k].signals)
+        per_signal += h.name + "," + std::to_string(h.seeds[k]) + "," + s.observed->id + "," +
+                      s.observed->subject + ",\"" + s.observed->observed_text + "\",\"" + s.simulated_text +
+                      "\"," +
+                      (s.missing     ? "missing"
+                       : s.in_window ? "true"
+                                     : "false") +
+                      "," + num(s.distance) + "," + num(s.observed->weight, "%g") + "," + num(s.score) + "\n";
+  auto m = signal_matrix(hs, observed);
+  std::string matrix = "signal,subject";
+  for (const auto& h : hs)
+    matrix += "," + h.name;
+  matrix += "\n";
+  for (std::size_t i = 0; i < observed.signals.size(); ++i) {
+    matrix += observed.signals[i].id + "," + observed.signals[i].subject;
+    for (std::size_t c = 0; c < hs.size(); ++c)
+      matrix += "," + (m[i][c] >= 0 ? num(m[i][c]) : std::string(""));
+    matrix += "\n";
+  }
+  write_outputs_atomically(o.out, {{"ranking.csv", ranking},
+                                   {"signal_scores.csv", per_signal},
+                                   {"matrix.csv", matrix},
+                                   {"matrix.svg", matrix_svg(hs, observed, m)}});
+  return ranked;
+}
+
+std::string ranking_table(const std::vector<HypothesisResult>& ranked) {
+  std::vector<std::vector<std::string>> rows = {
+      {"rank", "hypothesis", "score (mean, min-max)", "in window", "runs", "most contradicted by"}};
+  for (std::size_t r = 0; r < ranked.size(); ++r) {
+    const auto& h = ranked[r];
+    std::string score = h.scores.empty() ? (h.valid ? "all runs failed" : "invalid scenario")
+                                         : num(h.mean) + " (" + num(h.min) + "-" + num(h.max) + ")";
+    std::string runs = std::to_string(h.runs_ok) + " ok" +
+                       (h.runs_failed ? ", " + std::to_string(h.runs_failed) + " failed" : "");
+    rows.push_back({std::to_string(r + 1), h.name, score,
+                    h.scores.empty() ? "-" : num(h.matched_mean, "%.1f"), runs,
+                    h.contradictions.empty() ? "-" : h.contradictions.front()});
+    for (std::size_t k = 1; k < h.contradictions.size(); ++k)
+      rows.push_back({"", "", "", "", "", h.contradictions[k]});
+  }
+  std::vector<std::size_t> width(rows[0].size(), 0);
+  for (const auto& row : rows)
+    for (std::size_t i = 0; i < row.size(); ++i)
+      width[i] = std::max(width[i], row[i].size());
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line += std::string(width[i] - row[i].size() + 2, ' ');
+    }
+    out += line + "\n";
+  }
+  return out;
+}
+
+} // namespace outagesim::sim
