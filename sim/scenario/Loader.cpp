@@ -289,6 +289,14 @@ void apply_set(const YamlPtr& root, const std::string& set, Diagnostics& d) {
 // ---------------------------------------------------------------------------------------------------
 // Validation
 
+// "link 'backbone/a-b'" when the item has a usable id, else just "link": messages name the entity.
+std::string named(const YamlNode& item, const std::string& what, const char* key = "id") {
+  const YamlNode* id = item.kind == YamlNode::Kind::Map ? item.find(key) : nullptr;
+  if (id && id->kind == YamlNode::Kind::Scalar && !id->scalar.empty() && id->scalar.size() <= 60)
+    return what + " '" + id->scalar + "'";
+  return what;
+}
+
 struct Validator {
   Diagnostics& d;
   const std::vector<ModelInfo>& models;
@@ -365,7 +373,7 @@ struct Validator {
   }
 
   void read_node(const YamlNode& item, EntityKind kind, const std::string& what) {
-    MapReader r(&item, what, d);
+    MapReader r(&item, kind == EntityKind::As ? what : named(item, what), d);
     if (!r.is_map()) return;
     NodeSpec n;
     n.kind = kind;
@@ -418,7 +426,7 @@ struct Validator {
   }
 
   void read_link(const YamlNode& item) {
-    MapReader r(&item, "link", d);
+    MapReader r(&item, named(item, "link"), d);
     if (!r.is_map()) return;
     LinkSpec l;
     l.mark = item.mark;
@@ -458,14 +466,16 @@ struct Validator {
       return;
     }
     for (const auto& item : n->items) {
-      MapReader r(item.get(), "service", d);
+      MapReader r(item.get(), named(*item, "service"), d);
       if (!r.is_map()) continue;
       ServiceSpec sv;
       sv.mark = item->mark;
       if (auto id = r.string("id", true))
         if (check_id(*id, r.get("id")->mark, "service")) sv.id = *id;
-      if (const YamlNode* sf = r.get("served_from"); sf && sf->kind == YamlNode::Kind::Sequence && sf->items.empty())
-        d.error(sf->mark, "service 'served_from' is an empty list; expected at least one datacenter, such as [dc:ID]");
+      if (const YamlNode* sf = r.get("served_from");
+          sf && sf->kind == YamlNode::Kind::Sequence && sf->items.empty())
+        d.error(sf->mark,
+                "service 'served_from' is an empty list; expected at least one datacenter, such as [dc:ID]");
       else if (auto list = r.strings("served_from", true))
         for (auto& [p, m] : *list) {
           sv.served_from.push_back(p);
@@ -484,7 +494,7 @@ struct Validator {
       return;
     }
     for (const auto& item : n->items) {
-      MapReader r(item.get(), "fault", d);
+      MapReader r(item.get(), named(*item, "fault"), d);
       if (!r.is_map()) continue;
       FaultSpec f;
       f.mark = item->mark;
@@ -589,8 +599,8 @@ struct Validator {
     for (const auto& [path, m] : seen_paths)
       if (glob_match(f.target, path)) ++matches;
     if (matches == 0) {
-      d.error(f.target_mark,
-              "fault target '" + f.target + "' matches no entity; expected a declared " + kind + " (check the id)");
+      d.error(f.target_mark, "fault target '" + f.target + "' matches no entity; expected a declared " +
+                                 kind + " (check the id)");
     }
     std::vector<std::string> actions = found ? core_actions(*found) : std::vector<std::string>{};
     const ActionDecl* decl = nullptr;
@@ -605,8 +615,8 @@ struct Validator {
       if (!decl || decl->params.empty())
         d.error(f.params_mark, "action '" + f.action + "' takes no 'with:' arguments; got '" + key + "'");
       else
-        d.error(f.params_mark,
-                "unknown argument '" + key + "' of action '" + f.action + "'; expected one of: " + join(decl->params));
+        d.error(f.params_mark, "unknown argument '" + key + "' of action '" + f.action +
+                                   "'; expected one of: " + join(decl->params));
     }
     if (std::find(actions.begin(), actions.end(), f.action) == actions.end()) {
       if (actions.empty())
@@ -704,7 +714,7 @@ struct Validator {
 
   void run() {
     MapReader top(s.root.get(), "scenario file", d);
-    top.get("include");  // already merged; listed among the valid keys
+    top.get("include"); // already merged; listed among the valid keys
     read_info(top.get("scenario"));
     read_topology(top.get("topology"));
     read_services(top.get("services"));
@@ -722,7 +732,8 @@ struct Validator {
       if (m.validate_sections) m.validate_sections(s, d);
     // Targets last: models' entities (prefixes, sessions) come from their own sections.
     if (d.error_count() == before_models)
-      for (const auto& f : s.faults) check_target(f);
+      for (const auto& f : s.faults)
+        check_target(f);
   }
 };
 

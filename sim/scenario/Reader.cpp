@@ -214,6 +214,12 @@ MapReader::MapReader(const YamlNode* node, std::string what, Diagnostics& d)
   if (node && !ok_) d_.error(node->mark, what_ + " is " + node->kind_name() + "; expected a mapping of keys");
 }
 
+std::string MapReader::field(const std::string& key) const {
+  // "link 'l1' latency" when the mapping is named, "link 'latency'" when not.
+  if (!what_.empty() && what_.back() == '\'') return what_ + " " + key;
+  return what_ + " '" + key + "'";
+}
+
 const YamlNode* MapReader::get(const std::string& key, bool required) {
   known_.push_back(key);
   if (!ok_) return nullptr;
@@ -226,7 +232,7 @@ const YamlNode* MapReader::get(const std::string& key, bool required) {
   std::optional<TYPE> MapReader::NAME(const std::string& key, bool required) {                               \
     const YamlNode* v = get(key, required);                                                                  \
     if (!v) return std::nullopt;                                                                             \
-    return CALL(*v, what_ + " '" + key + "'", d_);                                                           \
+    return CALL(*v, field(key), d_);                                                                         \
   }
 OUTAGESIM_READER_GETTER(string, std::string, read_string)
 OUTAGESIM_READER_GETTER(boolean, bool, read_bool)
@@ -238,21 +244,21 @@ OUTAGESIM_READER_GETTER(bandwidth, double, read_bandwidth)
 std::optional<double> MapReader::number(const std::string& key, bool required, double min, double max) {
   const YamlNode* v = get(key, required);
   if (!v) return std::nullopt;
-  return read_number(*v, what_ + " '" + key + "'", d_, min, max);
+  return read_number(*v, field(key), d_, min, max);
 }
 
 std::optional<std::int64_t> MapReader::integer(const std::string& key, bool required, std::int64_t min,
                                                std::int64_t max) {
   const YamlNode* v = get(key, required);
   if (!v) return std::nullopt;
-  return read_integer(*v, what_ + " '" + key + "'", d_, min, max);
+  return read_integer(*v, field(key), d_, min, max);
 }
 
 std::optional<std::string> MapReader::choice(const std::string& key, const std::vector<std::string>& choices,
                                              bool required) {
   const YamlNode* v = get(key, required);
   if (!v) return std::nullopt;
-  return read_choice(*v, what_ + " '" + key + "'", choices, d_);
+  return read_choice(*v, field(key), choices, d_);
 }
 
 std::optional<std::vector<std::pair<std::string, Mark>>> MapReader::strings(const std::string& key,
@@ -260,7 +266,7 @@ std::optional<std::vector<std::pair<std::string, Mark>>> MapReader::strings(cons
   const YamlNode* v = get(key, required);
   if (!v) return std::nullopt;
   std::vector<std::pair<std::string, Mark>> out;
-  std::string what = what_ + " '" + key + "'";
+  std::string what = field(key);
   if (v->kind == YamlNode::Kind::Scalar) {
     out.emplace_back(v->scalar, v->mark);
     return out;

@@ -68,6 +68,8 @@ public:
   std::optional<std::vector<std::pair<std::string, Mark>>> strings(const std::string& key,
                                                                    bool required = false);
 
+  /// How a key of this mapping is named in messages.
+  std::string field(const std::string& key) const;
   /// Reports every key that no getter asked for.
   void finish();
 

@@ -71,7 +71,7 @@ struct FaultSpec {
   std::string target; ///< entity path, may hold * and ? wildcards in the id part
   std::string action; ///< down, up, crash, restore, or a model's own action
   std::optional<SimTime> until;
-  std::string note; ///< why (shown as the reason of the events it causes)
+  std::string note;                          ///< why (shown as the reason of the events it causes)
   std::map<std::string, std::string> params; ///< the action's arguments, under `with:`
   Mark mark, target_mark, action_mark, params_mark;
 };

@@ -232,9 +232,27 @@ private:
   YAML::Mark last_mark_;
 };
 
+// yaml-cpp's messages say what it found; add what it expected, for the common cases.
+std::string syntax_hint(const std::string& msg) {
+  static const std::pair<const char*, const char*> hints[] = {
+      {"illegal flow end", "; expected a ] or } only to close an open [ or {"},
+      {"end of map flow not found", "; expected a } to close the {"},
+      {"end of sequence flow not found", "; expected a ] to close the ["},
+      {"end of map not found", "; expected the keys of one mapping at the same indentation"},
+      {"end of sequence not found", "; expected the items of one list at the same indentation"},
+      {"illegal map value", "; expected KEY: VALUE with spaces for indentation"},
+      {"the referenced anchor is not defined", "; expected an &anchor defined before its *alias"},
+      {"illegal EOF in scalar", "; expected the closing quote"},
+  };
+  for (const auto& [m, h] : hints)
+    if (msg.find(m) != std::string::npos) return h;
+  return "; expected valid YAML";
+}
+
 // Rejects bytes that cannot be YAML text: NUL and other control characters, invalid UTF-8.
 bool check_text(const std::string& text, const std::shared_ptr<const std::string>& file, Diagnostics& diags) {
   int line = 1, col = 1;
+  bool at_line_start = true; // only blanks so far on this line
   for (std::size_t i = 0; i < text.size();) {
     auto c = static_cast<unsigned char>(text[i]);
     std::size_t len = 1;
@@ -264,7 +282,14 @@ bool check_text(const std::string& text, const std::shared_ptr<const std::string
                   std::string("byte ") + buf + " is not text; expected a UTF-8 YAML file");
       return false;
     }
+    if (c == '\t' && at_line_start) {
+      diags.error(Mark{file, line, col},
+                  "tab in indentation; expected spaces (YAML does not allow tabs there)");
+      return false;
+    }
+    if (c != ' ' && c != '\t') at_line_start = false;
     if (c == '\n') {
+      at_line_start = true;
       ++line;
       col = 1;
     } else {
@@ -307,7 +332,7 @@ YamlPtr parse_yaml_text(const std::string& text, const std::string& name, Diagno
     return nullptr;
   } catch (const YAML::Exception& e) {
     std::string msg = e.msg;
-    diags.error(Mark{file, e.mark.line + 1, e.mark.column + 1}, "YAML syntax: " + msg);
+    diags.error(Mark{file, e.mark.line + 1, e.mark.column + 1}, "YAML syntax: " + msg + syntax_hint(msg));
     return nullptr;
   } catch (const std::exception& e) {
     diags.error(Mark{file, 1, 1}, std::string("cannot parse YAML: ") + e.what());

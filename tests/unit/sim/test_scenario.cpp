@@ -140,7 +140,7 @@ faults:
   CHECK_THAT(lines[1], Catch::StartsWith("t.yaml:5:26: error: duplicate datacenter 'dc:a'"));
   // Sorted as a reader goes through the file.
   CHECK_THAT(lines[2], Catch::StartsWith("t.yaml:7:31: error: link 'l' end 'dc:nowhere' names no declared node"));
-  CHECK_THAT(lines[3], Catch::StartsWith("t.yaml:7:53: error: link 'latency' is '5'; expected a duration"));
+  CHECK_THAT(lines[3], Catch::StartsWith("t.yaml:7:53: error: link 'l' latency is '5'; expected a duration"));
   CHECK_THAT(lines[4], Catch::StartsWith("t.yaml:9:10: error: fault 'at' is +2h, after the scenario's end (+1h)"));
   CHECK_THAT(lines[5], Catch::StartsWith("t.yaml:9:39: error: action 'explode' is unknown for dc entities"));
 }
