@@ -48,6 +48,19 @@ const char* link_kind_name(LinkKind k) {
   return "?";
 }
 
+const std::vector<std::string>& link_kind_names() {
+  static const std::vector<std::string> names = {"backbone", "transit", "peering", "access", "internal"};
+  return names;
+}
+
+std::optional<LinkKind> parse_link_kind(const std::string& name) {
+  static const LinkKind kinds[] = {LinkKind::Backbone, LinkKind::Transit, LinkKind::Peering, LinkKind::Access,
+                                   LinkKind::Internal};
+  for (LinkKind k : kinds)
+    if (name == link_kind_name(k)) return k;
+  return std::nullopt;
+}
+
 std::vector<std::string> core_actions(EntityKind kind) {
   switch (kind) {
   case EntityKind::Link:
@@ -319,16 +332,6 @@ struct Validator {
     return false;
   }
 
-  const YamlNode* sequence(MapReader& r, const std::string& key) {
-    const YamlNode* n = r.get(key);
-    if (!n || n->kind == YamlNode::Kind::Null) return nullptr;
-    if (n->kind != YamlNode::Kind::Sequence) {
-      d.error(n->mark, r.what() + " '" + key + "' is " + n->kind_name() + "; expected a list");
-      return nullptr;
-    }
-    return n;
-  }
-
   void read_info(const YamlNode* n) {
     if (!n) {
       d.error(s.root->mark, "scenario has no 'scenario:' section; expected one with at least 'duration'");
@@ -416,10 +419,10 @@ struct Validator {
                                    {"resolvers", EntityKind::Resolver, "resolver"},
                                    {"regions", EntityKind::Region, "region"}};
     for (const auto& g : groups)
-      if (const YamlNode* seq = sequence(r, g.key))
+      if (const YamlNode* seq = r.list(g.key))
         for (const auto& item : seq->items)
           read_node(*item, g.kind, g.what);
-    if (const YamlNode* seq = sequence(r, "links"))
+    if (const YamlNode* seq = r.list("links"))
       for (const auto& item : seq->items)
         read_link(*item);
     r.finish();
@@ -446,14 +449,7 @@ struct Validator {
     }
     if (auto v = r.duration("latency")) l.latency = *v;
     if (auto v = r.bandwidth("capacity")) l.capacity_bps = *v;
-    if (auto v = r.choice("kind", {"backbone", "transit", "peering", "access", "internal"})) {
-      static const std::map<std::string, LinkKind> kinds = {{"backbone", LinkKind::Backbone},
-                                                            {"transit", LinkKind::Transit},
-                                                            {"peering", LinkKind::Peering},
-                                                            {"access", LinkKind::Access},
-                                                            {"internal", LinkKind::Internal}};
-      l.kind = kinds.at(*v);
-    }
+    if (auto v = r.choice("kind", link_kind_names())) l.kind = *parse_link_kind(*v);
     r.finish();
     if (l.id.empty()) return;
     if (declare(l.path(), "link", l.mark)) s.links.push_back(l);

@@ -214,6 +214,16 @@ MapReader::MapReader(const YamlNode* node, std::string what, Diagnostics& d)
   if (node && !ok_) d_.error(node->mark, what_ + " is " + node->kind_name() + "; expected a mapping of keys");
 }
 
+const YamlNode* MapReader::list(const std::string& key) {
+  const YamlNode* n = get(key);
+  if (!n || n->kind == YamlNode::Kind::Null) return nullptr;
+  if (n->kind != YamlNode::Kind::Sequence) {
+    d_.error(n->mark, field(key) + " is " + n->kind_name() + "; expected a list");
+    return nullptr;
+  }
+  return n;
+}
+
 std::string MapReader::field(const std::string& key) const {
   // "link 'l1' latency" when the mapping is named, "link 'latency'" when not.
   if (!what_.empty() && what_.back() == '\'') return what_ + " " + key;

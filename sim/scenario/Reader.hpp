@@ -68,6 +68,8 @@ public:
   std::optional<std::vector<std::pair<std::string, Mark>>> strings(const std::string& key,
                                                                    bool required = false);
 
+  /// A list under `key`: nullptr when absent or null; an error (and nullptr) when not a sequence.
+  const YamlNode* list(const std::string& key);
   /// How a key of this mapping is named in messages.
   std::string field(const std::string& key) const;
   /// Reports every key that no getter asked for.

@@ -44,6 +44,10 @@ struct NodeSpec {
 
 enum class LinkKind { Backbone, Transit, Peering, Access, Internal };
 const char* link_kind_name(LinkKind k);
+/// The kind named `name` ("backbone", ...), nullopt if none.
+std::optional<LinkKind> parse_link_kind(const std::string& name);
+/// Every link kind's name, in declaration order (for "expected one of" messages).
+const std::vector<std::string>& link_kind_names();
 
 /// A link between two nodes (undirected), with its latency and capacity.
 struct LinkSpec {
