@@ -1,5 +1,6 @@
 #include "models/Registry.hpp"
 
+#include "models/bgp/BgpModel.hpp"
 #include "models/datacenter/DatacenterModel.hpp"
 #include "models/dns/DnsModel.hpp"
 #include "models/operators/OperatorsModel.hpp"
@@ -8,10 +9,15 @@
 namespace outagesim::models {
 
 const std::vector<sim::ModelInfo>& all() {
-  static const std::vector<sim::ModelInfo> list = {probe::probe_model_info(), dns::dns_model_info(),
-                                                    datacenter::datacenter_model_info(),
-                                                    operators::operators_model_info()};
+  // bgp first: it offers routes and announcements to the models after it.
+  static const std::vector<sim::ModelInfo> list = {bgp::bgp_model_info(), probe::probe_model_info(),
+                                                   dns::dns_model_info(), datacenter::datacenter_model_info(),
+                                                   operators::operators_model_info()};
   return list;
+}
+
+int routes(const bgp::RoutesOptions& options, std::ostream& out, std::ostream& err) {
+  return bgp::routes_command(options, all(), out, err);
 }
 
 } // namespace outagesim::models

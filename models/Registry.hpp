@@ -1,7 +1,10 @@
 #pragma once
 // The one explicit list of the models outagesim knows (no self-registering statics: linkers drop them
 // from static libraries). The command-line program passes this list to the engine.
+#include <ostream>
 #include <vector>
+
+#include "models/bgp/RoutesCommand.hpp"
 
 #include "sim/run/Model.hpp"
 
@@ -9,5 +12,8 @@ namespace outagesim::models {
 
 /// Every model, in the order they start.
 const std::vector<sim::ModelInfo>& all();
+
+/// `outagesim routes`: the converged best path of every AS (the BGP model's command).
+int routes(const bgp::RoutesOptions& options, std::ostream& out, std::ostream& err);
 
 } // namespace outagesim::models

@@ -6,6 +6,13 @@
 availability-<service>.png  heat map of availability per region over time (red: down), with the
                             timeline's fault and recovery actions marked as vertical lines.
 rtt.png                     round-trip time per region and service, when the run recorded it.
+bgp.png                     BGP announcements and withdrawals seen by the vantages per interval
+                            (bgp_updates.csv) and prefix visibility (timeline metric bgp.visibility).
+dns-multipliers.png         query rate per resolver group (isp, public) and per name at the TLD,
+                            each divided by its rate in the first sample interval (before faults).
+reports.png                 user outage reports per interval and cumulated, per service.
+power.png                   datacenter power draw: total and per datacenter (MW).
+Each picture is drawn only when the run recorded its data.
 
 Needs Debian's python3-matplotlib only.
 """
@@ -107,6 +114,112 @@ def rtt_plot(folder, series, marks):
     return [out]
 
 
+def time_plot(folder, name, title, ylabel, lines, marks, log=False):
+    """One picture of several (label, {time: value}) lines; nothing when every line is empty."""
+    lines = [(label, values) for label, values in lines if values]
+    if not lines:
+        return []
+    fig, ax = plt.subplots(figsize=(11, 4))
+    for label, values in lines:
+        ts = sorted(values)
+        ax.plot(ts, [values[t] for t in ts], label=label, linewidth=1)
+    if log:
+        ax.set_yscale("log")
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M"))
+    ax.set_xlabel("time (UTC)")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    mark_faults(ax, marks)
+    ax.legend(fontsize=7, ncol=3)
+    fig.tight_layout()
+    out = os.path.join(folder, name)
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+    return [out]
+
+
+def bgp_plot(folder, series, marks):
+    updates = defaultdict(lambda: defaultdict(float))  # (prefix, kind) -> time -> count
+    path = os.path.join(folder, "bgp_updates.csv")
+    if os.path.exists(path):
+        with open(path, newline="") as f:
+            for row in csv.DictReader(f):
+                t = parse_time(row["time"])
+                updates[(row["prefix"], "announcements")][t] += float(row["announcements"])
+                updates[(row["prefix"], "withdrawals")][t] += float(row["withdrawals"])
+    vis = series.get("bgp.visibility", {})
+    if not updates and not vis:
+        return []
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(11, 6), sharex=True)
+    for (prefix, kind), values in sorted(updates.items()):
+        ts = sorted(values)
+        top.plot(ts, [values[t] for t in ts], label=f"{prefix} {kind}", linewidth=1,
+                 linestyle="-" if kind == "withdrawals" else ":")
+    top.set_ylabel("updates per interval")
+    top.set_title("BGP updates seen by the vantage ASes")
+    if updates:
+        top.legend(fontsize=7, ncol=2)
+    for (_, service), values in sorted(vis.items()):
+        ts = sorted(values)
+        bottom.plot(ts, [values[t] for t in ts], label=service.replace("prefix:", ""), linewidth=1)
+    bottom.set_ylim(-0.05, 1.05)
+    bottom.set_ylabel("share of vantages with a route")
+    bottom.set_xlabel("time (UTC)")
+    if vis:
+        bottom.legend(fontsize=7)
+    bottom.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M"))
+    mark_faults(top, marks)
+    fig.tight_layout()
+    out = os.path.join(folder, "bgp.png")
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+    return [out]
+
+
+def relative(values):
+    """A series divided by its first value (the rate before any fault)."""
+    ts = sorted(values)
+    base = next((values[t] for t in ts if values[t] > 0), 0)
+    return {t: values[t] / base for t in ts} if base > 0 else {}
+
+
+def dns_plot(folder, series, marks):
+    q = series.get("queries_per_s", {})
+    groups = defaultdict(lambda: defaultdict(float))
+    for (region, service), values in q.items():
+        if region.startswith("resolver:"):
+            group = "public" if any(k in region for k in ("cloudflare", "google", "public", "quad")) else "isp"
+            for t, v in values.items():
+                groups[f"resolvers ({group})"][t] += v
+        elif region.startswith("dns:") and "gtld" in region or region.startswith("dns:tld"):
+            for t, v in values.items():
+                groups[f"TLD site {region}"][t] += v
+    lines = [(label, relative(values)) for label, values in sorted(groups.items())]
+    return time_plot(folder, "dns-multipliers.png", "DNS query rate relative to before the fault",
+                     "x usual rate", lines, marks, log=True)
+
+
+def reports_plot(folder, series, marks):
+    rep = series.get("users.reports", {})
+    lines = []
+    for (_, service), values in sorted(rep.items()):
+        total, cum = 0.0, {}
+        for t in sorted(values):
+            total += values[t]
+            cum[t] = total
+        lines.append((f"{service} (cumulative)", cum))
+    return time_plot(folder, "reports.png", "user outage reports (Downdetector-like)", "reports", lines, marks)
+
+
+def power_plot(folder, series, marks):
+    lines = []
+    for metric in sorted(series):
+        if metric.startswith("dc.") and metric.endswith("power_mw"):
+            label = "total" if metric == "dc.power_mw" else metric[3:-len(".power_mw")]
+            lines.append((label, series[metric].get(("", ""), {})))
+    return time_plot(folder, "power.png", "datacenter power draw", "MW", lines, marks)
+
+
 def main(argv):
     if len(argv) != 2 or argv[1] in ("-h", "--help"):
         print(__doc__)
@@ -118,6 +231,8 @@ def main(argv):
     series = load_timeline(folder)
     marks = load_faults(folder)
     made = heat_maps(folder, series, marks) + rtt_plot(folder, series, marks)
+    for draw in (bgp_plot, dns_plot, reports_plot, power_plot):
+        made += draw(folder, series, marks)
     for m in made:
         print(m)
     return 0

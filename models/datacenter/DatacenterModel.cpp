@@ -253,12 +253,25 @@ private:
     }
   }
 
-  // Withdraws or re-announces through the BGP model when one runs; says how it was done.
+  // Withdraws or re-announces through the BGP model when one runs, and tells the owner of the site's
+  // node (the DNS model, for a DNS site) that it no longer takes anycast traffic; says how it was done.
   std::string announce(RunContext& ctx, SiteState& s, bool up, const std::string& why, std::uint64_t cause) {
+    std::string via;
+    const std::string node = ctx.world().node(s.node).path();
+    const std::string kind = node.substr(0, node.find(':'));
+    const char* action = up ? "announce" : "withdraw";
+    if (ctx.directory().supports(kind, action)) {
+      sim::ActionRequest req{action, ctx.now(), why, cause, {}};
+      if (ctx.directory().apply(node, req)) via = kind;
+    }
     sim::AnnouncementService* a = ctx.announcements();
-    if (!a || s.spec->prefix.empty()) return "local"; // no BGP: the site just stops (or starts) serving
-    std::string origin = s.spec->origin.empty() ? ctx.world().node(s.node).path() : s.spec->origin;
-    return a->set_announced(origin, s.spec->prefix, up, why, cause) ? "bgp" : "local (not an origin in bgp)";
+    if (!a || s.spec->prefix.empty()) return via.empty() ? "local" : via; // no BGP prefix
+    std::string origin = s.spec->origin.empty() ? node : s.spec->origin;
+    for (const auto& prefix : s.spec->prefixes) {
+      bool ok = a->set_announced(origin, prefix, up, why, cause);
+      via += std::string(via.empty() ? "" : "+") + (ok ? "bgp" : "local (not an origin in bgp)");
+    }
+    return via;
   }
 
   bool site_serving(const World& w, const SiteState& s) const {

@@ -122,11 +122,27 @@ void read_site(const sim::Scenario& s, const YamlNode& item, Diagnostics& d, Fac
   if (auto v = r.integer("recover_after", false, 1, 1000)) st.recover_after = static_cast<int>(*v);
   if (auto v = r.string("prefix")) {
     st.prefix = *v;
+    st.prefixes = {*v};
     if (auto a = prefix_address(*v))
       st.address = *a;
     else
       d.error(r.get("prefix")->mark,
               "site '" + st.id + "' prefix '" + *v + "' is not an IPv4 prefix such as 10.0.0.0/24");
+  }
+  if (auto v = r.strings("prefixes")) {
+    if (!st.prefixes.empty())
+      d.error(r.get("prefixes")->mark, "site '" + st.id + "' has both 'prefix' and 'prefixes'; expected one");
+    for (const auto& [p, m] : *v) {
+      if (!prefix_address(p)) {
+        d.error(m, "site '" + st.id + "' prefix '" + p + "' is not an IPv4 prefix such as 10.0.0.0/24");
+        continue;
+      }
+      if (st.prefixes.empty()) {
+        st.prefix = p;
+        st.address = *prefix_address(p);
+      }
+      st.prefixes.push_back(p);
+    }
   }
   if (auto v = r.string("origin")) st.origin = *v;
   if (auto v = r.strings("internal")) {

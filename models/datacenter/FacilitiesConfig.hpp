@@ -10,6 +10,7 @@
 //     sites:                     # DNS and edge sites (world nodes) with health-checked announcements
 //       - {id: dns-west, node: dns:west, role: dns, services: [social], checks: [dc:west, dc:east],
 //          interval: 10s, fail_after: 3, recover_after: 3, prefix: 10.0.0.0/24, origin: "64500",
+//          (or prefixes: [10.0.0.0/24, 10.0.1.0/24]: a site announcing several anycast prefixes)
 //          internal: [backbone, internal]}
 //   users:                       # people: regions, apps, resolvers (the model then owns availability)
 //     regions: [pacific, atlantic]        # default: every topology region
@@ -38,9 +39,10 @@ struct SiteSpec {
   double interval = 10;
   int fail_after = 3;
   int recover_after = 3;
-  std::string prefix;        ///< anycast prefix it announces ("" when no BGP prefix is modelled)
-  std::string origin;        ///< origin site as the BGP model knows it (AS number or node path)
-  std::uint32_t address = 0; ///< first address of the prefix (route lookups)
+  std::string prefix;                ///< anycast prefix it announces ("" when no BGP prefix is modelled)
+  std::vector<std::string> prefixes; ///< every prefix it announces (`prefix`, or the list `prefixes`)
+  std::string origin;                ///< origin site as the BGP model knows it (AS number or node path)
+  std::uint32_t address = 0;         ///< first address of the prefix (route lookups)
   std::vector<sim::LinkKind> internal = {sim::LinkKind::Backbone, sim::LinkKind::Internal};
 };
 

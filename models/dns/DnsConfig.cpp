@@ -185,6 +185,7 @@ struct SectionReader {
     if (auto v = r.number("capacity", false, 1, 1e12)) rs.capacity = *v;
     if (auto v = r.boolean("serve_stale")) rs.serve_stale = *v;
     if (auto v = r.duration("servfail_ttl")) rs.servfail_ttl = *v;
+    if (auto v = r.boolean("refetch_delegation")) rs.refetch_delegation = *v;
     r.finish();
     if (rs.node.empty()) return;
     for (const auto& o : c.resolvers)

@@ -51,6 +51,7 @@ struct ResolverSpec {
   double capacity = 1e5; ///< client queries per second it can answer; the rest are dropped
   std::optional<bool> serve_stale;
   std::optional<double> servfail_ttl;
+  std::optional<bool> refetch_delegation;
 };
 
 /// A user region's resolver mix: which resolvers its users ask, with shares summing to 1.

@@ -122,6 +122,7 @@ DnsCore::DnsCore(DnsConfig config, ResolverPolicy policy, ClientPolicy clients,
     ResolverPolicy p = policy_;
     if (r.serve_stale) p.serve_stale = *r.serve_stale;
     if (r.servfail_ttl) p.servfail_ttl = *r.servfail_ttl;
+    if (r.refetch_delegation) p.refetch_delegation = *r.refetch_delegation;
     resolver_policy_.push_back(p);
     ResolverCache c;
     c.resize(names_.size(), zones_.size());
@@ -136,6 +137,43 @@ DnsCore::DnsCore(DnsConfig config, ResolverPolicy policy, ClientPolicy clients,
           int ri = resolver_index(res);
           if (ri >= 0) region_share_[g][ri] += share;
         }
+}
+
+int DnsCore::region_index(const std::string& path) const {
+  for (std::size_t g = 0; g < regions_.size(); ++g)
+    if (regions_[g].path == path) return static_cast<int>(g);
+  return -1;
+}
+
+void DnsCore::set_external_demand(std::size_t region, std::size_t demand, double queries_per_s) {
+  if (external_.empty()) {
+    external_.assign(config_.names.size(), 0);
+    ext_demand_.assign(regions_.size(), std::vector<double>(config_.names.size(), 0.0));
+    ext_usual_ = ext_demand_;
+  }
+  external_.at(demand) = 1;
+  ext_demand_.at(region).at(demand) = std::max(0.0, queries_per_s);
+}
+
+DnsCore::RegionOutcome DnsCore::region_outcome(std::size_t region, std::size_t demand) const {
+  RegionOutcome o;
+  double weight = 0, success = 0;
+  std::array<double, kAnswerKinds> fails{};
+  for (std::size_t r = 0; r < config_.resolvers.size(); ++r) {
+    double share = region_share_.at(region)[r];
+    if (share <= 0) continue;
+    const PerResolverName& pr = pairs_[r][demand];
+    weight += share;
+    success += share * pr.success;
+    for (std::size_t a = 0; a < kAnswerKinds; ++a)
+      fails[a] += share * pr.failures[a];
+    if (pr.success < 1 && pr.last_cause > o.cause) o.cause = pr.last_cause;
+  }
+  if (weight <= 0) return o;
+  o.success = success / weight;
+  for (Answer a : {Answer::Timeout, Answer::NxDomain})
+    if (fails[static_cast<std::size_t>(a)] > fails[static_cast<std::size_t>(o.failure)]) o.failure = a;
+  return o;
 }
 
 int DnsCore::demand_index(const std::string& name) const {
@@ -238,6 +276,7 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
   struct Choice {
     long site = -1;
     double p = 0, latency = 0;
+    bool no_route = true; ///< every site unreachable for want of a route: fails without a timeout
   };
   std::vector<Choice> choice(n);
   std::string why;
@@ -248,6 +287,7 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
     std::string server_why;
     for (std::size_t k = 0; k < sv.sites.size(); ++k) {
       const Reach& re = reach(r, servers[i], k);
+      if (!re.no_route) choice[i].no_route = false;
       if (re.ok) {
         if (choice[i].site < 0 || re.latency < choice[i].latency) {
           choice[i].site = static_cast<long>(k);
@@ -290,7 +330,8 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
         success += ok;
         lat_ok += ok * (elapsed + 2 * choice[i].latency);
         still -= ok;
-        elapsed += timeout;
+        // A server the resolver has no route to fails at once (no reply to wait for).
+        elapsed += choice[i].site < 0 && choice[i].no_route ? 0.001 : timeout;
       }
     }
     lat_fail = elapsed;
@@ -564,6 +605,7 @@ void DnsCore::step(double t0, double t1) {
   std::vector<double> base(nd), offered(nd), due(nd);
   std::vector<std::vector<double>> due_gen(nd);
   const int k = clients_.immediate_retries;
+  std::vector<double> lookups(nd);
   for (std::size_t r = 0; r < config_.resolvers.size(); ++r) {
     double users = 0;
     for (std::size_t g = 0; g < regions_.size(); ++g)
@@ -572,6 +614,16 @@ void DnsCore::step(double t0, double t1) {
     for (std::size_t d = 0; d < nd; ++d) {
       PerResolverName& pr = pairs_[r][d];
       base[d] = users * config_.names[d].rate;
+      lookups[d] = base[d];
+      const bool ext = !external_.empty() && external_[d];
+      if (ext) {
+        // A users model's demand (its app retries included) and its usual level as the baseline.
+        lookups[d] = base[d] = 0;
+        for (std::size_t g = 0; g < regions_.size(); ++g) {
+          lookups[d] += ext_demand_[g][d] * region_share_[g][r];
+          base[d] += ext_usual_[g][d] * region_share_[g][r];
+        }
+      }
       due_gen[d].assign(clients_.app_retries + 1, 0.0);
       due_gen[d][0] = base[d] * dt;
       double due_lookups = 0;
@@ -585,7 +637,7 @@ void DnsCore::step(double t0, double t1) {
       double f = pr.fail_prev, geo = 0, fi = 1;
       for (int i = 0; i <= k; ++i, fi *= f)
         geo += fi;
-      offered[d] = (base[d] + due_lookups / dt) * geo;
+      offered[d] = (lookups[d] + due_lookups / dt) * geo;
       total += offered[d];
     }
     double cap = config_.resolvers[r].capacity;
@@ -608,7 +660,12 @@ void DnsCore::step(double t0, double t1) {
       // Lookups that failed every immediate try come back after back-off, or give up.
       double all_fail = std::pow(fr, k + 1);
       auto& pn = st.names[d];
-      for (int g = 0; g <= clients_.app_retries; ++g) {
+      pr.success = attempts > 0 ? 1 - f : (pr.state == PerResolverName::State::Failing ? 0 : 1);
+      for (std::size_t a = 0; a < kAnswerKinds; ++a)
+        pr.failures[a] = is_failure(static_cast<Answer>(a)) ? out[a] : 0;
+      // External demand: the users model retries failed lookups itself.
+      const bool ext = !external_.empty() && external_[d];
+      for (int g = 0; g <= clients_.app_retries && !ext; ++g) {
         double failed = due_gen[d][g] * all_fail;
         if (failed <= 0) continue;
         if (g < clients_.app_retries) {
@@ -667,6 +724,11 @@ void DnsCore::step(double t0, double t1) {
     for (std::size_t d = 0; d < nd; ++d)
       baseline(d, base, r, dt, st);
   }
+  // The usual external demand: what each region asked while its resolutions worked.
+  for (std::size_t d = 0; d < nd && !external_.empty(); ++d)
+    if (external_[d])
+      for (std::size_t g = 0; g < regions_.size(); ++g)
+        if (region_outcome(g, d).success >= 0.99) ext_usual_[g][d] = ext_demand_[g][d];
   // Attack traffic, and the load the servers will see in the next step.
   for (std::size_t s = 0; s < config_.servers.size(); ++s)
     for (std::size_t k2 = 0; k2 < config_.servers[s].sites.size(); ++k2) {

@@ -13,6 +13,12 @@
 //
 // Baselines for the query multipliers are analytic: the same demand with every server reachable gives
 // each resolver one upstream query per cached item per (TTL + 1/demand).
+//
+// Demand comes either from the config (lookups per person per second, with the core's own client
+// retries) or from outside (set_external_demand: a users model's queries per second per region and
+// name, its app retries included; the core then adds only the stub's immediate retries). For
+// external demand the baseline is the demand of the last step in which the region's resolutions of
+// the name worked (success >= 99 %): "the usual rate" that observers compare a storm with.
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -32,6 +38,7 @@ struct Reach {
   double latency = 0.01;   ///< one way, seconds (nearest site wins among reachable anycast sites)
   std::string reason;      ///< why not ("no path: cut off by link:x", "AS174 has no route to ...")
   std::uint64_t cause = 0; ///< id of the event that made it unreachable (0: unknown)
+  bool no_route = false;   ///< the resolver's network has no route at all: the query fails at once
 };
 
 /// Reachability of `site` (index into the server's sites) of `server` from `resolver` (indices into
@@ -84,6 +91,18 @@ public:
   }
   /// Forgets cached reachability (call when the topology or routes changed).
   void invalidate_reach() { reach_valid_ = false; }
+  /// A region's query rate for a demand name, retries included (from a users model); from the next
+  /// step on, this name's demand in that region comes from here instead of the config's rate.
+  void set_external_demand(std::size_t region, std::size_t demand, double queries_per_s);
+  /// How the users of a region fare with a demand name in the last step (their resolvers' mix).
+  struct RegionOutcome {
+    double success = 1;
+    Answer failure = Answer::ServFail; ///< the commonest failing answer
+    std::uint64_t cause = 0;
+  };
+  RegionOutcome region_outcome(std::size_t region, std::size_t demand) const;
+  /// Index of a region by path ("region:ID"), or -1.
+  int region_index(const std::string& path) const;
   /// Adds (or removes, with 0) attack traffic in queries/s at one site of a server.
   void set_attack(std::size_t server, std::size_t site, double rate);
 
@@ -153,6 +172,9 @@ private:
     std::deque<std::pair<double, std::pair<int, double>>> retries; ///< (due, (generation, lookups))
     std::string last_reason;
     std::uint64_t last_cause = 0;
+    // The last step's outcome, for region_outcome().
+    double success = 1;
+    std::array<double, kAnswerKinds> failures{};
   };
 
   const Reach& reach(std::size_t resolver, std::size_t server, std::size_t site);
@@ -200,6 +222,9 @@ private:
   ReachFn reach_fn_;
   std::vector<SampleStats> stats_;
   std::vector<DnsEvent> events_;
+  std::vector<char> external_;                  ///< per demand: driven by set_external_demand
+  std::vector<std::vector<double>> ext_demand_; ///< region -> demand -> queries/s (retries included)
+  std::vector<std::vector<double>> ext_usual_;  ///< region -> demand -> demand when it last worked
 };
 
 } // namespace outagesim::dns

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 
 #include <simgrid/s4u.hpp>
@@ -17,7 +18,7 @@ using sim::RunContext;
 
 namespace {
 
-class DnsModel : public sim::Model {
+class DnsModel : public sim::Model, public sim::NameService {
 public:
   void start(RunContext& ctx) override {
     sim::Diagnostics ignored; // the loader already validated the section
@@ -69,6 +70,18 @@ public:
                          });
     }
 
+    // Anycast sites that withdraw their announcement (a health check, through the datacenter model,
+    // or a fault): traffic for the site's addresses that still arrives in its AS, over a covering
+    // route or a stale path, finds no site there.
+    for (const char* action : {"withdraw", "announce"}) {
+      bool on = std::string(action) == "announce";
+      ctx.directory().on("dns", action,
+                         [this, &ctx, on](const std::string& path, const sim::ActionRequest& r) {
+                           return set_site_announced(ctx, path, on, r);
+                         });
+    }
+    ctx.provide_names(this);
+
     sg4::Actor::create("dns", w.control_host(), [this, &ctx] {
       sg4::Actor::self()->daemonize();
       run(ctx);
@@ -81,7 +94,44 @@ public:
     signals(ctx);
   }
 
+  // ---- NameService (users and operators ask; the users model sets the demand)
+  Outcome resolve(const std::string& region, const std::string& name) const override {
+    Outcome o;
+    int g = core_->region_index(region.rfind("region:", 0) == 0 ? region : "region:" + region);
+    int d = core_->demand_index(name);
+    if (g < 0 || d < 0) return o; // a name or region the DNS model does not serve: not modelled
+    auto r = core_->region_outcome(static_cast<std::size_t>(g), static_cast<std::size_t>(d));
+    o.success = r.success;
+    o.cause = r.cause;
+    if (r.success < 1) o.failure_answer = answer_name(r.failure);
+    return o;
+  }
+
+  void set_demand(const std::string& region, const std::string& name, double queries_per_s) override {
+    int g = core_->region_index(region.rfind("region:", 0) == 0 ? region : "region:" + region);
+    int d = core_->demand_index(name);
+    if (g < 0 || d < 0) return; // not a configured demand name: nobody resolves it here
+    core_->set_external_demand(static_cast<std::size_t>(g), static_cast<std::size_t>(d), queries_per_s);
+  }
+
 private:
+  std::uint64_t set_site_announced(RunContext& ctx, const std::string& path, bool on,
+                                   const sim::ActionRequest& r) {
+    bool is_site = false;
+    for (const auto& s : core_->config().servers)
+      is_site = is_site || std::count(s.sites.begin(), s.sites.end(), path);
+    if (!is_site) return 0;
+    auto it = withdrawn_.find(path);
+    if (on == (it == withdrawn_.end())) return 0; // no change
+    std::uint64_t id = ctx.emit(on ? "dns.site_announced" : "dns.site_withdrawn", path, r.reason, r.cause);
+    if (on)
+      withdrawn_.erase(it);
+    else
+      withdrawn_[path] = id;
+    core_->invalidate_reach();
+    return id;
+  }
+
   std::uint64_t set_attack(RunContext& ctx, const std::string& path, bool on, const sim::ActionRequest& r) {
     std::uint64_t id = 0;
     const auto& servers = core_->config().servers;
@@ -98,7 +148,7 @@ private:
     return id;
   }
 
-  Reach reach(RunContext& ctx, std::size_t r, std::size_t s, std::size_t k) const {
+  Reach reach(RunContext& ctx, std::size_t r, std::size_t s, std::size_t k) {
     auto& w = ctx.world();
     std::size_t from = resolver_nodes_[r], to = site_nodes_[s][k];
     const auto& server = core_->config().servers[s];
@@ -111,9 +161,21 @@ private:
     auto path = w.shortest_path(from, to);
     const sim::RouteService* routes = ctx.routes();
     if (routes && w.node(from).asn && w.node(to).asn && server.address) {
-      sim::RouteAnswer a = routes->route_lookup(*w.node(from).asn, *server.address);
+      // Every site of an anycast address shares the lookup of one source AS (one per reach refresh).
+      auto key = std::make_pair(*w.node(from).asn, *server.address);
+      auto memo = lookups_.find(key);
+      if (memo == lookups_.end())
+        memo = lookups_.emplace(key, routes->route_lookup(key.first, key.second)).first;
+      const sim::RouteAnswer& a = memo->second;
       if (a.status != sim::RouteAnswer::Status::Delivered) {
         out.reason = a.reason.empty() ? "no route" : a.reason;
+        out.no_route = a.status == sim::RouteAnswer::Status::NoRoute;
+        return out;
+      }
+      // Delivered into the site's AS (perhaps over a covering route): a withdrawn site takes none of it.
+      if (auto it = withdrawn_.find(w.node(to).path()); it != withdrawn_.end()) {
+        out.reason = "site " + w.node(to).path() + " withdrew its anycast announcement";
+        out.cause = it->second;
         return out;
       }
       // Anycast: the route leads to one origin; this site receives the query only if it is that origin.
@@ -123,6 +185,11 @@ private:
       }
       out.ok = true;
       out.latency = path ? path->latency : 0.02 + 0.005 * a.as_path.size();
+      return out;
+    }
+    if (auto it = withdrawn_.find(w.node(to).path()); it != withdrawn_.end()) {
+      out.reason = "site " + w.node(to).path() + " withdrew its anycast announcement";
+      out.cause = it->second;
       return out;
     }
     if (path) {
@@ -168,7 +235,10 @@ private:
         if (again == sig) break;
         sig = std::move(again);
       }
-      if (sig != signature_ || ctx.routes()) core_->invalidate_reach();
+      if (sig != signature_ || ctx.routes()) {
+        core_->invalidate_reach();
+        lookups_.clear();
+      }
       signature_ = std::move(sig);
       core_->step(t, next);
       for (const auto& e : core_->take_events()) {
@@ -277,6 +347,8 @@ private:
   std::vector<std::size_t> resolver_nodes_;
   std::vector<std::vector<std::size_t>> site_nodes_;
   std::vector<char> signature_;
+  std::map<std::string, std::uint64_t> withdrawn_; // site path -> the withdrawal's event
+  mutable std::map<std::pair<std::uint32_t, std::uint32_t>, sim::RouteAnswer> lookups_;
   double tick_ = 10, ddos_rate_ = 1e6;
 };
 
@@ -327,6 +399,11 @@ sim::ModelInfo dns_model_info() {
       {"dns", "ddos", "attack traffic of ddos_rate queries/s at a DNS site (drops past its capacity)",
        "calm"},
       {"dns", "calm", "end attack traffic at a DNS site", "ddos"},
+      {"dns", "withdraw",
+       "the site withdraws its anycast announcement: queries reaching its AS (covering or stale route) "
+       "find no site",
+       "announce"},
+      {"dns", "announce", "the site announces its anycast addresses again", "withdraw"},
   };
   m.create = [] { return std::make_unique<DnsModel>(); };
   return m;

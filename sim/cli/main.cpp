@@ -38,6 +38,7 @@ Examples:
   outagesim run SCENARIO --set models.probe.interval=10s --until +2h
   outagesim validate scenarios/teaching/*.yaml
   outagesim models
+  outagesim routes --caida ../shared/data/caida/20180101.as-rel.txt.bz2 --origin 32934 --prefix 129.134.30.0/23
   outagesim score results/02-backbone-partition ../shared/data/observed/facebook-2021.signals.yaml
   outagesim compare --observed OBS.signals.yaml scenarios/facebook-2021/hypotheses/*.yaml --seeds 3 -j 2
 
@@ -191,6 +192,21 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 256));
   compare->add_option("--out,-o", compare_options.out, "output folder")->capture_default_str();
 
+  outagesim::bgp::RoutesOptions ro;
+  std::uint32_t ro_origin = 0;
+  std::uint64_t ro_seed = 0;
+  auto* routes = app.add_subcommand(
+      "routes",
+      "Print every AS's converged best path to a prefix, one line per AS: ASN<TAB>path (show ip bgp)");
+  routes->add_option("SCENARIO", ro.scenario, "scenario file with a bgp: section");
+  routes->add_option("--caida", ro.caida,
+                     "CAIDA as-rel file (serial-1 or -2, plain or .bz2) instead of a scenario");
+  auto* ro_origin_opt = routes->add_option("--origin", ro_origin, "origin AS (with --caida)");
+  routes->add_option("--prefix", ro.prefix, "prefix (default: 192.0.2.0/24, or the scenario's first)");
+  routes->add_option("--at", ro.at, "scenario time: +DURATION or UTC (default: the start)");
+  routes->add_option("--set", ro.sets, "override a scenario value: KEY=VALUE")->take_all();
+  auto* ro_seed_opt = routes->add_option("--seed", ro_seed, "random seed (MRAI jitter)");
+
   std::string score_run_dir, score_observed;
   auto* score = app.add_subcommand(
       "score",
@@ -211,6 +227,11 @@ int main(int argc, char** argv) {
     const auto& models = outagesim::models::all();
     if (app.got_subcommand("models")) return cmd_models();
     if (app.got_subcommand("score")) return cmd_score(score_run_dir, score_observed);
+    if (app.got_subcommand("routes")) {
+      if (*ro_origin_opt) ro.origin = ro_origin;
+      if (*ro_seed_opt) ro.seed = ro_seed;
+      return outagesim::models::routes(ro, std::cout, std::cerr);
+    }
     if (app.got_subcommand("compare")) return cmd_compare(compare_options, sets);
     if (app.got_subcommand("validate")) {
       int rc = 0;

@@ -29,4 +29,6 @@ outagesim_golden(02-backbone-partition scenarios/teaching/02-backbone-partition.
 outagesim_golden(03-dns-caching-and-ttl scenarios/teaching/03-dns-caching-and-ttl.yaml)
 outagesim_golden(04-anycast-health-check-withdrawal scenarios/teaching/04-anycast-health-check-withdrawal.yaml)
 outagesim_golden(05-shared-fate-out-of-band scenarios/teaching/05-shared-fate-out-of-band.yaml)
+outagesim_golden(06-bgp-path-exploration scenarios/teaching/06-bgp-path-exploration.yaml)
+outagesim_determinism(06-bgp-path-exploration scenarios/teaching/06-bgp-path-exploration.yaml)
 outagesim_determinism(02-backbone-partition scenarios/teaching/02-backbone-partition.yaml)

@@ -1,7 +1,8 @@
 // outagesim_bench_bgp: the BGP model's performance benchmark (issue 3).
 //
 //   outagesim_bench_bgp [CAIDA_FILE] [ORIGIN_ASN]       (env MRAI=seconds, default 30; MRAI=0 off;
-//                                                      WRATE=1 rate-limits withdrawals too)
+//                                                      WRATE=0 lets withdrawals bypass MRAI; the
+//                                                      default, as in the model, rate-limits them)
 //
 // Work: load the graph; announce 6 prefixes from the origin at t=0 and run to convergence; withdraw
 // them all and run to convergence. The same work is then done by a minimal priority-queue
@@ -9,7 +10,7 @@
 // policies), whose converged state must agree with the engine's. The last line is
 //   bgp-bench: ases=N links=N load_s=X converge_s=X withdraw_s=X updates=N updates_per_s=X
 //              rss_mib=N pq_ratio=X
-// (one line; the minimal loop never rate-limits withdrawals, so with WRATE=1 it is not the same work)
+// (one line; the minimal loop follows the same WRATE setting, so it is always the same work)
 // where converge_s / withdraw_s are wall seconds of the two phases, updates the UPDATE
 // messages delivered (each may carry several prefixes), updates_per_s = updates / (converge_s +
 // withdraw_s), rss_mib the peak resident set, pq_ratio = engine time / minimal loop time.
@@ -51,8 +52,9 @@ long peak_rss_mib() {
 // at every receiver, like the engine, but messages carry a bitmask of prefixes.
 class MinimalLoop {
 public:
-  MinimalLoop(const AsGraph& g, int prefixes, double mrai, double proc, std::uint64_t seed)
-      : g_(g), np_(prefixes), mrai_(mrai), proc_(proc), rng_(outagesim::sim::rng_stream(seed, "bgp.mrai")) {
+  MinimalLoop(const AsGraph& g, int prefixes, double mrai, double proc, std::uint64_t seed, bool wrate)
+      : g_(g), np_(prefixes), mrai_(mrai), proc_(proc), wrate_(wrate),
+        rng_(outagesim::sim::rng_stream(seed, "bgp.mrai")) {
     const std::size_t m = g.slot_count(), n = g.as_count();
     nodes_.push_back({0, 0, 0});
     rib_in_.assign(m * np_, kNone);
@@ -189,7 +191,7 @@ private:
         if (!(changed_ >> p & 1)) continue;
         std::uint32_t d = desired(v, p, s);
         std::uint32_t& out = rib_out_[s * np_ + p];
-        if (armed_[s] && d != kNone) {
+        if (armed_[s] && (d != kNone || wrate_)) {
           if (d != out) pending_[s] |= 1u << p;
           continue;
         }
@@ -208,7 +210,7 @@ private:
     bool arm = false;
     for (int k = 0; k < batch_n_; ++k) {
       q_.push(Ev{now_ + g_.delay(s) + proc_, seq_++, g_.reverse_slot(s), batch_[k].first, batch_[k].second});
-      arm |= batch_[k].first != kNone;
+      arm |= batch_[k].first != kNone || wrate_;
     }
     if (arm && mrai_ > 0 && !armed_[s]) {
       armed_[s] = 1;
@@ -232,6 +234,7 @@ private:
   const AsGraph& g_;
   int np_;
   double mrai_, proc_;
+  bool wrate_;
   std::mt19937_64 rng_;
   std::vector<Node> nodes_;
   std::vector<std::uint32_t> rib_in_, rib_out_, best_path_, exp_;
@@ -295,7 +298,8 @@ int main(int argc, char** argv) {
     reached += engine.best_path_id(v, 0) != kNoPath;
 
   // Baseline's announce state must agree with the engine's, AS by AS.
-  MinimalLoop base(g, static_cast<int>(prefixes.size()), mrai, params.processing_delay_s, params.seed);
+  MinimalLoop base(g, static_cast<int>(prefixes.size()), mrai, params.processing_delay_s, params.seed,
+                   params.mrai_on_withdrawals);
   double b0 = wall();
   base.originate(*g.index_of(origin), true);
   std::uint64_t base_msgs = base.run();
@@ -329,12 +333,12 @@ int main(int argc, char** argv) {
 
   const std::uint64_t updates = engine.messages_delivered();
   const double work_s = converge_s + withdraw_s;
-  std::printf("bgp-bench-info: file=%s origin=%u mrai_s=%g prefixes=%zu reached=%zu/%zu "
+  std::printf("bgp-bench-info: file=%s origin=%u mrai_s=%g wrate=%d prefixes=%zu reached=%zu/%zu "
               "announce_sim_s=%.3f withdraw_sim_s=%.3f announce_updates=%llu withdraw_updates=%llu "
               "prefix_updates=%llu best_changes=%llu paths=%zu left_after_withdraw=%zu "
               "baseline_s=%.3f baseline_updates=%llu baseline_disagree=%zu\n",
-              file.c_str(), origin, mrai, prefixes.size(), reached, g.as_count(), announce_sim, withdraw_sim,
-              static_cast<unsigned long long>(announce_msgs),
+              file.c_str(), origin, mrai, params.mrai_on_withdrawals ? 1 : 0, prefixes.size(), reached,
+              g.as_count(), announce_sim, withdraw_sim, static_cast<unsigned long long>(announce_msgs),
               static_cast<unsigned long long>(updates - announce_msgs),
               static_cast<unsigned long long>(engine.prefix_updates_delivered()),
               static_cast<unsigned long long>(engine.best_path_changes()), engine.paths().size(), left,

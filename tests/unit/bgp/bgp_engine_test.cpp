@@ -267,9 +267,12 @@ TEST_CASE("Runs are deterministic for a seed; run_until steps agree with one run
 
 TEST_CASE("BGP parameters are declared once and read back", "[bgp]") {
   const auto& decls = bgp_param_decls();
-  REQUIRE(decls.size() == 4);
+  REQUIRE(decls.size() == 5);
+  CHECK(decls[4].name == "hold_time");
   CHECK(decls[0].name == "mrai");
   CHECK(decls[0].default_value == "30s");
+  CHECK(decls[2].name == "mrai_on_withdrawals");
+  CHECK(decls[2].default_value == "true"); // WRATE by default: Tdown in minutes
   outagesim::sim::ParamValues v;
   v.set("mrai", 15);
   v.set("mrai_jitter", 0);

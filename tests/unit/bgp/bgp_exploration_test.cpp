@@ -77,12 +77,13 @@ TEST_CASE("Internet-like graph: withdrawal costs more updates; MRAI 0 floods; WR
     gp.seed = seed;
     AsGraph g = generate_internet(gp);
     const Asn origin = g.asn(static_cast<AsIndex>(g.as_count() - 1)); // some stub
-    BgpParams p30;
-    p30.seed = seed;
+    BgpParams wrate; // the default: MRAI 30 s on withdrawals too
+    wrate.seed = seed;
+    REQUIRE(wrate.mrai_on_withdrawals);
+    BgpParams p30 = wrate; // withdrawals bypass MRAI (RFC 4271 text)
+    p30.mrai_on_withdrawals = false;
     BgpParams p0 = p30;
     p0.mrai_s = 0;
-    BgpParams wrate = p30;
-    wrate.mrai_on_withdrawals = true;
     Phases m30 = announce_then_withdraw(g, origin, p30);
     Phases m0 = announce_then_withdraw(g, origin, p0);
     Phases w = announce_then_withdraw(g, origin, wrate);

@@ -1,0 +1,130 @@
+#pragma once
+// The scenario's `bgp:` section as plain structs, its reading (with FILE:LINE:COL diagnostics) and
+// the AS graph it describes. Engine-free and SimGrid-free: the adapter (BgpModel), the loader's
+// validation and `outagesim routes` all read a scenario's BGP setup through here.
+//
+//   bgp:
+//     topology: {synthetic: {ases: 200, seed: 3}}   # or {caida: PATH} (relative to the file that
+//                                                   # says it), or absent: inline links only
+//     links:    [{a: 32934, b: 174, rel: provider, delay: 10ms}]   # rel: what b is to a
+//     prefixes: [{prefix: 129.134.30.0/23, origins: [{as: 32934, site: ams}, {as: 32934, site: iad}]}]
+//     vantages: [174, 3356]   # or {count: 10, seed: 1}: picked among ASes with 2+ neighbours
+//     victims:  [32934]       # subjects of AS signals (default: every origin AS)
+//     policies: [{as: 174, neighbor: 3356, local_pref: 50, prepend: 2, export: false}]
+//
+// Reading is in two steps: read_bgp_config() checks the section's shape and values (unknown keys,
+// bad values), then bgp_graph() builds the graph (cached per process: validation, match_entities and
+// the run share one load of a 60k-AS file) and check_bgp_config() checks every AS number against it.
+#include "models/bgp/AsGraph.hpp"
+#include "models/bgp/Prefix.hpp"
+#include "sim/scenario/Diagnostics.hpp"
+#include "sim/scenario/Scenario.hpp"
+#include "sim/scenario/YamlTree.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace outagesim::bgp {
+
+/// An AS number as written, with its place.
+struct AsRef {
+  Asn asn = 0;
+  sim::Mark mark;
+};
+
+/// A link declared under `bgp.links`, added on top of the topology.
+struct InlineLink {
+  Asn a = 0, b = 0;
+  Relationship b_is = Relationship::Peer; ///< what b is to a
+  double delay_s = kDefaultLinkDelay;
+  sim::Mark mark;
+};
+
+/// One origin of a prefix: an AS and a named site (anycast: several sites per AS or several ASes).
+struct OriginSpec {
+  Asn asn = 0;
+  std::string site;        ///< name (default: the AS number as text)
+  unsigned site_index = 0; ///< engine site number within (prefix, AS), 0..31, in order of declaration
+  sim::Mark mark;
+};
+
+/// A prefix and its legitimate origins; announced (and converged) before the scenario starts.
+struct PrefixSpec {
+  Prefix prefix;
+  std::vector<OriginSpec> origins;
+  sim::Mark mark;
+};
+
+/// A per-session policy override at `asn` towards `neighbor` (0: every neighbour, prepend/export only).
+struct PolicySpec {
+  Asn asn = 0;
+  Asn neighbor = 0;
+  std::optional<std::uint16_t> local_pref;
+  std::optional<unsigned> prepend;
+  std::optional<bool> export_allowed;
+  sim::Mark mark, neighbor_mark;
+};
+
+/// The whole `bgp:` section.
+struct BgpConfig {
+  enum class Source { Inline, Synthetic, Caida };
+  Source source = Source::Inline;
+  std::size_t synthetic_ases = 0;
+  std::uint64_t synthetic_seed = 1;
+  std::string caida_path; ///< resolved against the directory of the file that names it
+  std::string caida_text; ///< as written
+  sim::Mark topology_mark;
+  std::vector<InlineLink> links;
+  std::vector<PrefixSpec> prefixes;
+  std::vector<AsRef> vantages;    ///< explicit list (empty: pick vantage_count)
+  std::size_t vantage_count = 10; ///< when picked
+  std::uint64_t vantage_seed = 1;
+  sim::Mark vantages_mark;
+  std::vector<AsRef> victims; ///< default: every origin AS
+  std::vector<PolicySpec> policies;
+
+  /// The spec of a configured prefix, nullptr if not configured.
+  const PrefixSpec* find(const Prefix& p) const;
+  /// Distinct victim ASes (explicit, or every origin AS), sorted.
+  std::vector<Asn> victim_asns() const;
+};
+
+/// Reads a `bgp:` section. Every problem goes to `d`; returns nullopt if any was found.
+std::optional<BgpConfig> read_bgp_config(const sim::YamlNode& section, sim::Diagnostics& d);
+
+/// The section of a merged scenario, nullptr when it has none.
+const sim::YamlNode* bgp_section(const sim::Scenario& s);
+
+/// The AS graph of a config: the topology source plus the inline links. Loads are cached per
+/// process by (source, links). Problems (a CAIDA file's error, a link already in the topology) are
+/// reported at the config's marks; returns nullptr then.
+std::shared_ptr<const AsGraph> bgp_graph(const BgpConfig& config, sim::Diagnostics& d);
+
+/// Checks every AS number of the config (and the scenario's topology.ases, if `scenario` is given)
+/// against the graph, policies' adjacency, and the vantage count. Returns false on any error.
+bool check_bgp_config(const BgpConfig& config, const AsGraph& graph, const sim::Scenario* scenario,
+                      sim::Diagnostics& d);
+
+/// The vantage ASes: the explicit list, or `vantage_count` ASes with at least two neighbours that
+/// originate no configured prefix, drawn with the stream "bgp.vantages" of `vantage_seed`
+/// (independent of the run seed, so changing --seed changes timers, not observers). Sorted.
+std::vector<Asn> pick_vantages(const BgpConfig& config, const AsGraph& graph);
+
+/// Everything a scenario's BGP part needs, read, loaded and checked in one go (used by the model,
+/// match_entities and `outagesim routes`); nullopt with diagnostics when anything is wrong or the
+/// scenario has no `bgp:` section (then `d` stays empty).
+struct BgpSetup {
+  BgpConfig config;
+  std::shared_ptr<const AsGraph> graph;
+};
+std::optional<BgpSetup> load_bgp_setup(const sim::Scenario& s, sim::Diagnostics& d);
+
+/// Parses "A-B" (two AS numbers) of a session path's id.
+std::optional<std::pair<Asn, Asn>> parse_session_id(const std::string& id);
+/// "session:A-B" with A < B.
+std::string session_path(Asn a, Asn b);
+
+} // namespace outagesim::bgp

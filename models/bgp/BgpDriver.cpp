@@ -1,0 +1,382 @@
+#include "models/bgp/BgpDriver.hpp"
+
+#include "sim/scenario/Reader.hpp"
+#include "sim/world/Path.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace outagesim::bgp {
+
+namespace {
+
+bool has_wildcard(const std::string& s) {
+  return s.find_first_of("*?") != std::string::npos;
+}
+
+std::optional<Asn> parse_asn(const std::string& t) {
+  if (t.empty() || t.size() > 10 || t.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  std::uint64_t v = std::stoull(t);
+  if (v == 0 || v > 4294967295ull) return std::nullopt;
+  return static_cast<Asn>(v);
+}
+
+std::optional<long> parse_int(const std::string& t, long lo, long hi) {
+  if (t.empty() || t.size() > 9 || t.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  long v = std::stol(t);
+  if (v < lo || v > hi) return std::nullopt;
+  return v;
+}
+
+std::optional<bool> parse_bool(const std::string& t) {
+  if (t == "true") return true;
+  if (t == "false") return false;
+  return std::nullopt;
+}
+
+const std::string* param(const std::map<std::string, std::string>& params, const char* key) {
+  auto it = params.find(key);
+  return it == params.end() ? nullptr : &it->second;
+}
+
+std::string site_label(const OriginSpec& o) {
+  return o.site == std::to_string(o.asn) ? "AS" + o.site : "AS" + std::to_string(o.asn) + "/" + o.site;
+}
+
+} // namespace
+
+std::vector<sim::ActionDecl> bgp_action_decls() {
+  return {
+      {"prefix",
+       "withdraw",
+       "origins stop announcing the prefix (with: origin: ASN, site: NAME; default every origin)",
+       "announce",
+       {"origin", "site"}},
+      {"prefix",
+       "announce",
+       "origins (re-)announce the prefix (with: origin: ASN, site: NAME; default every origin)",
+       "withdraw",
+       {"origin", "site"}},
+      {"as",
+       "hijack",
+       "the AS originates a prefix it does not own (with: prefix: P, or a more-specific)",
+       "unhijack",
+       {"prefix"}},
+      {"as",
+       "unhijack",
+       "the AS stops originating the hijacked prefix (with: prefix: P)",
+       "hijack",
+       {"prefix"}},
+      {"as", "leak", "route leak: the AS exports every best route to every neighbour", "unleak", {}},
+      {"as", "unleak", "the AS goes back to valley-free export", "leak", {}},
+      {"as",
+       "set_policy",
+       "changes the AS's policy towards a neighbour (with: neighbor, local_pref, prepend, export)",
+       "",
+       {"neighbor", "local_pref", "prepend", "export"}},
+      {"session", "down", "the BGP session between two adjacent ASes goes down (session:A-B)", "up", {}},
+      {"session", "up", "the BGP session comes back; both sides resend their tables", "down", {}},
+  };
+}
+
+std::vector<std::string> match_bgp_entities(const BgpConfig& config, const AsGraph& g,
+                                            const std::string& pattern) {
+  std::string kind, id;
+  std::vector<std::string> out;
+  if (!sim::split_path(pattern, kind, id)) return out;
+  if (kind == "prefix") {
+    for (const auto& ps : config.prefixes) {
+      std::string path = "prefix:" + ps.prefix.to_string();
+      if (sim::glob_match(pattern, path)) out.push_back(path);
+    }
+  } else if (kind == "as") {
+    if (!has_wildcard(id)) {
+      if (auto a = parse_asn(id); a && g.index_of(*a)) out.push_back("as:" + std::to_string(*a));
+      return out;
+    }
+    for (Asn a : g.asns()) {
+      std::string path = "as:" + std::to_string(a);
+      if (sim::glob_match(pattern, path)) out.push_back(path);
+    }
+  } else if (kind == "session") {
+    if (!has_wildcard(id)) {
+      auto ab = parse_session_id(id);
+      if (!ab) return out;
+      auto va = g.index_of(ab->first), vb = g.index_of(ab->second);
+      if (va && vb && g.find_slot(*va, *vb)) out.push_back(session_path(ab->first, ab->second));
+      return out;
+    }
+    for (SlotIndex s = 0; s < g.slot_count(); ++s) {
+      // Each slot is one direction: "owner-neighbour"; a session matches in either order.
+      std::string text =
+          "session:" + std::to_string(g.asn(g.owner(s))) + "-" + std::to_string(g.asn(g.neighbor(s)));
+      if (sim::glob_match(pattern, text))
+        out.push_back(session_path(g.asn(g.owner(s)), g.asn(g.neighbor(s))));
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::string check_bgp_action(const BgpConfig& config, const AsGraph& g, const std::string& target,
+                             const std::string& action, const std::map<std::string, std::string>& params) {
+  std::string kind, id;
+  if (!sim::split_path(target, kind, id)) return "";
+  if (kind == "prefix" && (action == "withdraw" || action == "announce")) {
+    const std::string* origin = param(params, "origin");
+    const std::string* site = param(params, "site");
+    std::optional<Asn> oa;
+    if (origin) {
+      oa = parse_asn(*origin);
+      if (!oa) return "with: origin is '" + *origin + "'; expected an AS number";
+    }
+    bool any = false;
+    std::vector<std::string> sites;
+    for (const auto& ps : config.prefixes) {
+      if (!sim::glob_match(target, "prefix:" + ps.prefix.to_string())) continue;
+      for (const auto& o : ps.origins) {
+        if (oa && o.asn != *oa) continue;
+        sites.push_back(o.site);
+        if (!site || o.site == *site) any = true;
+      }
+    }
+    if (any) return "";
+    if (origin && sites.empty()) return "with: origin AS" + *origin + " is not an origin of " + target;
+    return "with: site '" + (site ? *site : std::string()) + "' is not a site of " + target +
+           "; expected one of: " + sim::join(sites);
+  }
+  if (kind == "as" && (action == "hijack" || action == "unhijack")) {
+    const std::string* p = param(params, "prefix");
+    if (!p) return "action '" + action + "' needs with: prefix: P (the prefix the AS originates)";
+    auto pre = Prefix::parse(*p);
+    if (!pre) return "with: prefix is '" + *p + "'; expected an IPv4 prefix a.b.c.d/len with zero host bits";
+    if (!has_wildcard(id))
+      if (auto a = parse_asn(id))
+        if (const PrefixSpec* ps = config.find(*pre))
+          for (const auto& o : ps->origins)
+            if (o.asn == *a)
+              return "AS" + id + " is a legitimate origin of " + *p + "; a hijack needs another AS";
+    return "";
+  }
+  if (kind == "as" && action == "set_policy") {
+    const std::string* nb = param(params, "neighbor");
+    const std::string* lp = param(params, "local_pref");
+    const std::string* pp = param(params, "prepend");
+    const std::string* ex = param(params, "export");
+    if (!lp && !pp && !ex)
+      return "action 'set_policy' changes nothing; expected with: local_pref, prepend or export";
+    std::optional<Asn> n;
+    if (nb) {
+      n = parse_asn(*nb);
+      if (!n) return "with: neighbor is '" + *nb + "'; expected an AS number";
+    }
+    if (lp && !n) return "with: local_pref needs a neighbor";
+    if (lp && !parse_int(*lp, 0, 65535))
+      return "with: local_pref is '" + *lp + "'; expected an integer 0..65535";
+    if (pp && !parse_int(*pp, 0, 32)) return "with: prepend is '" + *pp + "'; expected an integer 0..32";
+    if (ex && !parse_bool(*ex)) return "with: export is '" + *ex + "'; expected true or false";
+    if (n && !has_wildcard(id))
+      if (auto a = parse_asn(id)) {
+        auto va = g.index_of(*a), vn = g.index_of(*n);
+        if (va && (!vn || !g.find_slot(*va, *vn)))
+          return "with: neighbor AS" + *nb + " is not a neighbour of AS" + id;
+      }
+    return "";
+  }
+  return "";
+}
+
+bool valley_free(const AsGraph& g, Asn holder, const std::vector<Asn>& path) {
+  std::vector<Asn> seq{holder};
+  for (Asn a : path)
+    if (a != seq.back()) seq.push_back(a);
+  bool up = true; // still climbing (no peer or downward hop yet)
+  for (std::size_t i = seq.size() - 1; i > 0; --i) {
+    auto receiver = g.index_of(seq[i - 1]), sender = g.index_of(seq[i]);
+    if (!receiver || !sender) return false;
+    auto slot = g.find_slot(*receiver, *sender);
+    if (!slot) return false;
+    switch (g.relationship(*slot)) { // what the sender is to the receiver
+    case Relationship::Customer:
+      if (!up) return false;
+      break;
+    case Relationship::Sibling:
+      break;
+    case Relationship::Peer:
+      if (!up) return false;
+      up = false;
+      break;
+    case Relationship::Provider:
+      up = false;
+      break;
+    }
+  }
+  return true;
+}
+
+BgpDriver::BgpDriver(BgpConfig config, std::shared_ptr<const AsGraph> graph, BgpParams params)
+    : config_(std::move(config)), graph_(std::move(graph)),
+      engine_(std::make_unique<BgpEngine>(*graph_, params)) {}
+
+void BgpDriver::warm_up() {
+  for (const auto& p : config_.policies) {
+    if (p.local_pref) engine_->set_local_pref(p.asn, p.neighbor, *p.local_pref, 0);
+    if (p.prepend) engine_->set_prepend(p.asn, p.neighbor, *p.prepend, 0);
+    if (p.export_allowed) engine_->set_export(p.asn, p.neighbor, *p.export_allowed, 0);
+  }
+  for (const auto& ps : config_.prefixes)
+    for (const auto& o : ps.origins) {
+      engine_->announce(o.asn, ps.prefix, 0, o.site_index);
+      announced_.insert({ps.prefix, o.asn, o.site_index});
+    }
+  engine_->run_to_convergence();
+  offset_ = engine_->now();
+}
+
+std::optional<AppliedAction> BgpDriver::set_origin_list(const PrefixSpec& spec,
+                                                        const std::vector<const OriginSpec*>& list,
+                                                        bool announce, double at) {
+  std::string detail;
+  for (const OriginSpec* o : list) {
+    auto key = std::make_tuple(spec.prefix, o->asn, o->site_index);
+    if (announced_.count(key) == (announce ? 1u : 0u)) continue;
+    if (announce) {
+      engine_->announce(o->asn, spec.prefix, at, o->site_index);
+      announced_.insert(key);
+    } else {
+      engine_->withdraw(o->asn, spec.prefix, at, o->site_index);
+      announced_.erase(key);
+    }
+    detail += (detail.empty() ? "" : ", ") + site_label(*o);
+  }
+  if (detail.empty()) return std::nullopt;
+  AppliedAction a;
+  a.type = announce ? "bgp.announce" : "bgp.withdraw";
+  a.detail = (announce ? "announced by " : "withdrawn by ") + detail;
+  a.prefixes = {spec.prefix};
+  return a;
+}
+
+std::optional<AppliedAction> BgpDriver::set_origins(const PrefixSpec& spec, bool announce,
+                                                    const std::map<std::string, std::string>& params,
+                                                    double at) {
+  const std::string* origin = param(params, "origin");
+  const std::string* site = param(params, "site");
+  std::vector<const OriginSpec*> list;
+  for (const auto& o : spec.origins) {
+    if (origin && std::to_string(o.asn) != *origin) continue;
+    if (site && o.site != *site) continue;
+    list.push_back(&o);
+  }
+  return set_origin_list(spec, list, announce, at);
+}
+
+std::optional<AppliedAction> BgpDriver::set_announced(const std::string& site, const Prefix& prefix,
+                                                      bool announce, double at) {
+  const PrefixSpec* spec = config_.find(prefix);
+  if (!spec) return std::nullopt;
+  std::vector<const OriginSpec*> list;
+  for (const auto& o : spec->origins)
+    if (o.site == site) list.push_back(&o);
+  if (list.empty())
+    for (const auto& o : spec->origins)
+      if (std::to_string(o.asn) == site) list.push_back(&o);
+  if (list.empty()) return std::nullopt;
+  return set_origin_list(*spec, list, announce, at);
+}
+
+std::optional<AppliedAction> BgpDriver::apply(const std::string& path, const std::string& action,
+                                              const std::map<std::string, std::string>& params, double at) {
+  std::string kind, id;
+  if (!sim::split_path(path, kind, id)) return std::nullopt;
+  AppliedAction a;
+  if (kind == "prefix") {
+    auto p = Prefix::parse(id);
+    const PrefixSpec* spec = p ? config_.find(*p) : nullptr;
+    if (!spec) throw std::invalid_argument("unknown prefix " + id);
+    if (action != "withdraw" && action != "announce") throw std::invalid_argument("unknown action " + action);
+    return set_origins(*spec, action == "announce", params, at);
+  }
+  if (kind == "session") {
+    auto ab = parse_session_id(id);
+    if (!ab) throw std::invalid_argument("bad session " + id);
+    auto key = std::minmax(ab->first, ab->second);
+    const bool down = action == "down";
+    if (!down && action != "up") throw std::invalid_argument("unknown action " + action);
+    if (down_sessions_.count(key) == (down ? 1u : 0u)) return std::nullopt;
+    if (down) {
+      engine_->session_down(key.first, key.second, at);
+      down_sessions_.insert(key);
+    } else {
+      engine_->session_up(key.first, key.second, at);
+      down_sessions_.erase(key);
+    }
+    a.type = down ? "bgp.session_down" : "bgp.session_up";
+    a.detail = "AS" + std::to_string(key.first) + " - AS" + std::to_string(key.second);
+    a.all_prefixes = true;
+    return a;
+  }
+  if (kind != "as") throw std::invalid_argument("unknown entity kind " + kind);
+  auto asn = parse_asn(id);
+  if (!asn) throw std::invalid_argument("bad AS " + id);
+  if (action == "hijack" || action == "unhijack") {
+    const std::string* pt = param(params, "prefix");
+    auto p = pt ? Prefix::parse(*pt) : std::nullopt;
+    if (!p) throw std::invalid_argument("hijack needs with: prefix");
+    const bool on = action == "hijack";
+    if (hijacks_.count({*asn, *p}) == (on ? 1u : 0u)) return std::nullopt;
+    if (on) {
+      engine_->hijack(*asn, *p, at);
+      hijacks_.insert({*asn, *p});
+    } else {
+      engine_->withdraw(*asn, *p, at, 0);
+      hijacks_.erase({*asn, *p});
+    }
+    a.type = on ? "bgp.hijack" : "bgp.unhijack";
+    a.detail = (on ? "originates " : "stops originating ") + p->to_string();
+    a.prefixes.push_back(*p);
+    for (const auto& ps : config_.prefixes)
+      if (ps.prefix != *p && (ps.prefix.covers(*p) || p->covers(ps.prefix))) a.prefixes.push_back(ps.prefix);
+    return a;
+  }
+  if (action == "leak" || action == "unleak") {
+    const bool on = action == "leak";
+    if (leaking_.count(*asn) == (on ? 1u : 0u)) return std::nullopt;
+    engine_->leak(*asn, at, on);
+    if (on)
+      leaking_.insert(*asn);
+    else
+      leaking_.erase(*asn);
+    a.type = on ? "bgp.leak" : "bgp.unleak";
+    a.detail = on ? "exports every route to every neighbour" : "back to valley-free export";
+    a.all_prefixes = true;
+    return a;
+  }
+  if (action == "set_policy") {
+    Asn nb = 0;
+    if (const std::string* t = param(params, "neighbor")) nb = parse_asn(*t).value_or(0);
+    std::string detail;
+    if (const std::string* t = param(params, "local_pref")) {
+      engine_->set_local_pref(*asn, nb, static_cast<std::uint16_t>(std::stol(*t)), at);
+      detail += "local_pref " + *t;
+    }
+    if (const std::string* t = param(params, "prepend")) {
+      engine_->set_prepend(*asn, nb, static_cast<unsigned>(std::stol(*t)), at);
+      detail += std::string(detail.empty() ? "" : ", ") + "prepend " + *t;
+    }
+    if (const std::string* t = param(params, "export")) {
+      engine_->set_export(*asn, nb, *t == "true", at);
+      detail += std::string(detail.empty() ? "" : ", ") + "export " + *t;
+    }
+    a.type = "bgp.policy";
+    a.detail = detail + (nb ? " towards AS" + std::to_string(nb) : " towards every neighbour");
+    a.all_prefixes = true;
+    return a;
+  }
+  throw std::invalid_argument("unknown action " + action);
+}
+
+} // namespace outagesim::bgp

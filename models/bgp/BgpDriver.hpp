@@ -1,0 +1,101 @@
+#pragma once
+// BgpDriver: a scenario's BGP setup applied to a BgpEngine, and the timeline actions on BGP entities
+// translated into engine inputs. Engine-free and SimGrid-free, shared by the model (which dates
+// inputs with SimGrid's clock) and `outagesim routes SCENARIO --at T` (which plays the BGP faults
+// with the engine alone), so both give the same routes.
+//
+// Clock: warm_up() announces every configured prefix (and applies the policies) at engine time 0
+// and runs to convergence; the scenario then starts in that converged state, at engine time
+// offset() (= the warm-up's last event). Scenario time t is engine time t + offset().
+//
+// Entities and actions (kinds of sim::ActionDecl, see bgp_action_decls()):
+//   prefix:P      withdraw / announce      [with: origin: ASN, site: NAME; default every origin]
+//   as:N          hijack / unhijack        [with: prefix: P (P or a more-specific of someone's)]
+//   as:N          leak / unleak
+//   as:N          set_policy               [with: neighbor, local_pref, prepend, export]
+//   session:A-B   down / up                (one per adjacency; A-B and B-A name the same one)
+#include "models/bgp/BgpConfig.hpp"
+#include "models/bgp/BgpEngine.hpp"
+#include "sim/run/Model.hpp"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace outagesim::bgp {
+
+/// The BGP model's fault actions (kinds prefix, as, session).
+std::vector<sim::ActionDecl> bgp_action_decls();
+
+/// Paths of BGP entities matching a pattern with * and ? ("prefix:129.134.*", "session:32934-*",
+/// "as:174"), sorted. Sessions are named "session:A-B" with A < B; a pattern matches a session in
+/// either order.
+std::vector<std::string> match_bgp_entities(const BgpConfig& config, const AsGraph& graph,
+                                            const std::string& pattern);
+
+/// Checks the `with:` arguments of a BGP action on a target (pattern) against the config and the
+/// graph; returns the problem, or "" when fine.
+std::string check_bgp_action(const BgpConfig& config, const AsGraph& graph, const std::string& target,
+                             const std::string& action, const std::map<std::string, std::string>& params);
+
+/// True if the route `path` (neighbour first, origin last, prepends allowed) held by `holder`
+/// respects valley-free export: from the origin to the holder, up over customer->provider hops, at
+/// most one peer hop, then down; sibling hops anywhere. False if two consecutive ASes are not
+/// adjacent. A leak's signature.
+bool valley_free(const AsGraph& graph, Asn holder, const std::vector<Asn>& path);
+
+/// What an applied action changed, for the event the caller emits.
+struct AppliedAction {
+  std::string type;             ///< event type: bgp.withdraw, bgp.announce, bgp.hijack, ...
+  std::string detail;           ///< what exactly ("origins AS32934/ams, AS32934/iad")
+  std::vector<Prefix> prefixes; ///< prefixes it concerns (empty with all_prefixes)
+  bool all_prefixes = false;    ///< sessions, leaks, policies: every prefix may change
+};
+
+class BgpDriver {
+public:
+  BgpDriver(BgpConfig config, std::shared_ptr<const AsGraph> graph, BgpParams params);
+
+  /// Announces every configured origin and applies the policies at engine time 0, runs to
+  /// convergence, and sets offset(). Call once, before anything else.
+  void warm_up();
+  /// Engine time of scenario time 0.
+  double offset() const { return offset_; }
+  BgpEngine& engine() { return *engine_; }
+  const BgpEngine& engine() const { return *engine_; }
+  const BgpConfig& config() const { return config_; }
+  const AsGraph& graph() const { return *graph_; }
+
+  /// Applies `action` to the entity `path` at engine date `at` (>= engine().now()). Returns nullopt
+  /// when nothing changes (already in that state, no such origin). Arguments were checked by
+  /// check_bgp_action(); a bad one throws std::invalid_argument.
+  std::optional<AppliedAction> apply(const std::string& path, const std::string& action,
+                                     const std::map<std::string, std::string>& params, double at);
+  /// A site's own (re-)announcement or withdrawal: `site` is a site name of the prefix's origins or
+  /// an AS number as text (every site of that AS). nullopt if the site does not originate the
+  /// prefix, or nothing changes.
+  std::optional<AppliedAction> set_announced(const std::string& site, const Prefix& prefix, bool announce,
+                                             double at);
+
+private:
+  std::optional<AppliedAction> set_origins(const PrefixSpec& spec, bool announce,
+                                           const std::map<std::string, std::string>& params, double at);
+  std::optional<AppliedAction> set_origin_list(const PrefixSpec& spec,
+                                               const std::vector<const OriginSpec*>& list, bool announce,
+                                               double at);
+
+  BgpConfig config_;
+  std::shared_ptr<const AsGraph> graph_;
+  std::unique_ptr<BgpEngine> engine_;
+  double offset_ = 0;
+  std::set<std::tuple<Prefix, Asn, unsigned>> announced_; // (prefix, origin AS, site) originating now
+  std::set<std::pair<Asn, Prefix>> hijacks_;
+  std::set<Asn> leaking_;
+  std::set<std::pair<Asn, Asn>> down_sessions_;
+};
+
+} // namespace outagesim::bgp

@@ -1,0 +1,517 @@
+#include "models/bgp/BgpModel.hpp"
+
+#include "models/bgp/BgpConfig.hpp"
+#include "models/bgp/BgpDriver.hpp"
+#include "models/bgp/BgpEngine.hpp"
+#include "models/bgp/VantageRecorder.hpp"
+#include "sim/run/RunContext.hpp"
+#include "sim/world/Path.hpp"
+
+#include <simgrid/s4u.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <mutex>
+#include <set>
+
+namespace outagesim::bgp {
+
+namespace sg4 = simgrid::s4u;
+using sim::RunContext;
+
+namespace {
+
+std::string format_path(const std::vector<Asn>& path) {
+  std::string s;
+  for (Asn a : path)
+    s += (s.empty() ? "" : " ") + std::to_string(a);
+  return s;
+}
+
+double ms(double seconds) {
+  return std::round(seconds * 1000.0) / 1000.0;
+}
+
+std::string describe(ChangeCause c, Asn from) {
+  const std::string f = "AS" + std::to_string(from);
+  switch (c) {
+  case ChangeCause::OriginAnnounced:
+    return "originated here";
+  case ChangeCause::HijackAnnounced:
+    return "hijacked here (originates a prefix it does not own)";
+  case ChangeCause::OriginWithdrawn:
+    return "no longer originated here";
+  case ChangeCause::AnnouncementFrom:
+    return "after an announcement from " + f;
+  case ChangeCause::WithdrawalFrom:
+    return "after a withdrawal from " + f;
+  case ChangeCause::LoopFrom:
+    return "after " + f + " announced a path through this AS";
+  case ChangeCause::SessionDown:
+    return "after the session with " + f + " went down";
+  case ChangeCause::PolicyChange:
+    return "after a policy change";
+  }
+  return "?";
+}
+
+class BgpModel : public sim::Model,
+                 public sim::RouteService,
+                 public sim::AnnouncementService,
+                 public BgpObserver {
+public:
+  void start(RunContext& ctx) override {
+    sim::Diagnostics d;
+    auto setup = load_bgp_setup(ctx.scenario(), d);
+    if (!setup) {
+      if (d.has_errors()) throw sim::InputError(d);
+      return; // no bgp: section, nothing to model
+    }
+    ctx_ = &ctx;
+    graph_ = setup->graph;
+    driver_ =
+        std::make_unique<BgpDriver>(setup->config, graph_, bgp_params_from(ctx.params("bgp"), ctx.seed()));
+    const BgpConfig& cfg = driver_->config();
+    BgpEngine& e = driver_->engine();
+
+    driver_->warm_up();
+    warmup_updates_ = e.messages_delivered();
+    warmup_changes_ = e.best_path_changes();
+
+    sim::logger("bgp")->debug(
+        "{} ASes, {} links; {} prefixes announced and converged in {:.3f} s (engine time), "
+        "{} updates",
+        graph_->as_count(), graph_->link_count(), cfg.prefixes.size(), driver_->offset(), warmup_updates_);
+    vantages_ = pick_vantages(cfg, *graph_);
+    victims_ = cfg.victim_asns();
+    for (Asn v : vantages_)
+      e.watch(v);
+    std::map<Prefix, std::set<Asn>> origins;
+    for (const auto& ps : cfg.prefixes)
+      for (const auto& o : ps.origins)
+        origins[ps.prefix].insert(o.asn);
+    recorder_ = std::make_unique<VantageRecorder>(vantages_, origins, victims_);
+    for (Asn v : vantages_)
+      for (const auto& ps : cfg.prefixes) {
+        auto path = e.best_path(v, ps.prefix);
+        recorder_->set_initial(v, ps.prefix, path.has_value(), path ? path->back() : 0,
+                               path && !valley_free(*graph_, v, *path));
+      }
+    e.set_observer(this);
+
+    // Entities: prefixes are few and listed; ASes and sessions are matched on demand.
+    std::vector<std::string> prefixes;
+    for (const auto& ps : cfg.prefixes)
+      prefixes.push_back("prefix:" + ps.prefix.to_string());
+    ctx.directory().add_entities(prefixes);
+    for (const char* kind : {"as", "session"})
+      ctx.directory().add_matcher(kind, [this, kind](const std::string& pattern) {
+        std::vector<std::string> out;
+        for (auto& p : match_bgp_entities(driver_->config(), *graph_, pattern))
+          if (p.rfind(std::string(kind) + ":", 0) == 0) out.push_back(std::move(p));
+        return out;
+      });
+    for (const auto& a : bgp_action_decls())
+      ctx.directory().on(a.kind, a.action, [this](const std::string& path, const sim::ActionRequest& r) {
+        return on_action(path, r);
+      });
+    ctx.provide_routes(this);
+    ctx.provide_announcements(this);
+
+    hold_time_ = ctx.params("bgp").number("hold_time");
+    watch_transport(ctx);
+    mutex_ = sg4::Mutex::create();
+    wake_ = sg4::ConditionVariable::create();
+    sg4::Actor::create("bgp", ctx.world().control_host(), [this] {
+      sg4::Actor::self()->daemonize();
+      loop();
+    });
+  }
+
+  void finish(RunContext& ctx) override {
+    if (!driver_) return;
+    const auto& s = ctx.scenario();
+    const BgpEngine& e = driver_->engine();
+    const double end = ctx.end();
+    const double step = s.info.sample;
+    for (const auto& row : recorder_->intervals(step, end)) {
+      const std::string service = "prefix:" + row.prefix.to_string();
+      if (row.visibility >= 0) ctx.timeline().add(row.start, "", service, "bgp.visibility", row.visibility);
+      ctx.timeline().add(row.start, "", service, "bgp.announcements", double(row.announcements));
+      ctx.timeline().add(row.start, "", service, "bgp.withdrawals", double(row.withdrawals));
+    }
+    ctx.add_output("bgp_updates.csv", recorder_->updates_csv(step, end, s.info.start_epoch));
+    for (auto& sv : recorder_->signals(end))
+      ctx.add_signal(std::move(sv));
+
+    auto& j = ctx.summary("bgp");
+    const BgpConfig& cfg = driver_->config();
+    j["topology"] = {{"source", cfg.source == BgpConfig::Source::Caida       ? "caida"
+                                : cfg.source == BgpConfig::Source::Synthetic ? "synthetic"
+                                                                             : "inline"},
+                     {"ases", graph_->as_count()},
+                     {"links", graph_->link_count()}};
+    j["vantages"] = vantages_;
+    j["victims"] = victims_;
+    j["warmup"] = {{"converged_after_s", ms(driver_->offset())},
+                   {"updates", warmup_updates_},
+                   {"best_path_changes", warmup_changes_}};
+    j["updates"] = e.messages_delivered() - warmup_updates_;
+    j["prefix_updates"] = e.prefix_updates_delivered();
+    j["best_path_changes"] = e.best_path_changes() - warmup_changes_;
+    j["vantage_updates"] = recorder_->updates_seen();
+    j["route_events"] = route_events_;
+    nlohmann::ordered_json inputs = nlohmann::ordered_json::array();
+    for (const auto& in : inputs_) {
+      nlohmann::ordered_json x;
+      x["at_s"] = in.at;
+      x["event"] = in.event;
+      x["what"] = in.what;
+      x["best_path_changes"] = in.changes;
+      // Time from the input to the last best-path change it caused (any AS), ms precision.
+      x["last_change_after_s"] = in.changes ? nlohmann::ordered_json(ms(in.last_change - in.at)) : nullptr;
+      inputs.push_back(x);
+    }
+    j["inputs"] = inputs;
+    // Pending engine events at the end (messages or MRAI timers, which may have nothing left to send).
+    j["engine_events_pending_at_end"] = std::isfinite(e.next_event_time());
+  }
+
+  // ---- RouteService
+  sim::RouteAnswer route_lookup(std::uint32_t from_asn, std::uint32_t address) const override {
+    sim::RouteAnswer a;
+    if (!driver_) {
+      a.reason = "no BGP model configured";
+      return a;
+    }
+    if (!graph_->index_of(from_asn)) {
+      a.reason = "AS" + std::to_string(from_asn) + " is not in the BGP topology";
+      return a;
+    }
+    const_cast<BgpModel*>(this)->catch_up();
+    LookupResult r = driver_->engine().route_lookup(from_asn, address);
+    a.as_path.assign(r.path.begin(), r.path.end());
+    const std::string addr = format_ipv4(address);
+    switch (r.status) {
+    case LookupStatus::Delivered:
+      a.status = sim::RouteAnswer::Status::Delivered;
+      a.reason = "delivered to AS" + std::to_string(r.path.back()) + " via " + format_path(r.path);
+      return a;
+    case LookupStatus::NoRoute:
+      a.status = sim::RouteAnswer::Status::NoRoute;
+      a.reason =
+          "AS" + std::to_string(r.path.empty() ? from_asn : r.path.back()) + " has no route to " + addr;
+      return a;
+    case LookupStatus::Loop:
+      a.status = sim::RouteAnswer::Status::Loop;
+      a.reason = "forwarding loop to " + addr + ": " + format_path(r.path);
+      return a;
+    }
+    return a;
+  }
+
+  // ---- AnnouncementService (call it from an actor: it wakes the engine's actor with a simcall)
+  bool set_announced(const std::string& site, const std::string& prefix, bool announce,
+                     const std::string& reason, std::uint64_t cause) override {
+    if (!driver_) return false;
+    auto p = Prefix::parse(prefix);
+    if (!p || !driver_->config().find(*p)) return false;
+    const PrefixSpec& spec = *driver_->config().find(*p);
+    std::string name;
+    for (const auto& o : spec.origins)
+      if (o.site == site || std::to_string(o.asn) == site) name = site;
+    if (name.empty()) {
+      // A node path ("dns:ams"): the site of that node's AS, when the AS has only one for the prefix.
+      auto node = ctx_->world().find_node(site);
+      auto asn = node ? ctx_->world().node(*node).asn : std::nullopt;
+      const OriginSpec* only = nullptr;
+      std::size_t count = 0;
+      for (const auto& o : spec.origins)
+        if (asn && o.asn == *asn) only = &o, ++count;
+      if (count != 1) return false;
+      name = only->site;
+    }
+    auto applied = driver_->set_announced(name, *p, announce, input_date());
+    if (applied) record_input("prefix:" + p->to_string(), *applied, reason, cause);
+    return true;
+  }
+
+  // ---- BgpObserver (called inside the engine's run_until)
+  void on_best_path_change(const BestPathChange& c) override {
+    const double t = c.time - driver_->offset();
+    // Attributed to the latest input that concerns the prefix (as the events' cause).
+    if (auto it = input_index_.find(cause_of(c.prefix)); it != input_index_.end()) {
+      ++inputs_[it->second].changes;
+      inputs_[it->second].last_change = t;
+    }
+    const bool vantage = recorder_->is_vantage(c.asn);
+    const bool victim = std::binary_search(victims_.begin(), victims_.end(), c.asn);
+    if (!vantage && !victim) return;
+    const BgpEngine& e = driver_->engine();
+    const bool had = c.old_path != kNoPath, has = c.new_path != kNoPath;
+    std::vector<Asn> new_path, old_path;
+    if (has) new_path = c.new_path == kEmptyPath ? std::vector<Asn>{c.asn} : e.path_asns(c.new_path);
+    if (had) old_path = c.old_path == kEmptyPath ? std::vector<Asn>{c.asn} : e.path_asns(c.old_path);
+    if (vantage)
+      recorder_->on_best_change(t, c.asn, c.prefix, had, has, has ? new_path.back() : 0,
+                                has && c.new_path != kEmptyPath && !valley_free(*graph_, c.asn, new_path));
+    const std::string type = !had ? "bgp.route_learned" : (!has ? "bgp.route_lost" : "bgp.route_changed");
+    auto show = [&](bool h, PathId id, const std::vector<Asn>& p) {
+      return !h ? std::string("none") : id == kEmptyPath ? std::string("local") : format_path(p);
+    };
+    std::string reason = c.prefix.to_string() + ": " + show(had, c.old_path, old_path) + " -> " +
+                         show(has, c.new_path, new_path) + " (" + describe(c.cause, c.from) + ")";
+    nlohmann::ordered_json data;
+    data["prefix"] = c.prefix.to_string();
+    data["old_path"] = old_path;
+    data["new_path"] = new_path;
+    data["cause"] = std::string(to_string(c.cause));
+    if (c.from) data["from"] = c.from;
+    ctx_->emit(type, "as:" + std::to_string(c.asn), reason, cause_of(c.prefix), data);
+    ++route_events_;
+  }
+
+  void on_update_received(const UpdateReceived& u) override {
+    Asn origin = 0;
+    if (!u.withdrawal) {
+      auto p = driver_->engine().path_asns(u.path);
+      origin = p.empty() ? u.from : p.back();
+    }
+    recorder_->on_update(u.time - driver_->offset(), u.asn, u.prefix, u.withdrawal, origin);
+  }
+
+private:
+  struct InputRecord {
+    double at;
+    std::uint64_t event;
+    std::string what;
+    std::uint64_t changes = 0;
+    double last_change = 0;
+  };
+
+  // Sessions carried by scenario links: a link between nodes of two adjacent ASes carries their
+  // session. When the last usable carrier fails (link off, or a router at either end off), the
+  // session drops after the hold time; when one is usable again, it comes back at once.
+  struct Carrier {
+    std::size_t link, a, b; // world link and end nodes
+  };
+  void watch_transport(RunContext& ctx) {
+    sim::World& w = ctx.world();
+    for (std::size_t li = 0; li < w.link_count(); ++li) {
+      const auto& spec = w.link(li);
+      auto na = w.find_node(spec.a), nb = w.find_node(spec.b);
+      if (!na || !nb || !w.node(*na).asn || !w.node(*nb).asn) continue;
+      Asn a = *w.node(*na).asn, b = *w.node(*nb).asn;
+      if (a == b) continue;
+      auto va = graph_->index_of(a), vb = graph_->index_of(b);
+      if (!va || !vb || !graph_->find_slot(*va, *vb)) continue;
+      auto key = std::minmax(a, b);
+      carriers_[key].push_back({li, *na, *nb});
+      link_sessions_[w.sg_link(li)].push_back(key);
+      host_sessions_[w.host(*na)].push_back(key);
+      host_sessions_[w.host(*nb)].push_back(key);
+    }
+    if (carriers_.empty()) return;
+    // Called in maestro at the failure date: hand the work to a short-lived actor (inputs wake the
+    // engine's actor with a simcall, which maestro cannot make).
+    sg4::Link::on_state_change_cb([this](const sg4::Link& l) {
+      if (auto it = link_sessions_.find(&l); it != link_sessions_.end()) transport_changed(it->second);
+    });
+    sg4::Host::on_state_change_cb([this](const sg4::Host& h) {
+      if (auto it = host_sessions_.find(&h); it != host_sessions_.end()) transport_changed(it->second);
+    });
+  }
+
+  // Why a session's carriers are all unusable, and the event that made the last one so.
+  std::pair<bool, std::pair<std::string, std::uint64_t>> carried(const std::pair<Asn, Asn>& key) const {
+    sim::World& w = ctx_->world();
+    std::string why;
+    std::uint64_t cause = 0;
+    for (const auto& c : carriers_.at(key)) {
+      if (w.link_up(c.link) && w.node_up(c.a) && w.node_up(c.b)) return {true, {"", 0}};
+      std::string failed = !w.link_up(c.link) ? w.link(c.link).path()
+                           : !w.node_up(c.a)  ? w.node(c.a).path()
+                                              : w.node(c.b).path();
+      why += (why.empty() ? "" : ", ") + failed + " down";
+      cause = std::max(cause, w.last_change(failed));
+    }
+    return {false, {why, cause}};
+  }
+
+  void transport_changed(const std::vector<std::pair<Asn, Asn>>& sessions) {
+    for (const auto& key : sessions) {
+      const bool up = carried(key).first;
+      if (!up && !transport_down_.count(key) && !hold_pending_.count(key)) {
+        hold_pending_.insert(key);
+        sg4::Actor::create("bgp/hold", ctx_->world().control_host(), [this, key] {
+          sg4::Actor::self()->daemonize();
+          sg4::this_actor::sleep_for(hold_time_);
+          hold_pending_.erase(key);
+          auto [still_up, why] = carried(key);
+          if (still_up) return;
+          const std::string path = session_path(key.first, key.second);
+          auto applied = driver_->apply(path, "down", {}, input_date());
+          if (!applied) return; // already down (a fault took it down)
+          transport_down_.insert(key);
+          record_input(path, *applied,
+                       "hold timer expired (" + sim::format_duration(hold_time_) + "): " + why.first,
+                       why.second);
+        });
+      } else if (up && transport_down_.count(key)) {
+        sg4::Actor::create("bgp/reconnect", ctx_->world().control_host(), [this, key] {
+          sg4::Actor::self()->daemonize();
+          if (!transport_down_.count(key) || !carried(key).first) return;
+          transport_down_.erase(key);
+          std::uint64_t cause = 0;
+          std::string via;
+          for (const auto& c : carriers_.at(key)) {
+            const std::string lp = ctx_->world().link(c.link).path();
+            if (ctx_->world().link_up(c.link) && ctx_->world().last_change(lp) > cause) {
+              cause = ctx_->world().last_change(lp);
+              via = lp;
+            }
+          }
+          const std::string path = session_path(key.first, key.second);
+          auto applied = driver_->apply(path, "up", {}, input_date());
+          if (applied)
+            record_input(path, *applied, "transport restored" + (via.empty() ? "" : " (" + via + ")"), cause);
+        });
+      }
+    }
+  }
+
+  // The engine date of an input injected now (never before the engine's own clock).
+  double input_date() const {
+    return std::max(driver_->engine().now(), sg4::Engine::get_clock() + driver_->offset());
+  }
+
+  // Processes every engine event dated up to now (another actor may ask before ours ran).
+  void catch_up() { driver_->engine().run_until(sg4::Engine::get_clock() + driver_->offset()); }
+
+  // The latest input concerning exactly this prefix, or a later one concerning every prefix
+  // (session, leak, policy). A hijack of a more-specific lists the configured prefixes it overlaps.
+  std::uint64_t cause_of(const Prefix& p) const {
+    auto it = last_input_.find(p);
+    return std::max(last_any_input_, it == last_input_.end() ? std::uint64_t{0} : it->second);
+  }
+
+  void record_input(const std::string& path, const AppliedAction& a, const std::string& reason,
+                    std::uint64_t cause) {
+    nlohmann::ordered_json data;
+    data["detail"] = a.detail;
+    std::uint64_t id =
+        ctx_->emit(a.type, path, reason.empty() ? a.detail : reason + "; " + a.detail, cause, data);
+    if (a.all_prefixes) last_any_input_ = id;
+    for (const auto& p : a.prefixes)
+      last_input_[p] = id;
+    input_index_[id] = inputs_.size();
+    inputs_.push_back(InputRecord{sg4::Engine::get_clock(), id, a.type + " " + path + ": " + a.detail});
+    // One notify per batch: notify_all() is a simcall, which would let the engine's actor run between
+    // two targets of one fault (six prefixes withdrawn at once would leave in six UPDATEs).
+    if (!wake_pending_) {
+      wake_pending_ = true;
+      wake_->notify_all();
+    }
+  }
+
+  // Inputs are not preceded by a catch-up: events dated now that the engine has not processed yet
+  // come first anyway (FIFO on equal dates), and the fault player applies one fault to all its
+  // targets before the engine runs, so the engine sends one AS's same-date origin changes in one
+  // UPDATE, as a router would.
+  std::uint64_t on_action(const std::string& path, const sim::ActionRequest& r) {
+    auto applied = driver_->apply(path, r.action, r.params, input_date());
+    if (!applied) return 0;
+    record_input(path, *applied, r.reason, r.cause);
+    return last_id();
+  }
+
+  std::uint64_t last_id() const { return inputs_.back().event; }
+
+  void loop() {
+    std::unique_lock<sg4::Mutex> lock(*mutex_);
+    BgpEngine& e = driver_->engine();
+    const double off = driver_->offset();
+    const double end = ctx_->end();
+    while (true) {
+      const double now = sg4::Engine::get_clock();
+      e.run_until(std::max(e.now(), now + off));
+      if (now >= end) return;
+      const double next = e.next_event_time();
+      const double wake = std::min(next - off, end);
+      if (wake <= now) { // the next event's date rounds to now: take it by its own date
+        e.run_until(next);
+        continue;
+      }
+      if (wake_->wait_until(lock, wake) == std::cv_status::no_timeout)
+        sg4::this_actor::yield(); // woken by an input: let its sender finish the batch (same date)
+      wake_pending_ = false;
+    }
+  }
+
+  RunContext* ctx_ = nullptr;
+  std::shared_ptr<const AsGraph> graph_;
+  std::unique_ptr<BgpDriver> driver_;
+  std::unique_ptr<VantageRecorder> recorder_;
+  std::vector<Asn> vantages_, victims_;
+  sg4::MutexPtr mutex_;
+  sg4::ConditionVariablePtr wake_;
+  bool wake_pending_ = false; // an input was injected since the actor last ran the engine
+  double hold_time_ = 90;
+  std::map<std::pair<Asn, Asn>, std::vector<Carrier>> carriers_;
+  std::map<const sg4::Link*, std::vector<std::pair<Asn, Asn>>> link_sessions_;
+  std::map<const sg4::Host*, std::vector<std::pair<Asn, Asn>>> host_sessions_;
+  std::set<std::pair<Asn, Asn>> hold_pending_, transport_down_;
+  std::map<Prefix, std::uint64_t> last_input_;
+  std::uint64_t last_any_input_ = 0;
+  std::vector<InputRecord> inputs_;
+  std::map<std::uint64_t, std::size_t> input_index_; // input event id -> inputs_ index
+  std::uint64_t warmup_updates_ = 0, warmup_changes_ = 0, route_events_ = 0;
+};
+
+void validate(const sim::Scenario& s, sim::Diagnostics& d) {
+  const auto decls = bgp_action_decls();
+  if (!bgp_section(s)) { // BGP actions need the section, or they would silently do nothing
+    for (const auto& f : s.faults) {
+      std::string kind, id;
+      if (!sim::split_path(f.target, kind, id)) continue;
+      for (const auto& a : decls)
+        if (a.kind == kind && a.action == f.action && kind != "prefix" && kind != "session")
+          d.error(f.action_mark, "action '" + f.action + "' on " + kind +
+                                     " entities is a BGP action; expected a bgp: section in the scenario");
+    }
+    return;
+  }
+  auto setup = load_bgp_setup(s, d);
+  if (!setup) return;
+  std::vector<std::string> kinds = {"prefix", "as", "session"};
+  for (const auto& f : s.faults) {
+    std::string kind, id;
+    if (!sim::split_path(f.target, kind, id)) continue;
+    if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) continue;
+    std::string problem = check_bgp_action(setup->config, *setup->graph, f.target, f.action, f.params);
+    if (!problem.empty()) d.error(f.params.empty() ? f.action_mark : f.params_mark, problem);
+  }
+}
+
+} // namespace
+
+sim::ModelInfo bgp_model_info() {
+  sim::ModelInfo m;
+  m.name = "bgp";
+  m.doc = "AS-level BGP (path vector, Gao-Rexford policies, MRAI, anycast, hijacks, leaks) on the scenario's "
+          "bgp: topology; offers route lookup and site announcements to other models.";
+  m.params = bgp_param_decls();
+  m.sections = {"bgp"};
+  m.validate_sections = validate;
+  m.actions = bgp_action_decls();
+  m.match_entities = [](const sim::Scenario& s, const std::string& pattern) {
+    sim::Diagnostics quiet;
+    auto setup = load_bgp_setup(s, quiet);
+    if (!setup) return std::vector<std::string>{};
+    return match_bgp_entities(setup->config, *setup->graph, pattern);
+  };
+  m.create = [] { return std::make_unique<BgpModel>(); };
+  return m;
+}
+
+} // namespace outagesim::bgp
