@@ -113,18 +113,11 @@ OperatorsConfig read_operators(const sim::Scenario& s, Diagnostics& d) {
     if (auto v = a.string("region")) as.region = *v;
     if (auto v = a.strings("via"))
       for (const auto& [k, m] : *v) {
-        static const std::vector<std::pair<std::string, sim::LinkKind>> kinds = {
-            {"backbone", sim::LinkKind::Backbone},
-            {"transit", sim::LinkKind::Transit},
-            {"peering", sim::LinkKind::Peering},
-            {"access", sim::LinkKind::Access},
-            {"internal", sim::LinkKind::Internal}};
-        auto it = std::find_if(kinds.begin(), kinds.end(), [&](const auto& e) { return e.first == k; });
-        if (it == kinds.end())
-          d.error(m, "access '" + as.id + "' via '" + k +
-                         "' is unknown; expected backbone, transit, peering, access or internal");
+        if (auto kind = sim::parse_link_kind(k))
+          as.via.push_back(*kind);
         else
-          as.via.push_back(it->second);
+          d.error(m, "access '" + as.id + "' via '" + k + "' is unknown; expected one of: " +
+                         sim::join(sim::link_kind_names()));
       }
     for (const auto& p : as.reach)
       if (!has_node(s, p))
