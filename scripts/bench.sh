@@ -2,7 +2,7 @@
 # BGP model benchmark (issue 3): builds outagesim_bench_bgp in Release into build/ and runs it.
 #   scripts/bench.sh [CAIDA_FILE] [ORIGIN_ASN]
 # Defaults: ../shared/data/caida/20180101.as-rel.txt.bz2 and AS32934. Environment: MRAI=seconds
-# (default 30; MRAI=0 disables it), WRATE=1 rate-limits withdrawals too.
+# (default 30; MRAI=0 disables it); WRATE=0 lets withdrawals bypass MRAI (the default rate-limits them).
 # The last line printed is:
 #   bgp-bench: ases=N links=N load_s=X converge_s=X withdraw_s=X updates=N updates_per_s=X rss_mib=N pq_ratio=X
 set -euo pipefail
