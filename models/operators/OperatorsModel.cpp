@@ -73,17 +73,6 @@ bool has_node(const sim::Scenario& s, const std::string& path) {
                      [&](const sim::NodeSpec& n) { return n.path() == path; });
 }
 
-template <class F> void each_item(MapReader& r, const std::string& key, Diagnostics& d, F f) {
-  const YamlNode* n = r.get(key);
-  if (!n || n->kind == YamlNode::Kind::Null) return;
-  if (n->kind != YamlNode::Kind::Sequence) {
-    d.error(n->mark, r.what() + " '" + key + "' is " + n->kind_name() + "; expected a list");
-    return;
-  }
-  for (const auto& item : n->items)
-    f(*item);
-}
-
 std::vector<std::string> strings(MapReader& r, const std::string& key, bool required = false) {
   std::vector<std::string> out;
   if (auto v = r.strings(key, required))
@@ -100,7 +89,7 @@ OperatorsConfig read_operators(const sim::Scenario& s, Diagnostics& d) {
   MapReader r(n, "operators", d);
   if (!r.is_map()) return c;
   c.present = true;
-  each_item(r, "access", d, [&](const YamlNode& item) {
+  r.each("access", [&](const YamlNode& item) {
     MapReader a(&item, "operators access", d);
     if (!a.is_map()) return;
     AccessSpec as;
@@ -116,8 +105,8 @@ OperatorsConfig read_operators(const sim::Scenario& s, Diagnostics& d) {
         if (auto kind = sim::parse_link_kind(k))
           as.via.push_back(*kind);
         else
-          d.error(m, "access '" + as.id + "' via '" + k + "' is unknown; expected one of: " +
-                         sim::join(sim::link_kind_names()));
+          d.error(m, "access '" + as.id + "' via '" + k +
+                         "' is unknown; expected one of: " + sim::join(sim::link_kind_names()));
       }
     for (const auto& p : as.reach)
       if (!has_node(s, p))
@@ -127,7 +116,7 @@ OperatorsConfig read_operators(const sim::Scenario& s, Diagnostics& d) {
     a.finish();
     c.access.push_back(as);
   });
-  each_item(r, "plans", d, [&](const YamlNode& item) {
+  r.each("plans", [&](const YamlNode& item) {
     MapReader p(&item, "operators plan", d);
     if (!p.is_map()) return;
     PlanSpec ps;
@@ -141,7 +130,7 @@ OperatorsConfig read_operators(const sim::Scenario& s, Diagnostics& d) {
     if (auto v = p.duration("detect")) ps.detect = *v;
     if (auto v = p.duration("travel")) ps.travel = *v;
     if (auto v = p.duration("security")) ps.security = *v;
-    each_item(p, "steps", d, [&](const YamlNode& si) {
+    p.each("steps", [&](const YamlNode& si) {
       MapReader st(&si, "plan step", d);
       if (!st.is_map()) return;
       StepSpec step;

@@ -306,20 +306,7 @@ std::string ranking_table(const std::vector<HypothesisResult>& ranked) {
     for (std::size_t k = 1; k < h.contradictions.size(); ++k)
       rows.push_back({"", "", "", "", "", h.contradictions[k]});
   }
-  std::vector<std::size_t> width(rows[0].size(), 0);
-  for (const auto& row : rows)
-    for (std::size_t i = 0; i < row.size(); ++i)
-      width[i] = std::max(width[i], row[i].size());
-  std::string out;
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      line += row[i];
-      if (i + 1 < row.size()) line += std::string(width[i] - row[i].size() + 2, ' ');
-    }
-    out += line + "\n";
-  }
-  return out;
+  return aligned_table(rows);
 }
 
 } // namespace outagesim::sim

@@ -94,6 +94,25 @@ ScoreResult score_run(const nlohmann::json& summary, const ObservedRecord& obser
   return r;
 }
 
+std::string aligned_table(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> width;
+  for (const auto& row : rows) {
+    if (width.size() < row.size()) width.resize(row.size(), 0);
+    for (std::size_t i = 0; i < row.size(); ++i)
+      width[i] = std::max(width[i], row[i].size());
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line += std::string(width[i] - row[i].size() + 2, ' ');
+    }
+    out += line + "\n";
+  }
+  return out;
+}
+
 std::string score_table(const ScoreResult& r) {
   std::vector<std::vector<std::string>> rows = {
       {"signal", "subject", "observed", "window", "simulated", "match"}};
@@ -107,19 +126,7 @@ std::string score_table(const ScoreResult& r) {
     rows.push_back({o.id, o.subject, o.observed_text, o.window_text.empty() ? "exact" : o.window_text,
                     s.simulated_text, match});
   }
-  std::vector<std::size_t> width(rows[0].size(), 0);
-  for (const auto& row : rows)
-    for (std::size_t i = 0; i < row.size(); ++i)
-      width[i] = std::max(width[i], row[i].size());
-  std::string out;
-  for (const auto& row : rows) {
-    std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      line += row[i];
-      if (i + 1 < row.size()) line += std::string(width[i] - row[i].size() + 2, ' ');
-    }
-    out += line + "\n";
-  }
+  std::string out = aligned_table(rows);
   char buf[160];
   std::snprintf(buf, sizeof buf,
                 "total: %d of %zu signals in window, %d missing; score %.3f (weighted, 0..1)\n", r.matched,

@@ -34,6 +34,9 @@ struct ScoreResult {
 /// Scores a run's summary (parsed summary.json) against an observed record.
 ScoreResult score_run(const nlohmann::json& summary, const ObservedRecord& observed);
 
+/// Rows as text columns separated by two spaces, each column as wide as its widest cell.
+std::string aligned_table(const std::vector<std::vector<std::string>>& rows);
+
 /// The table printed by `outagesim score` (aligned text) and score.csv.
 std::string score_table(const ScoreResult& r);
 std::string score_csv(const ScoreResult& r);

@@ -70,6 +70,12 @@ public:
 
   /// A list under `key`: nullptr when absent or null; an error (and nullptr) when not a sequence.
   const YamlNode* list(const std::string& key);
+  /// Calls `f(item)` for each item of the list under `key` (see list()).
+  template <class F> void each(const std::string& key, F f) {
+    if (const YamlNode* n = list(key))
+      for (const auto& item : n->items)
+        f(*item);
+  }
   /// How a key of this mapping is named in messages.
   std::string field(const std::string& key) const;
   /// Reports every key that no getter asked for.
