@@ -46,10 +46,25 @@ std::string Timeline::to_csv(std::int64_t start_epoch) const {
   std::string out = "time,region,service,metric,value\n";
   out.reserve(rows_.size() * 64);
   char num[64];
+  // Rows come in runs of equal times: format each time once.
+  double last_time = -1e300;
+  std::string time_text;
   for (const auto& r : rows_) {
-    std::snprintf(num, sizeof num, "%.6g", r.value);
-    out += format_utc(double(start_epoch) + r.time) + "," + csv_field(r.region) + "," + csv_field(r.service) +
-           "," + csv_field(r.metric) + "," + num + "\n";
+    if (r.time != last_time) {
+      last_time = r.time;
+      time_text = format_utc(double(start_epoch) + r.time);
+    }
+    int n = std::snprintf(num, sizeof num, "%.6g", r.value);
+    out += time_text;
+    out += ',';
+    out += csv_field(r.region);
+    out += ',';
+    out += csv_field(r.service);
+    out += ',';
+    out += csv_field(r.metric);
+    out += ',';
+    out.append(num, static_cast<std::size_t>(n));
+    out += '\n';
   }
   return out;
 }
