@@ -26,11 +26,12 @@ double attempt_rate(const AppSpec& app, double p) {
   p = std::clamp(p, 0.0, 1.0);
   double q = 1 - p;
   int k = std::max(0, app.retries);
-  double fail_all = std::pow(q, k + 1);                         // a request fails after every retry
+  // Powers of q by repeated products (k is small; this runs per cohort and tick).
+  double backoff = 0, wait = app.backoff, q_pow = q;
+  for (int i = 0; i < k; ++i, wait *= 2, q_pow *= q)
+    backoff += q_pow * wait; // the i-th retry waits only if every earlier attempt failed
+  double fail_all = q_pow;   // q^(k+1): a request fails after every retry
   double attempts = p > 0 ? (1 - fail_all) / p : double(k + 1); // attempts per request cycle
-  double backoff = 0, wait = app.backoff;
-  for (int i = 0; i < k; ++i, wait *= 2)
-    backoff += std::pow(q, i + 1) * wait; // the i-th retry waits only if every earlier attempt failed
   double think = app.requests_per_s > 0 ? 1 / app.requests_per_s : 1e9;
   double cycle = (1 - fail_all) * think + fail_all * app.give_up + backoff;
   return attempts / cycle;

@@ -6,14 +6,18 @@
 namespace outagesim::sim {
 
 void Timeline::add(SimTime t, std::string region, std::string service, std::string metric, double value) {
-  index_[{metric, region, service}].push_back(rows_.size());
+  // Look the series up without copying its key; copy only for a new series.
+  auto it = index_.find(std::tie(metric, region, service));
+  if (it == index_.end())
+    it = index_.emplace(std::make_tuple(metric, region, service), std::vector<std::size_t>{}).first;
+  it->second.push_back(rows_.size());
   rows_.push_back({t, std::move(region), std::move(service), std::move(metric), value});
 }
 
 std::vector<std::pair<SimTime, double>>
 Timeline::series(const std::string& region, const std::string& service, const std::string& metric) const {
   std::vector<std::pair<SimTime, double>> out;
-  auto it = index_.find({metric, region, service});
+  auto it = index_.find(std::tie(metric, region, service));
   if (it == index_.end()) return out;
   out.reserve(it->second.size());
   for (std::size_t i : it->second)

@@ -2,6 +2,7 @@
 // Time series of a run in tidy form: one row per (time, region, service, metric, value). Models record
 // samples; the timeline is written as timeline.csv and read by the signal computations. A row's time
 // is the start of the sample interval it summarises.
+#include <functional>
 #include <map>
 #include <string>
 #include <tuple>
@@ -35,7 +36,7 @@ private:
   std::vector<Sample> rows_;
   // (metric, region, service) -> row indices in time order of insertion: series() and keys() read
   // this instead of scanning every row (runs with hundreds of regions record millions of rows).
-  std::map<std::tuple<std::string, std::string, std::string>, std::vector<std::size_t>> index_;
+  std::map<std::tuple<std::string, std::string, std::string>, std::vector<std::size_t>, std::less<>> index_;
 };
 
 } // namespace outagesim::sim
