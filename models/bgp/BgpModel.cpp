@@ -254,7 +254,8 @@ public:
     if (had) old_path = c.old_path == kEmptyPath ? std::vector<Asn>{c.asn} : e.path_asns(c.old_path);
     if (vantage)
       recorder_->on_best_change(t, c.asn, c.prefix, had, has, has ? new_path.back() : 0,
-                                has && c.new_path != kEmptyPath && !valley_free(*graph_, c.asn, new_path));
+                                has && c.new_path != kEmptyPath && !valley_free(*graph_, c.asn, new_path),
+                                has ? std::uint64_t(c.new_path) + 1 : 0);
     const std::string type = !had ? "bgp.route_learned" : (!has ? "bgp.route_lost" : "bgp.route_changed");
     auto show = [&](bool h, PathId id, const std::vector<Asn>& p) {
       return !h ? std::string("none") : id == kEmptyPath ? std::string("local") : format_path(p);

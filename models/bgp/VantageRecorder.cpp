@@ -30,8 +30,8 @@ VantageRecorder::VantageRecorder(std::vector<Asn> vantages, std::map<Prefix, std
 
 void VantageRecorder::set_initial(Asn vantage, const Prefix& prefix, bool has_route, Asn origin,
                                   bool valley) {
-  initial_[{vantage, prefix}] = State{has_route, valley};
-  current_[{vantage, prefix}] = State{has_route, valley};
+  initial_[{vantage, prefix}] = State{has_route, valley, has_route ? origin : 0};
+  current_[{vantage, prefix}] = State{has_route, valley, has_route ? origin : 0};
   if (has_route && origin) initial_origins_[prefix].insert(origin);
 }
 
@@ -40,10 +40,9 @@ void VantageRecorder::on_update(double t, Asn vantage, const Prefix& prefix, boo
 }
 
 void VantageRecorder::on_best_change(double t, Asn vantage, const Prefix& prefix, bool had, bool has,
-                                     Asn origin, bool valley) {
-  changes_.push_back(Change{t, vantage, prefix, had, has, has && valley});
-  current_[{vantage, prefix}] = State{has, has && valley};
-  (void)origin;
+                                     Asn origin, bool valley, std::uint64_t path) {
+  changes_.push_back(Change{t, vantage, prefix, had, has, has && valley, has ? origin : 0, has ? path : 0});
+  current_[{vantage, prefix}] = State{has, has && valley, has ? origin : 0, has ? path : 0};
 }
 
 double VantageRecorder::visibility(const Prefix& p) const {
@@ -79,6 +78,48 @@ std::vector<Prefix> VantageRecorder::victim_prefixes(Asn victim) const {
   for (const auto& [p, o] : origins_)
     if (o.count(victim)) out.push_back(p);
   return out;
+}
+
+template <class Pred> std::vector<std::string> VantageRecorder::burst_kinds(Pred concerns, double end) const {
+  std::optional<double> first;
+  for (const auto& c : changes_)
+    if (c.t >= 0 && c.t <= end && (c.had || c.has) && concerns(c.prefix)) {
+      first = c.t;
+      break;
+    }
+  if (!first) return {};
+  const double stop = std::min(end, *first + kBurstWindow);
+  // Each (vantage, prefix)'s states from the burst's start: the state before it, then every change.
+  std::map<std::pair<Asn, Prefix>, std::vector<std::pair<double, State>>> seq;
+  for (const auto& c : changes_) {
+    if (c.t < *first || c.t > stop || !concerns(c.prefix)) continue;
+    auto& s = seq[{c.vantage, c.prefix}];
+    if (s.empty()) {
+      auto it = initial_.find({c.vantage, c.prefix});
+      s.emplace_back(*first, it != initial_.end() ? it->second : State{});
+    }
+    s.emplace_back(c.t, State{c.has, c.valley, c.origin, c.path});
+  }
+  std::set<std::string> kinds;
+  for (const auto& [key, s] : seq) {
+    std::optional<State> settled;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+      const double until = i + 1 < s.size() ? s[i + 1].first : stop;
+      const State& st = s[i].second;
+      // The first state is the settled state before the burst; the last one holds to the end.
+      if (i > 0 && i + 1 < s.size() && until - s[i].first < kSettle) continue;
+      if (settled) {
+        const State& a = *settled;
+        if (a.has == st.has && (!a.has || (a.origin == st.origin && a.path == st.path && a.path != 0)))
+          continue; // back where it was: the states in between were transient
+        kinds.insert(!st.has                                                      ? "withdrawal"
+                     : !a.has || (a.origin && st.origin && a.origin != st.origin) ? "announcement"
+                                                                                  : "path_change");
+      }
+      settled = st;
+    }
+  }
+  return {kinds.begin(), kinds.end()};
 }
 
 std::vector<IntervalCounts> VantageRecorder::intervals(double step, double end) const {
@@ -142,16 +183,13 @@ std::vector<sim::SignalValue> VantageRecorder::signals(double end) const {
         out.push_back({"bgp.withdrawal_burst_start", subject, "time", u.t});
         break;
       }
-    std::set<std::string> kinds;
-    std::optional<double> first;
-    for (const auto& c : changes_) {
-      if (c.t < 0 || c.t > end || !is_mine(c.prefix) || (!c.had && !c.has)) continue;
-      if (!first) first = c.t;
-      if (c.t > *first + kBurstWindow) break;
-      kinds.insert(!c.had ? "announcement" : (!c.has ? "withdrawal" : "path_change"));
-    }
-    out.push_back({"bgp.burst_kind", subject, "set",
-                   nlohmann::ordered_json(std::vector<std::string>(kinds.begin(), kinds.end()))});
+    auto concerns = [&](const Prefix& q) {
+      for (const Prefix& p : mine)
+        if (p.covers(q)) return true;
+      return false;
+    };
+    auto kinds = burst_kinds(concerns, end);
+    out.push_back({"bgp.burst_kind", subject, "set", nlohmann::ordered_json(kinds)});
     // Valley paths: replay the valley flags of (vantage, victim prefix) and take the peak number of
     // vantages with at least one.
     std::map<std::pair<Asn, Prefix>, bool> valley;
@@ -170,6 +208,10 @@ std::vector<sim::SignalValue> VantageRecorder::signals(double end) const {
       peak = std::max(peak, count());
     }
     out.push_back({"bgp.valley_paths", subject, "number", peak});
+    std::optional<double> reannounce;
+    for (const Prefix& p : mine)
+      if (auto r = reannounce_start(p, end); r && (!reannounce || *r < *reannounce)) reannounce = r;
+    if (reannounce) out.push_back({"bgp.reannounce_start", subject, "time", *reannounce});
   }
   // Per configured prefix.
   for (const auto& [p, legit] : origins_) {
@@ -195,30 +237,42 @@ std::vector<sim::SignalValue> VantageRecorder::signals(double end) const {
     }
     if (gone) out.push_back({"bgp.prefix_gone", subject, "time", *gone});
     out.push_back({"bgp.prefix_stays_visible", subject, "bool", stays});
-    if (gone) {
-      // The recovery: visibility climbs back to the gone threshold after `gone`. Its start is the
-      // first announcement after the last low point before that climb (announcements in the tail of
-      // the withdrawal's path exploration are not a re-announcement).
-      std::optional<double> low;
-      std::size_t low_n = 0;
-      bool recovered = false;
-      for (const auto& [t, n] : steps) {
-        if (t < *gone || t > end) continue;
-        if (double(n) >= kGoneThreshold * nv) {
-          recovered = true;
-          break;
-        }
-        if (!low || n <= low_n) low = t, low_n = n;
-      }
-      if (recovered && low)
-        for (const auto& u : updates_)
-          if (!u.withdrawal && u.prefix == p && u.t > *low && u.t <= end) {
-            out.push_back({"bgp.reannounce_start", subject, "time", u.t});
-            break;
-          }
-    }
+    if (auto r = reannounce_start(p, end)) out.push_back({"bgp.reannounce_start", subject, "time", *r});
   }
   return out;
+}
+
+std::optional<double> VantageRecorder::reannounce_start(const Prefix& p, double end) const {
+  const double nv = double(vantages_.size());
+  if (vantages_.empty() || !origins_.count(p)) return std::nullopt;
+  auto steps = visibility_steps(p);
+  std::optional<double> gone;
+  for (const auto& [t, n] : steps) {
+    if (t > end) break;
+    if (double(n) < kGoneThreshold * nv) {
+      gone = t;
+      break;
+    }
+  }
+  if (!gone) return std::nullopt;
+  // The recovery: visibility climbs back to the gone threshold after `gone`. Its start is the first
+  // announcement after the last low point before that climb (announcements in the tail of the
+  // withdrawal's path exploration are not a re-announcement).
+  std::optional<double> low;
+  std::size_t low_n = 0;
+  bool recovered = false;
+  for (const auto& [t, n] : steps) {
+    if (t < *gone || t > end) continue;
+    if (double(n) >= kGoneThreshold * nv) {
+      recovered = true;
+      break;
+    }
+    if (!low || n <= low_n) low = t, low_n = n;
+  }
+  if (recovered && low)
+    for (const auto& u : updates_)
+      if (!u.withdrawal && u.prefix == p && u.t > *low && u.t <= end) return u.t;
+  return std::nullopt;
 }
 
 } // namespace outagesim::bgp

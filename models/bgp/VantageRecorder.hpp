@@ -13,9 +13,18 @@
 //   announcements /    prefix entries of UPDATEs received by vantages in the interval, announcement
 //   withdrawals        or withdrawal, for P exactly
 //   bgp.withdrawal_burst_start (as:V)  first withdrawal of a prefix V originates received by a vantage
-//   bgp.burst_kind (as:V)      kinds of best-route change at vantages for V's prefixes within 30 min
-//                              of the first one: none->route "announcement", route->none
-//                              "withdrawal", route->other route "path_change"
+//   bgp.burst_kind (as:V)      the kinds of change the burst leaves at vantages: for each vantage and
+//                              each of V's prefixes or a more-specific of one, the best-route states
+//                              within 30 min of the first change for any of them, without the
+//                              transient ones held less than kSettle (60 s: two MRAI intervals, the
+//                              pace of path exploration); each change between consecutive settled
+//                              states is a "withdrawal" (route -> none), an "announcement" (none ->
+//                              route, or a route from another origin AS: a hijack) or a
+//                              "path_change" (another path from the same origin: a leak, a lost
+//                              link). Path exploration before a withdrawal is not a kind of its own:
+//                              observers describe such a burst as withdrawals (Cloudflare, 2021:
+//                              "mostly withdrawals") although collectors also receive the transient
+//                              paths (bgp_updates.csv counts those).
 //   bgp.new_origins (prefix:P) origins (last AS of a path) other than P's legitimate ones, of P or a
 //                              more-specific, in any route a vantage held or received (sorted ASNs)
 //   bgp.prefix_gone (prefix:P) first time visibility < 5 % (absent if never)
@@ -26,6 +35,8 @@
 //                              that starts the recovery: visibility later climbs back to >= 5 %, and
 //                              the announcement follows the last low point before that climb (so
 //                              the tail of path exploration does not count)
+//   bgp.reannounce_start (as:V)      the earliest bgp.reannounce_start over V's prefixes (absent if
+//                              none of them was gone and came back)
 #include "models/bgp/AsGraph.hpp"
 #include "models/bgp/Prefix.hpp"
 #include "sim/metrics/Signals.hpp"
@@ -62,8 +73,10 @@ public:
   /// withdrawal).
   void on_update(double t, Asn vantage, const Prefix& prefix, bool withdrawal, Asn origin);
   /// A vantage's best route for `prefix` changed.
+  /// `path` identifies the new path (equal paths, equal ids; 0 if unknown: changes between two routes
+  /// of one origin then count as path changes).
   void on_best_change(double t, Asn vantage, const Prefix& prefix, bool had, bool has, Asn origin,
-                      bool valley);
+                      bool valley, std::uint64_t path = 0);
 
   bool is_vantage(Asn a) const { return vantage_set_.count(a) > 0; }
   const std::vector<Asn>& vantages() const { return vantages_; }
@@ -77,6 +90,8 @@ public:
   std::string updates_csv(double step, double end, std::int64_t start_epoch) const;
   /// The signals defined in the file comment, over [0, end].
   std::vector<sim::SignalValue> signals(double end) const;
+  /// bgp.burst_kind: best-route states held less than this (s) are transient (path exploration).
+  static constexpr double kSettle = 60;
 
   std::uint64_t updates_seen() const { return updates_.size(); }
 
@@ -94,12 +109,20 @@ private:
     Prefix prefix;
     bool had, has;
     bool valley;
+    Asn origin;         ///< of the new route (0: none)
+    std::uint64_t path; ///< id of the new path (0: none or unknown)
   };
   struct State {
     bool has = false;
     bool valley = false;
+    Asn origin = 0;
+    std::uint64_t path = 0;
   };
   std::vector<Prefix> victim_prefixes(Asn victim) const;
+  /// bgp.burst_kind of the prefixes `concerns` accepts, over [0, end].
+  template <class Pred> std::vector<std::string> burst_kinds(Pred concerns, double end) const;
+  /// bgp.reannounce_start of a configured prefix over [0, end], nullopt if it was never gone and back.
+  std::optional<double> reannounce_start(const Prefix& p, double end) const;
   /// (time, visible count) steps of a configured prefix, starting at time 0.
   std::vector<std::pair<double, std::size_t>> visibility_steps(const Prefix& p) const;
 

@@ -186,6 +186,7 @@ struct SectionReader {
     if (auto v = r.boolean("serve_stale")) rs.serve_stale = *v;
     if (auto v = r.duration("servfail_ttl")) rs.servfail_ttl = *v;
     if (auto v = r.boolean("refetch_delegation")) rs.refetch_delegation = *v;
+    if (auto v = r.integer("instances", false, 1, 100000)) rs.instances = static_cast<int>(*v);
     r.finish();
     if (rs.node.empty()) return;
     for (const auto& o : c.resolvers)

@@ -52,6 +52,10 @@ struct ResolverSpec {
   std::optional<bool> serve_stale;
   std::optional<double> servfail_ttl;
   std::optional<bool> refetch_delegation;
+  /// Independent caches this resolver stands for (an ISP's resolver farm, a public resolver's anycast
+  /// nodes, each with its own cache): demand is split evenly among them, each fills and expires its
+  /// own entries, so a model resolver of N instances asks upstream about N times as often.
+  int instances = 1;
 };
 
 /// A user region's resolver mix: which resolvers its users ask, with shares summing to 1.
@@ -86,6 +90,11 @@ struct ResolverPolicy {
   double stale_refresh = 30;       ///< RFC 8767 failure-recheck timer: stale answers between refresh tries
   bool coalesce = true;            ///< identical queries in flight wait for one upstream resolution
   bool refetch_delegation = false; ///< a zone whose whole NS set failed is asked of its parent again
+  /// After a resolution in which every server of a zone timed out or had no route, the instance
+  /// marks them down and answers SERVFAIL without asking upstream for this long (Unbound's infra
+  /// cache with infra-keep-probing off: down hosts "may take infra-host-ttl time to get probed
+  /// again", default 900 s). 0: only servfail_ttl holds.
+  double infra_holddown = 0;
 };
 
 /// How stubs and apps retry (model parameters).

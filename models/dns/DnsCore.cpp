@@ -4,6 +4,7 @@
 #include <cassert>
 #include <cmath>
 
+#include "sim/core/Rng.hpp"
 #include "sim/events/EventLog.hpp"
 
 namespace outagesim::dns {
@@ -124,9 +125,12 @@ DnsCore::DnsCore(DnsConfig config, ResolverPolicy policy, ClientPolicy clients,
     if (r.servfail_ttl) p.servfail_ttl = *r.servfail_ttl;
     if (r.refetch_delegation) p.refetch_delegation = *r.refetch_delegation;
     resolver_policy_.push_back(p);
-    ResolverCache c;
-    c.resize(names_.size(), zones_.size());
-    caches_.push_back(std::move(c));
+    inst_base_.push_back(caches_.size());
+    for (int i = 0; i < std::max(1, r.instances); ++i) {
+      ResolverCache c;
+      c.resize(names_.size(), zones_.size());
+      caches_.push_back(std::move(c));
+    }
     pairs_.emplace_back(demand_names_.size());
   }
   region_share_.assign(regions_.size(), std::vector<double>(config_.resolvers.size(), 0.0));
@@ -137,6 +141,28 @@ DnsCore::DnsCore(DnsConfig config, ResolverPolicy policy, ClientPolicy clients,
           int ri = resolver_index(res);
           if (ri >= 0) region_share_[g][ri] += share;
         }
+}
+
+void DnsCore::fill_caches_at_random_ages(std::uint64_t seed) {
+  auto g = sim::rng_stream(seed, "dns.cache_ages");
+  for (std::size_t r = 0; r < config_.resolvers.size(); ++r) {
+    const double max_stale = resolver_policy_[r].max_stale;
+    for (std::size_t i = 0; i < std::size_t(std::max(1, config_.resolvers[r].instances)); ++i) {
+      ResolverCache& c = caches_[inst_base_[r] + i];
+      auto fill = [&](CacheEntry& e, CacheEntry::Kind kind, double ttl) {
+        const double age = sim::uniform01(g) * ttl;
+        e = CacheEntry{kind, -age, ttl - age, ttl - age + max_stale};
+      };
+      for (std::size_t n = 0; n < names_.size(); ++n)
+        if (names_[n].has_record)
+          fill(c.names[n],
+               names_[n].type == RecordSpec::Type::Cname ? CacheEntry::Kind::Cname
+                                                         : CacheEntry::Kind::Address,
+               names_[n].ttl);
+      for (std::size_t z = 0; z < zones_.size(); ++z)
+        if (zones_[z].parent >= 0) fill(c.zones[z], CacheEntry::Kind::Delegation, zones_[z].ns_ttl);
+    }
+  }
 }
 
 int DnsCore::region_index(const std::string& path) const {
@@ -349,13 +375,14 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
   return std::min(1.0, success);
 }
 
-bool DnsCore::ensure_delegation(std::size_t r, int zone, double t, Plan& p, double& weight) {
+bool DnsCore::ensure_delegation(std::size_t r, std::size_t inst, int zone, double t, Plan& p,
+                                double& weight) {
   int parent = zones_[zone].parent;
   if (parent < 0) return true; // a TLD: known from the root hints
-  if (caches_[r].zones[zone].fresh(t)) return true;
+  if (caches_[inst].zones[zone].fresh(t)) return true;
   for (const auto& w : p.writes)
     if (w.zone && w.index == std::size_t(zone)) return true;
-  if (!ensure_delegation(r, parent, t, p, weight)) return false;
+  if (!ensure_delegation(r, inst, parent, t, p, weight)) return false;
   double pz = query_zone(r, parent, zones_[zone].name, p, weight);
   if (pz <= 0) {
     if (resolver_policy_[r].refetch_delegation && zones_[parent].parent >= 0)
@@ -369,10 +396,10 @@ bool DnsCore::ensure_delegation(std::size_t r, int zone, double t, Plan& p, doub
   return true;
 }
 
-DnsCore::Plan DnsCore::plan(std::size_t r, std::size_t q, double t) {
+DnsCore::Plan DnsCore::plan(std::size_t r, std::size_t inst, std::size_t q, double t) {
   Plan p;
   double weight = 1;
-  const ResolverCache& c = caches_[r];
+  const ResolverCache& c = caches_[inst];
   auto written = [&](std::size_t i) {
     for (const auto& w : p.writes)
       if (!w.zone && w.index == i) return true;
@@ -403,7 +430,7 @@ DnsCore::Plan DnsCore::plan(std::size_t r, std::size_t q, double t) {
       return p;
     }
     int zone = names_[cur].zone;
-    if (!ensure_delegation(r, zone, t, p, weight)) {
+    if (!ensure_delegation(r, inst, zone, t, p, weight)) {
       p.p = 0;
       return p;
     }
@@ -431,8 +458,8 @@ DnsCore::Plan DnsCore::plan(std::size_t r, std::size_t q, double t) {
   return p;
 }
 
-void DnsCore::commit(std::size_t r, const Plan& p, double base) {
-  ResolverCache& c = caches_[r];
+void DnsCore::commit(std::size_t r, std::size_t inst, const Plan& p, double base) {
+  ResolverCache& c = caches_[inst];
   const ResolverPolicy& pol = resolver_policy_[r];
   for (const auto& w : p.writes) {
     CacheEntry e{w.kind, base, base + w.ttl, base + w.ttl + pol.max_stale};
@@ -463,10 +490,10 @@ void DnsCore::account(SampleStats& st, std::size_t r, std::size_t d, const Plan&
 // ---------------------------------------------------------------------------------------------------
 // The fluid walk of one (resolver, name) over [t0, t1)
 
-void DnsCore::step_pair(std::size_t r, std::size_t d, double t0, double t1, double lam, SampleStats& st,
-                        std::array<double, kAnswerKinds>& out) {
+void DnsCore::step_pair(std::size_t r, std::size_t inst, std::size_t d, double t0, double t1, double lam,
+                        SampleStats& st, std::array<double, kAnswerKinds>& out) {
   const std::size_t q = demand_names_[d];
-  ResolverCache& c = caches_[r];
+  ResolverCache& c = caches_[inst];
   const ResolverPolicy& pol = resolver_policy_[r];
   PerResolverName& pr = pairs_[r][d];
   double t = t0;
@@ -510,16 +537,18 @@ void DnsCore::step_pair(std::size_t r, std::size_t d, double t0, double t1, doub
       t = e;
       continue;
     }
-    Plan p = plan(r, q, t);
+    Plan p = plan(r, inst, q, t);
     if (p.p >= 1 - kEps) {
       double d_ok = std::max(p.lat_ok, 1e-3);
-      commit(r, p, t + d_ok);
+      commit(r, inst, p, t + d_ok);
       account(st, r, d, p, 1, 0);
       c.holds[q] = {{t + d_ok, AnswerMix::only(d_ok > clients_.timeout ? Answer::Timeout : p.rcode)}};
       continue;
     }
     stale = stale && pol.serve_stale;
-    double hold = stale ? pol.stale_refresh : pol.servfail_ttl;
+    // Every server failed: the instance holds them down (infra cache) before asking again.
+    double hold = stale ? pol.stale_refresh
+                        : (p.p <= kEps ? std::max(pol.servfail_ttl, pol.infra_holddown) : pol.servfail_ttl);
     double dur = std::max(p.lat_fail, 1e-3);
     Answer in_flight = stale ? Answer::Stale : (dur > clients_.timeout ? Answer::Timeout : Answer::ServFail);
     Answer held = stale ? Answer::Stale : Answer::ServFail;
@@ -536,7 +565,7 @@ void DnsCore::step_pair(std::size_t r, std::size_t d, double t0, double t1, doub
     pr.last_reason += p.reason;
     pr.last_cause = p.cause;
     if (p.p <= kEps) {
-      commit(r, p, t + dur);
+      commit(r, inst, p, t + dur);
       double k = std::floor((t1 - t) / cycle);
       if (k >= 2) {
         // Many identical failed cycles fit in the step (reachability is fixed within it).
@@ -558,7 +587,7 @@ void DnsCore::step_pair(std::size_t r, std::size_t d, double t0, double t1, doub
     AnswerMix mix;
     mix.share[static_cast<std::size_t>(in_flight)] += (gap + dur) / cycle;
     mix.share[static_cast<std::size_t>(held)] += hold / cycle;
-    commit(r, p, t + fail_time + d_ok);
+    commit(r, inst, p, t + fail_time + d_ok);
     c.holds[q] = {{t + fail_time, mix}, {t + fail_time + d_ok, AnswerMix::only(p.rcode)}};
     double resolutions = n * per_cycle + 1;
     account(st, r, d, p, resolutions, n * per_cycle / resolutions);
@@ -571,7 +600,8 @@ void DnsCore::step_pair(std::size_t r, std::size_t d, double t0, double t1, doub
 // by several names is attributed to them in proportion to their demand.
 void DnsCore::baseline(std::size_t d, const std::vector<double>& demand_rd, std::size_t r, double dt,
                        SampleStats& st) {
-  (void)r;
+  // Each of the resolver's n instances sees 1/n of the demand and fetches every item itself.
+  const double n_inst = double(std::max(1, config_.resolvers[r].instances));
   double lam_d = demand_rd[d];
   if (lam_d <= 0) return;
   int own = names_[demand_names_[d]].zone;
@@ -579,13 +609,13 @@ void DnsCore::baseline(std::size_t d, const std::vector<double>& demand_rd, std:
   auto& pn = st.names[d];
   for (std::size_t n : needs_[d]) {
     double lam = item_demand_names_[n];
-    double rate = 1.0 / (names_[n].ttl + 1.0 / lam) * lam_d / lam;
+    double rate = n_inst / (names_[n].ttl + n_inst / lam) * lam_d / lam;
     if (names_[n].zone == own) pn.auth_base += rate * dt;
     if (names_[n].zone == parent) pn.tld_base += rate * dt;
   }
   for (int z : needs_zones_[d]) {
     double lam = item_demand_zones_[z];
-    double rate = 1.0 / (zones_[z].ns_ttl + 1.0 / lam) * lam_d / lam;
+    double rate = n_inst / (zones_[z].ns_ttl + n_inst / lam) * lam_d / lam;
     if (zones_[z].parent == own) pn.auth_base += rate * dt;
     if (zones_[z].parent == parent) pn.tld_base += rate * dt;
   }
@@ -645,7 +675,11 @@ void DnsCore::step(double t0, double t1) {
     for (std::size_t d = 0; d < nd; ++d) {
       PerResolverName& pr = pairs_[r][d];
       std::array<double, kAnswerKinds> out{};
-      if (offered[d] > 0) step_pair(r, d, t0, t1, offered[d] * acc, st, out);
+      if (offered[d] > 0) {
+        const int n_inst = std::max(1, config_.resolvers[r].instances);
+        for (int i = 0; i < n_inst; ++i)
+          step_pair(r, inst_base_[r] + std::size_t(i), d, t0, t1, offered[d] * acc / n_inst, st, out);
+      }
       add_answer(out, Answer::Timeout, offered[d] * (1 - acc) * dt);
       double attempts = offered[d] * dt;
       double fails = 0;

@@ -12,7 +12,13 @@
 // coalescing every query in flight starts its own resolution; SERVFAIL caching and serve-stale damp it.
 //
 // Baselines for the query multipliers are analytic: the same demand with every server reachable gives
-// each resolver one upstream query per cached item per (TTL + 1/demand).
+// each cache one upstream query per cached item per (TTL + 1/demand).
+//
+// A resolver may stand for several independent caches (ResolverSpec::instances): its demand is split
+// evenly among them and each walks its own cache timeline (own expiries, own failure cycles), so
+// upstream load and the times at which users see failures spread the way they do over a resolver
+// farm. fill_caches_at_random_ages() starts every cache warm, each entry filled at a random time
+// within one TTL before the start (as a long-running cache is), instead of empty at time 0.
 //
 // Demand comes either from the config (lookups per person per second, with the core's own client
 // retries) or from outside (set_external_demand: a users model's queries per second per region and
@@ -120,8 +126,13 @@ public:
   /// Index of a demand name, or -1.
   int demand_index(const std::string& name) const;
   int resolver_index(const std::string& node) const;
-  /// The cache of a resolver (for inspection and tests).
-  const ResolverCache& cache(std::size_t resolver) const { return caches_[resolver]; }
+  /// The cache of a resolver's instance (for inspection and tests).
+  const ResolverCache& cache(std::size_t resolver, std::size_t instance = 0) const {
+    return caches_[inst_base_[resolver] + instance];
+  }
+  /// Fills every instance's cache with every record and delegation, each entry of age U[0, TTL) at
+  /// time 0 (stream "dns.cache_ages" of `seed`): caches that have run for a long time before the start.
+  void fill_caches_at_random_ages(std::uint64_t seed);
   int name_index(const std::string& name) const;
   int zone_index(const std::string& name) const;
   /// User lookups per second of a demand name at a resolver at time t (before retries).
@@ -179,15 +190,15 @@ private:
 
   const Reach& reach(std::size_t resolver, std::size_t server, std::size_t site);
   double accept(std::size_t server, std::size_t site) const;
-  Plan plan(std::size_t r, std::size_t q, double t);
-  bool ensure_delegation(std::size_t r, int zone, double t, Plan& p, double& weight);
+  Plan plan(std::size_t r, std::size_t inst, std::size_t q, double t);
+  bool ensure_delegation(std::size_t r, std::size_t inst, int zone, double t, Plan& p, double& weight);
   /// Queries the NS set of a zone; returns the success probability and updates the plan.
   double query_zone(std::size_t r, int zone, const std::string& qname, Plan& p, double& weight);
-  void commit(std::size_t r, const Plan& p, double base);
+  void commit(std::size_t r, std::size_t inst, const Plan& p, double base);
   void account(SampleStats& st, std::size_t r, std::size_t d, const Plan& p, double resolutions,
                double failure_driven_share);
-  void step_pair(std::size_t r, std::size_t d, double t0, double t1, double lam, SampleStats& st,
-                 std::array<double, kAnswerKinds>& out);
+  void step_pair(std::size_t r, std::size_t inst, std::size_t d, double t0, double t1, double lam,
+                 SampleStats& st, std::array<double, kAnswerKinds>& out);
   void baseline(std::size_t d, const std::vector<double>& demand_rd, std::size_t r, double dt,
                 SampleStats& st);
   SampleStats& stats_at(std::size_t k);
@@ -211,7 +222,8 @@ private:
   std::vector<double> item_demand_zones_; ///< per zone index: the same for delegations
   std::vector<std::vector<double>> region_share_; ///< region -> resolver -> share
   std::vector<ResolverPolicy> resolver_policy_;
-  std::vector<ResolverCache> caches_;
+  std::vector<ResolverCache> caches_;               ///< per instance (resolver r: inst_base_[r]...)
+  std::vector<std::size_t> inst_base_;              ///< resolver -> its first instance
   std::vector<std::vector<PerResolverName>> pairs_; ///< resolver -> demand
   std::vector<std::vector<Reach>> reach_;           ///< resolver -> flat site index
   std::vector<std::size_t> site_base_;              ///< server -> first flat site index

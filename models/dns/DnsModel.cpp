@@ -35,6 +35,7 @@ public:
     pol.stale_refresh = p.number("stale_refresh");
     pol.coalesce = p.flag("coalesce");
     pol.refetch_delegation = p.flag("refetch_delegation");
+    pol.infra_holddown = p.number("infra_holddown");
     ClientPolicy cl;
     cl.immediate_retries = static_cast<int>(p.number("immediate_retries"));
     cl.app_retries = static_cast<int>(p.number("app_retries"));
@@ -50,6 +51,7 @@ public:
     const auto& info = ctx.scenario().info;
     core_ = std::make_unique<DnsCore>(cfg, pol, cl, regions, info.sample, p.number("diurnal_amplitude"),
                                       info.start_epoch);
+    if (p.flag("random_cache_ages")) core_->fill_caches_at_random_ages(ctx.seed());
     for (const auto& r : cfg.resolvers)
       resolver_nodes_.push_back(*w.find_node(r.node));
     for (const auto& s : cfg.servers) {
@@ -158,7 +160,7 @@ private:
       out.cause = w.last_change(w.node(to).path());
       return out;
     }
-    auto path = w.shortest_path(from, to);
+    const std::optional<double> path = path_latency(w, from, to);
     const sim::RouteService* routes = ctx.routes();
     if (routes && w.node(from).asn && w.node(to).asn && server.address) {
       // Every site of an anycast address shares the lookup of one source AS (one per reach refresh).
@@ -184,7 +186,7 @@ private:
         return out;
       }
       out.ok = true;
-      out.latency = path ? path->latency : 0.02 + 0.005 * a.as_path.size();
+      out.latency = path ? *path : 0.02 + 0.005 * a.as_path.size();
       return out;
     }
     if (auto it = withdrawn_.find(w.node(to).path()); it != withdrawn_.end()) {
@@ -194,7 +196,7 @@ private:
     }
     if (path) {
       out.ok = true;
-      out.latency = path->latency;
+      out.latency = *path;
       return out;
     }
     std::vector<std::string> cut = w.cut_from(from, to);
@@ -203,6 +205,18 @@ private:
     for (const auto& c : cut)
       out.cause = std::max(out.cause, w.last_change(c));
     return out;
+  }
+
+  // Latency of the shortest path over what is up now, nullopt without one. Memoised until a node or
+  // link changes state (routes from BGP change every step; the topology's paths do not).
+  std::optional<double> path_latency(const sim::World& w, std::size_t from, std::size_t to) {
+    auto key = std::make_pair(from, to);
+    auto it = paths_.find(key);
+    if (it == paths_.end()) {
+      auto p = w.shortest_path(from, to);
+      it = paths_.emplace(key, p ? std::optional<double>(p->latency) : std::nullopt).first;
+    }
+    return it->second;
   }
 
   // The up/down state of every node and link: reachability is recomputed only when it changes (or
@@ -235,6 +249,7 @@ private:
         if (again == sig) break;
         sig = std::move(again);
       }
+      if (sig != signature_) paths_.clear();
       if (sig != signature_ || ctx.routes()) {
         core_->invalidate_reach();
         lookups_.clear();
@@ -349,6 +364,7 @@ private:
   std::vector<char> signature_;
   std::map<std::string, std::uint64_t> withdrawn_; // site path -> the withdrawal's event
   mutable std::map<std::pair<std::uint32_t, std::uint32_t>, sim::RouteAnswer> lookups_;
+  std::map<std::pair<std::size_t, std::size_t>, std::optional<double>> paths_; // (from, to) -> latency
   double tick_ = 10, ddos_rate_ = 1e6;
 };
 
@@ -380,6 +396,14 @@ sim::ModelInfo dns_model_info() {
       {"refetch_delegation", ParamType::Bool, "false", "",
        "after a whole NS set failed, ask the parent (TLD) for the delegation again (every failed cycle)", 0,
        1},
+      {"infra_holddown", ParamType::Duration, "0s", "s",
+       "after every server of a zone timed out or had no route, a cache answers SERVFAIL without asking "
+       "them again for this long (Unbound infra-host-ttl with infra-keep-probing off: 900s); 0: off",
+       0, 86400},
+      {"random_cache_ages", ParamType::Bool, "false", "",
+       "caches start warm, each entry filled at a random time within one TTL before the start (seeded "
+       "stream dns.cache_ages); false: caches start empty",
+       0, 1},
       {"immediate_retries", ParamType::Integer, "2", "queries",
        "stub/app retries right after a failed lookup", 0, 100},
       {"app_retries", ParamType::Integer, "3", "lookups",
