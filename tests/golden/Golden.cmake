@@ -33,3 +33,12 @@ outagesim_golden(06-bgp-path-exploration scenarios/teaching/06-bgp-path-explorat
 outagesim_determinism(06-bgp-path-exploration scenarios/teaching/06-bgp-path-exploration.yaml)
 outagesim_golden(facebook-2021-small scenarios/facebook-2021/small.yaml)
 outagesim_determinism(02-backbone-partition scenarios/teaching/02-backbone-partition.yaml)
+
+# The full 4 October 2021 replay, scored against the observed record (skipped without ../shared).
+add_test(NAME replay/facebook-2021
+         COMMAND ${CMAKE_COMMAND} -DOUTAGESIM=$<TARGET_FILE:outagesim> -DSCENARIO=scenarios/facebook-2021/scenario.yaml
+                 -DOBSERVED=${PROJECT_SOURCE_DIR}/../shared/data/observed/facebook-2021.signals.yaml
+                 -DOUT=${CMAKE_BINARY_DIR}/replay-out/facebook-2021 -DMIN_MATCHED=15
+                 -P ${CMAKE_CURRENT_LIST_DIR}/check_replay.cmake
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(replay/facebook-2021 PROPERTIES LABELS golden TIMEOUT 600)
