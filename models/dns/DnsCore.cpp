@@ -21,6 +21,8 @@ const char* answer_name(Answer a) {
     return "timeout";
   case Answer::Stale:
     return "stale";
+  case Answer::WrongAddress:
+    return "wrong_address";
   }
   return "?";
 }
@@ -43,6 +45,18 @@ void add_mix(std::array<double, kAnswerKinds>& out, const AnswerMix& m, double c
 
 void add_answer(std::array<double, kAnswerKinds>& out, Answer a, double count) {
   out[static_cast<std::size_t>(a)] += count;
+}
+
+std::string ms_text(double seconds) {
+  return std::to_string(static_cast<long>(std::lround(seconds * 1000))) + " ms";
+}
+
+// The commonest failing answer of a mix (SERVFAIL on ties).
+Answer worst_failure(const std::array<double, kAnswerKinds>& out) {
+  Answer worst = Answer::ServFail;
+  for (Answer a : {Answer::Timeout, Answer::NxDomain, Answer::WrongAddress})
+    if (out[static_cast<std::size_t>(a)] > out[static_cast<std::size_t>(worst)]) worst = a;
+  return worst;
 }
 
 } // namespace
@@ -133,6 +147,17 @@ DnsCore::DnsCore(DnsConfig config, ResolverPolicy policy, ClientPolicy clients,
     }
     pairs_.emplace_back(demand_names_.size());
   }
+  zone_deleted_.assign(zones_.size(), 0);
+  undelegated_.assign(zones_.size(), 0);
+  record_deleted_.assign(names_.size(), 0);
+  zone_cause_.assign(zones_.size(), 0);
+  record_cause_.assign(names_.size(), 0);
+  trace_last_.assign(config_.resolvers.size(), "");
+  for (std::size_t r = 0; r < config_.resolvers.size(); ++r) {
+    const int n_inst = std::max(1, config_.resolvers[r].instances);
+    for (int i = 0; i < n_inst; ++i)
+      forge_acc_.push_back((i + 0.5) / n_inst);
+  }
   region_share_.assign(regions_.size(), std::vector<double>(config_.resolvers.size(), 0.0));
   for (const auto& c : config_.clients)
     for (std::size_t g = 0; g < regions_.size(); ++g)
@@ -197,8 +222,7 @@ DnsCore::RegionOutcome DnsCore::region_outcome(std::size_t region, std::size_t d
   }
   if (weight <= 0) return o;
   o.success = success / weight;
-  for (Answer a : {Answer::Timeout, Answer::NxDomain})
-    if (fails[static_cast<std::size_t>(a)] > fails[static_cast<std::size_t>(o.failure)]) o.failure = a;
+  o.failure = worst_failure(fails);
   return o;
 }
 
@@ -227,6 +251,61 @@ int DnsCore::zone_index(const std::string& name) const {
 
 void DnsCore::set_attack(std::size_t server, std::size_t site, double rate) {
   attack_.at(server).at(site) = rate;
+}
+
+bool DnsCore::set_zone_deleted(std::size_t zone, bool deleted, std::uint64_t cause) {
+  if (bool(zone_deleted_.at(zone)) == deleted) return false;
+  zone_deleted_[zone] = deleted;
+  zone_cause_[zone] = deleted ? cause : 0;
+  return true;
+}
+
+bool DnsCore::set_record_deleted(std::size_t name, bool deleted, std::uint64_t cause) {
+  if (bool(record_deleted_.at(name)) == deleted) return false;
+  record_deleted_[name] = deleted;
+  record_cause_[name] = deleted ? cause : 0;
+  return true;
+}
+
+bool DnsCore::set_delegated(std::size_t zone, bool delegated, std::uint64_t cause) {
+  if (zones_.at(zone).parent < 0) return false; // a TLD: the root is not modelled
+  if (bool(undelegated_[zone]) == !delegated) return false;
+  undelegated_[zone] = !delegated;
+  zone_cause_[zone] = delegated ? 0 : cause;
+  return true;
+}
+
+bool DnsCore::poison(std::size_t resolver, std::size_t name, double t, double ttl) {
+  if (name >= names_.size()) return false;
+  const int n_inst = std::max(1, config_.resolvers.at(resolver).instances);
+  for (int i = 0; i < n_inst; ++i) {
+    ResolverCache& c = caches_[inst_base_[resolver] + std::size_t(i)];
+    c.names[name] =
+        CacheEntry{CacheEntry::Kind::Forged, t, t + ttl, t + ttl + resolver_policy_[resolver].max_stale};
+    c.holds[name].clear();
+  }
+  return true;
+}
+
+bool DnsCore::flush(std::size_t resolver, std::size_t name) {
+  if (name >= names_.size()) return false;
+  const int n_inst = std::max(1, config_.resolvers.at(resolver).instances);
+  for (int i = 0; i < n_inst; ++i) {
+    ResolverCache& c = caches_[inst_base_[resolver] + std::size_t(i)];
+    c.names[name] = CacheEntry{};
+    c.holds[name].clear();
+  }
+  return true;
+}
+
+bool DnsCore::take_forged(std::size_t inst, double f) {
+  if (f >= 1 - kEps) return true;
+  if (f <= kEps) return false;
+  double& a = forge_acc_[inst];
+  a += f;
+  if (a < 1) return false;
+  a -= 1;
+  return true;
 }
 
 double DnsCore::diurnal(const RegionInfo& reg, double t) const {
@@ -302,8 +381,10 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
   struct Choice {
     long site = -1;
     double p = 0, latency = 0;
-    bool no_route = true; ///< every site unreachable for want of a route: fails without a timeout
+    bool no_route = true;       ///< every site unreachable for want of a route: fails without a timeout
+    std::uint32_t hijacker = 0; ///< the address is routed to this AS, which answers with forged data
   };
+  p.forged = 0;
   std::vector<Choice> choice(n);
   std::string why;
   std::uint64_t cause = 0;
@@ -314,6 +395,13 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
     for (std::size_t k = 0; k < sv.sites.size(); ++k) {
       const Reach& re = reach(r, servers[i], k);
       if (!re.no_route) choice[i].no_route = false;
+      if (re.ok && re.hijacked_by) {
+        // The route to the address ends in another AS, whichever site: the hijacker answers.
+        choice[i].hijacker = re.hijacked_by;
+        choice[i].site = static_cast<long>(k);
+        choice[i].latency = re.latency;
+        break;
+      }
       if (re.ok) {
         if (choice[i].site < 0 || re.latency < choice[i].latency) {
           choice[i].site = static_cast<long>(k);
@@ -324,19 +412,37 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
         cause = std::max(cause, re.cause);
       }
     }
-    if (choice[i].site >= 0) {
+    if (choice[i].hijacker) {
+      choice[i].p = 1;
+      if (p.trace)
+        p.trace->push_back("ask " + sv.id + " for " + qname + ": routed to AS" +
+                           std::to_string(choice[i].hijacker) + ", not the server's AS: forged answer in " +
+                           ms_text(2 * choice[i].latency));
+    } else if (choice[i].site >= 0) {
       choice[i].p = accept(servers[i], static_cast<std::size_t>(choice[i].site));
       if (choice[i].p < 1) overloaded = true;
+      if (p.trace)
+        p.trace->push_back(
+            "ask " + sv.id + " for " + qname + ": site " + sv.sites[std::size_t(choice[i].site)] +
+            (choice[i].p < 1 ? " over capacity, answers " +
+                                   std::to_string(int(std::lround(100 * choice[i].p))) + " % of queries"
+                             : " answers") +
+            " in " + ms_text(2 * choice[i].latency));
     } else {
       why += (why.empty() ? "" : "; ") + (server_why.empty() ? sv.id + " unreachable" : server_why);
+      if (p.trace)
+        p.trace->push_back("ask " + sv.id + " for " + qname + ": " +
+                           (choice[i].no_route ? "fails at once (" : "times out (") +
+                           (server_why.empty() ? "unreachable" : server_why) + ")");
     }
   }
   // Each server is tried first equally often (resolvers spread over the NS set); then the others in
   // turn; the whole set again for each retry round, the timeout growing by `backoff` per round.
   const int rounds = 1 + pol.server_retries;
-  double success = 0, lat_ok = 0, lat_fail = 0;
+  double success = 0, lat_ok = 0, lat_fail = 0, forged = 0;
   auto add_attempt = [&](std::size_t i, double count) {
-    bool arrived = choice[i].site >= 0;
+    // A hijacked query goes to the hijacker: sent, never arriving at the server.
+    bool arrived = choice[i].site >= 0 && !choice[i].hijacker;
     std::size_t site = arrived ? static_cast<std::size_t>(choice[i].site) : 0;
     for (auto& a : p.attempts)
       if (a.server == servers[i] && a.site == site && a.zone == zone && a.arrived == arrived) {
@@ -354,6 +460,10 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
         add_attempt(i, weight * still);
         double ok = still * choice[i].p;
         success += ok;
+        if (choice[i].hijacker) {
+          forged += ok;
+          p.hijacker = choice[i].hijacker;
+        }
         lat_ok += ok * (elapsed + 2 * choice[i].latency);
         still -= ok;
         // A server the resolver has no route to fails at once (no reply to wait for).
@@ -369,35 +479,56 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
     return 0;
   }
   p.lat_ok += lat_ok / success;
+  p.forged = forged / success;
   if (overloaded || success < 1 - kEps)
     p.reason = "servers of " + zones_[zone].name + " drop queries past their capacity" +
                (why.empty() ? "" : " (" + why + ")");
   return std::min(1.0, success);
 }
 
-bool DnsCore::ensure_delegation(std::size_t r, std::size_t inst, int zone, double t, Plan& p,
-                                double& weight) {
+DnsCore::Delegation DnsCore::ensure_delegation(std::size_t r, std::size_t inst, int zone, double t, Plan& p,
+                                               double& weight) {
   int parent = zones_[zone].parent;
-  if (parent < 0) return true; // a TLD: known from the root hints
-  if (caches_[inst].zones[zone].fresh(t)) return true;
+  if (parent < 0) return Delegation::Known; // a TLD: known from the root hints
+  if (caches_[inst].zones[zone].fresh(t)) {
+    if (p.trace)
+      p.trace->push_back("delegation of " + zones_[zone].name + " cached until " +
+                         sim::format_offset(caches_[inst].zones[zone].until));
+    return Delegation::Known;
+  }
   for (const auto& w : p.writes)
-    if (w.zone && w.index == std::size_t(zone)) return true;
-  if (!ensure_delegation(r, inst, parent, t, p, weight)) return false;
+    if (w.zone && w.index == std::size_t(zone)) return Delegation::Known;
+  Delegation up = ensure_delegation(r, inst, parent, t, p, weight);
+  if (up != Delegation::Known) return up;
   double pz = query_zone(r, parent, zones_[zone].name, p, weight);
   if (pz <= 0) {
     if (resolver_policy_[r].refetch_delegation && zones_[parent].parent >= 0)
       p.drop_zones.push_back(static_cast<std::size_t>(parent));
-    return false;
+    return Delegation::Failed;
   }
   p.p *= pz;
   weight *= pz;
+  if (take_forged(inst, p.forged)) {
+    p.reason = "the servers of " + zones_[parent].name + " are hijacked by AS" + std::to_string(p.hijacker) +
+               ": forged delegation of " + zones_[zone].name;
+    return Delegation::Forged;
+  }
+  if (undelegated_[zone]) {
+    p.reason = zones_[parent].name + " no longer delegates " + zones_[zone].name + ": NXDOMAIN (cached " +
+               sim::format_duration(zones_[parent].negative_ttl) + ")";
+    p.cause = zone_cause_[zone];
+    p.neg_ttl = zones_[parent].negative_ttl;
+    return Delegation::NxDomain;
+  }
   p.writes.push_back(
       {true, static_cast<std::size_t>(zone), CacheEntry::Kind::Delegation, zones_[zone].ns_ttl});
-  return true;
+  return Delegation::Known;
 }
 
-DnsCore::Plan DnsCore::plan(std::size_t r, std::size_t inst, std::size_t q, double t) {
+DnsCore::Plan DnsCore::plan(std::size_t r, std::size_t inst, std::size_t q, double t,
+                            std::vector<std::string>* trace) {
   Plan p;
+  p.trace = trace;
   double weight = 1;
   const ResolverCache& c = caches_[inst];
   auto written = [&](std::size_t i) {
@@ -407,7 +538,7 @@ DnsCore::Plan DnsCore::plan(std::size_t r, std::size_t inst, std::size_t q, doub
   };
   auto write_name = [&](std::size_t i) {
     const Name& n = names_[i];
-    if (!n.has_record)
+    if (!present(i))
       p.writes.push_back({false, i, CacheEntry::Kind::Negative, zones_[n.zone].negative_ttl});
     else
       p.writes.push_back(
@@ -426,12 +557,25 @@ DnsCore::Plan DnsCore::plan(std::size_t r, std::size_t inst, std::size_t q, doub
         cur = static_cast<std::size_t>(names_[cur].target);
         continue;
       }
-      p.rcode = kind == CacheEntry::Kind::Negative ? Answer::NxDomain : Answer::NoError;
+      p.rcode = kind == CacheEntry::Kind::Negative ? Answer::NxDomain
+                : kind == CacheEntry::Kind::Forged ? Answer::WrongAddress
+                                                   : Answer::NoError;
       return p;
     }
     int zone = names_[cur].zone;
-    if (!ensure_delegation(r, inst, zone, t, p, weight)) {
+    switch (ensure_delegation(r, inst, zone, t, p, weight)) {
+    case Delegation::Known:
+      break;
+    case Delegation::Failed:
       p.p = 0;
+      return p;
+    case Delegation::NxDomain:
+      p.writes.push_back({false, cur, CacheEntry::Kind::Negative, p.neg_ttl});
+      p.rcode = Answer::NxDomain;
+      return p;
+    case Delegation::Forged:
+      p.writes.push_back({false, cur, CacheEntry::Kind::Forged, present(cur) ? names_[cur].ttl : 300});
+      p.rcode = Answer::WrongAddress;
       return p;
     }
     double pz = query_zone(r, zone, names_[cur].name, p, weight);
@@ -443,13 +587,33 @@ DnsCore::Plan DnsCore::plan(std::size_t r, std::size_t inst, std::size_t q, doub
     }
     p.p *= pz;
     weight *= pz;
+    if (take_forged(inst, p.forged)) {
+      // The hijacker answers the question asked with its own address (the record's usual TTL).
+      p.writes.push_back({false, cur, CacheEntry::Kind::Forged, present(cur) ? names_[cur].ttl : 300});
+      p.rcode = Answer::WrongAddress;
+      p.reason = "the servers of " + zones_[zone].name + " are hijacked by AS" + std::to_string(p.hijacker) +
+                 ": forged address for " + names_[cur].name;
+      return p;
+    }
     write_name(cur);
+    if (!present(cur)) {
+      const bool whole = zone_deleted_[zone];
+      p.reason = zones_[zone].name + " answers NXDOMAIN for " + names_[cur].name +
+                 (whole ? " (the zone's records are deleted)" : " (the record is deleted)") + ", cached " +
+                 sim::format_duration(zones_[zone].negative_ttl);
+      p.cause = whole ? zone_cause_[zone] : record_cause_[cur];
+    }
     // The server chases a CNAME inside its own zone and returns the whole chain in one answer.
     std::size_t chase = cur;
-    while (names_[chase].has_record && names_[chase].type == RecordSpec::Type::Cname) {
+    while (present(chase) && names_[chase].type == RecordSpec::Type::Cname) {
       std::size_t next = static_cast<std::size_t>(names_[chase].target);
       if (names_[next].zone != zone || written(next)) break;
       write_name(next);
+      if (!present(next)) {
+        p.reason = zones_[zone].name + " answers NXDOMAIN for " + names_[next].name + " (CNAME target of " +
+                   names_[chase].name + ": the record is deleted)";
+        p.cause = zone_deleted_[zone] ? zone_cause_[zone] : record_cause_[next];
+      }
       chase = next;
     }
   }
@@ -528,7 +692,9 @@ void DnsCore::step_pair(std::size_t r, std::size_t inst, std::size_t d, double t
         continue;
       }
       hit = true;
-      rcode = e.kind == CacheEntry::Kind::Negative ? Answer::NxDomain : Answer::NoError;
+      rcode = e.kind == CacheEntry::Kind::Negative ? Answer::NxDomain
+              : e.kind == CacheEntry::Kind::Forged ? Answer::WrongAddress
+                                                   : Answer::NoError;
       break;
     }
     if (hit) {
@@ -537,9 +703,25 @@ void DnsCore::step_pair(std::size_t r, std::size_t inst, std::size_t d, double t
       t = e;
       continue;
     }
-    Plan p = plan(r, inst, q, t);
+    // Tracing: the steps of this resolution, for instance 0 of a resolver the traced region uses.
+    std::vector<std::string> steps;
+    const bool traced = int(d) == trace_demand_ && inst == inst_base_[r] && trace_region_ >= 0 &&
+                        region_share_[std::size_t(trace_region_)][r] > 0;
+    if (traced) {
+      if (expired >= 0)
+        steps.push_back("cache: " + names_[std::size_t(expired)].name + " expired at " +
+                        sim::format_offset(c.names[std::size_t(expired)].until));
+      else
+        steps.push_back("cache: " + names_[cur].name + " not cached");
+    }
+    Plan p = plan(r, inst, q, t, traced ? &steps : nullptr);
+    if (traced) trace(r, d, t, p, steps);
     if (p.p >= 1 - kEps) {
       double d_ok = std::max(p.lat_ok, 1e-3);
+      if (p.rcode != Answer::NoError) {
+        pr.last_reason = names_[q].name + ": " + p.reason;
+        pr.last_cause = p.cause;
+      }
       commit(r, inst, p, t + d_ok);
       account(st, r, d, p, 1, 0);
       c.holds[q] = {{t + d_ok, AnswerMix::only(d_ok > clients_.timeout ? Answer::Timeout : p.rcode)}};
@@ -592,6 +774,31 @@ void DnsCore::step_pair(std::size_t r, std::size_t inst, std::size_t d, double t
     double resolutions = n * per_cycle + 1;
     account(st, r, d, p, resolutions, n * per_cycle / resolutions);
   }
+}
+
+void DnsCore::trace(std::size_t r, std::size_t d, double t, const Plan& p, std::vector<std::string>& steps) {
+  // The story without its timings: a new event only when the outcome or its reason changes.
+  std::string key, outcome;
+  if (p.p >= 1 - kEps) {
+    key = std::string("answer ") + answer_name(p.rcode);
+    outcome = key + " after " + ms_text(p.lat_ok);
+  } else if (p.p <= kEps) {
+    key = "SERVFAIL";
+    outcome = key + " after " + ms_text(p.lat_fail);
+  } else {
+    key = "answers " + std::to_string(int(std::lround(100 * p.p))) + " % of tries, SERVFAIL otherwise";
+    outcome = key;
+  }
+  if (!p.reason.empty()) {
+    key += ": " + p.reason;
+    outcome += ": " + p.reason;
+  }
+  if (key == trace_last_[r]) return;
+  trace_last_[r] = key;
+  steps.push_back(outcome);
+  DnsEvent e{t, "dns.trace", config_.resolvers[r].node, config_.names[d].name, outcome, p.cause, {}};
+  e.steps = std::move(steps);
+  events_.push_back(std::move(e));
 }
 
 // Analytic baseline: with every server answering, each resolver fetches each item of a name's
@@ -727,9 +934,7 @@ void DnsCore::step(double t0, double t1) {
       const std::string& name = config_.names[d].name;
       if (attempts <= 0) continue;
       if (pr.state != State::Failing && f >= 0.5) {
-        Answer worst = Answer::ServFail;
-        for (Answer a : {Answer::Timeout, Answer::NxDomain})
-          if (out[static_cast<std::size_t>(a)] > out[static_cast<std::size_t>(worst)]) worst = a;
+        Answer worst = worst_failure(out);
         std::string type = std::string("dns.") + answer_name(worst) + "_start";
         std::string reason = worst == Answer::Timeout && out[3] > 0 && acc < 1
                                  ? name + ": resolver over capacity, drops queries"

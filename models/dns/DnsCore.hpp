@@ -45,6 +45,9 @@ struct Reach {
   std::string reason;      ///< why not ("no path: cut off by link:x", "AS174 has no route to ...")
   std::uint64_t cause = 0; ///< id of the event that made it unreachable (0: unknown)
   bool no_route = false;   ///< the resolver's network has no route at all: the query fails at once
+  /// The route delivers the query to this AS, which is not the server's own (a hijack of the server's
+  /// prefix): it answers, with forged data. With ok = true; 0 when the real server answers.
+  std::uint32_t hijacked_by = 0;
 };
 
 /// Reachability of `site` (index into the server's sites) of `server` from `resolver` (indices into
@@ -60,6 +63,7 @@ struct DnsEvent {
   std::string name;
   std::string reason;
   std::uint64_t cause = 0;
+  std::vector<std::string> steps; ///< dns.trace: the steps of one resolution, in order
 };
 
 /// Counters of one sample interval.
@@ -111,6 +115,33 @@ public:
   int region_index(const std::string& path) const;
   /// Adds (or removes, with 0) attack traffic in queries/s at one site of a server.
   void set_attack(std::size_t server, std::size_t site, double rate);
+
+  // Faults on zone contents (each returns false when nothing changes). The servers keep running and
+  // answering; what they answer changes. Cached data lives out its TTL (positive and negative).
+  /// The zone's records are deleted (deleted = true) or restored: its servers answer NXDOMAIN for
+  /// every name in it (an emptied zone keeps its SOA and NS, so the answers are authoritative and are
+  /// cached for the zone's negative TTL, RFC 2308).
+  bool set_zone_deleted(std::size_t zone, bool deleted, std::uint64_t cause = 0);
+  /// One record is deleted or restored: NXDOMAIN for that name only (a broken CNAME target, a
+  /// removed address record).
+  bool set_record_deleted(std::size_t name, bool deleted, std::uint64_t cause = 0);
+  /// The parent removes (delegated = false) or restores the zone's delegation: once a resolver's
+  /// cached NS set expires, the parent answers NXDOMAIN for every name under the zone (cached for
+  /// the parent's negative TTL).
+  bool set_delegated(std::size_t zone, bool delegated, std::uint64_t cause = 0);
+  /// Cache poisoning: every instance of a resolver holds a forged address for `name` from `t` for
+  /// `ttl` seconds (answers: wrong_address). flush() forgets a name in every instance (an operator's
+  /// cache flush); both return false for an unknown name.
+  bool poison(std::size_t resolver, std::size_t name, double t, double ttl);
+  bool flush(std::size_t resolver, std::size_t name);
+
+  /// Individual resolution tracing: every upstream resolution of demand `demand` by instance 0 of each
+  /// resolver that region `region` uses records its steps; a dns.trace event is produced when the
+  /// outcome or its steps differ from the previous traced resolution of that resolver.
+  void set_trace(int region, int demand) {
+    trace_region_ = region;
+    trace_demand_ = demand;
+  }
 
   /// Advances [t0, t1). Steps must be consecutive and must not cross a sample boundary.
   void step(double t0, double t1);
@@ -176,7 +207,13 @@ private:
     std::vector<Attempt> attempts;       ///< expected upstream queries of one resolution
     std::string reason;
     std::uint64_t cause = 0;
+    double forged = 0;          ///< share of the last zone query's answers that came from a hijacker
+    std::uint32_t hijacker = 0; ///< the AS that answered them
+    double neg_ttl = 0;         ///< negative TTL of a parent's NXDOMAIN for a removed delegation
+    std::vector<std::string>* trace = nullptr; ///< steps, when this resolution is traced
   };
+  /// What a zone's parent says of the zone's delegation.
+  enum class Delegation { Known, Failed, NxDomain, Forged };
   struct PerResolverName {
     double fail_prev = 0; ///< retryable failure fraction of the previous step (drives client retries)
     enum class State { Ok, Failing, Stale } state = State::Ok;
@@ -190,11 +227,21 @@ private:
 
   const Reach& reach(std::size_t resolver, std::size_t server, std::size_t site);
   double accept(std::size_t server, std::size_t site) const;
-  Plan plan(std::size_t r, std::size_t inst, std::size_t q, double t);
-  bool ensure_delegation(std::size_t r, std::size_t inst, int zone, double t, Plan& p, double& weight);
+  Plan plan(std::size_t r, std::size_t inst, std::size_t q, double t,
+            std::vector<std::string>* trace = nullptr);
+  Delegation ensure_delegation(std::size_t r, std::size_t inst, int zone, double t, Plan& p, double& weight);
+  /// Whether a name's record exists now (not deleted with its zone or alone).
+  bool present(std::size_t name) const {
+    return names_[name].has_record && !record_deleted_[name] && !zone_deleted_[names_[name].zone];
+  }
+  /// Whether this resolution takes the forged answer (a share `f` of answers is forged): a per-instance
+  /// accumulator, so that over the instances and over time exactly that share is forged.
+  bool take_forged(std::size_t inst, double f);
   /// Queries the NS set of a zone; returns the success probability and updates the plan.
   double query_zone(std::size_t r, int zone, const std::string& qname, Plan& p, double& weight);
   void commit(std::size_t r, std::size_t inst, const Plan& p, double base);
+  /// Records a traced resolution as a dns.trace event when its outcome differs from the last one.
+  void trace(std::size_t r, std::size_t d, double t, const Plan& p, std::vector<std::string>& steps);
   void account(SampleStats& st, std::size_t r, std::size_t d, const Plan& p, double resolutions,
                double failure_driven_share);
   void step_pair(std::size_t r, std::size_t inst, std::size_t d, double t0, double t1, double lam,
@@ -234,9 +281,15 @@ private:
   ReachFn reach_fn_;
   std::vector<SampleStats> stats_;
   std::vector<DnsEvent> events_;
-  std::vector<char> external_;                  ///< per demand: driven by set_external_demand
-  std::vector<std::vector<double>> ext_demand_; ///< region -> demand -> queries/s (retries included)
-  std::vector<std::vector<double>> ext_usual_;  ///< region -> demand -> demand when it last worked
+  std::vector<char> external_;                           ///< per demand: driven by set_external_demand
+  std::vector<std::vector<double>> ext_demand_;          ///< region -> demand -> queries/s (retries included)
+  std::vector<std::vector<double>> ext_usual_;           ///< region -> demand -> demand when it last worked
+  std::vector<char> zone_deleted_, undelegated_;         ///< per zone
+  std::vector<char> record_deleted_;                     ///< per name
+  std::vector<std::uint64_t> zone_cause_, record_cause_; ///< the events that deleted them
+  std::vector<double> forge_acc_;                        ///< per instance
+  int trace_region_ = -1, trace_demand_ = -1;
+  std::vector<std::string> trace_last_; ///< per resolver: the last traced resolution's summary
 };
 
 } // namespace outagesim::dns

@@ -8,7 +8,9 @@
 #include <simgrid/s4u.hpp>
 
 #include "models/dns/DnsCore.hpp"
+#include "sim/core/Time.hpp"
 #include "sim/run/RunContext.hpp"
+#include "sim/world/Path.hpp"
 
 namespace outagesim::dns {
 
@@ -56,12 +58,39 @@ public:
       resolver_nodes_.push_back(*w.find_node(r.node));
     for (const auto& s : cfg.servers) {
       std::vector<std::size_t> sites;
-      for (const auto& site : s.sites)
+      std::set<std::uint32_t> asns;
+      for (const auto& site : s.sites) {
         sites.push_back(*w.find_node(site));
+        if (auto asn = w.node(sites.back()).asn) asns.insert(*asn);
+      }
       site_nodes_.push_back(sites);
+      site_asns_.push_back(asns);
     }
     core_->set_reach(
         [this, &ctx](std::size_t r, std::size_t s, std::size_t k) { return reach(ctx, r, s, k); });
+
+    // Faults on zone contents: zone entities ("zone:facebook.com").
+    std::vector<std::string> zones;
+    for (const auto& z : cfg.zones)
+      zones.push_back("zone:" + z.name);
+    ctx.directory().add_entities(zones);
+    for (const char* action : {"delete", "restore", "undelegate", "delegate"})
+      ctx.directory().on("zone", action, [this, &ctx](const std::string& path, const sim::ActionRequest& r) {
+        return zone_action(ctx, path, r);
+      });
+    for (const char* action : {"poison", "flush"})
+      ctx.directory().on("resolver", action,
+                         [this, &ctx](const std::string& path, const sim::ActionRequest& r) {
+                           return resolver_action(ctx, path, r);
+                         });
+    // Individual resolution tracing ("REGION NAME").
+    if (const std::string& spec = p.text("trace"); !spec.empty()) {
+      const auto space = spec.find(' ');
+      const std::string region = spec.substr(0, space);
+      const std::string name = space == std::string::npos ? "" : spec.substr(space + 1);
+      core_->set_trace(core_->region_index(region.rfind("region:", 0) == 0 ? region : "region:" + region),
+                       core_->demand_index(name));
+    }
 
     // Faults: attack traffic at a site.
     for (const char* action : {"ddos", "calm"}) {
@@ -137,17 +166,76 @@ private:
   std::uint64_t set_attack(RunContext& ctx, const std::string& path, bool on, const sim::ActionRequest& r) {
     std::uint64_t id = 0;
     const auto& servers = core_->config().servers;
+    double rate = ddos_rate_;
+    if (auto it = r.params.find("rate"); it != r.params.end()) rate = std::stod(it->second);
     for (std::size_t s = 0; s < servers.size(); ++s)
       for (std::size_t k = 0; k < servers[s].sites.size(); ++k) {
         if (servers[s].sites[k] != path) continue;
-        core_->set_attack(s, k, on ? ddos_rate_ : 0);
+        core_->set_attack(s, k, on ? rate : 0);
         if (id) continue;
         nlohmann::ordered_json data;
-        data["queries_per_s"] = on ? ddos_rate_ : 0;
+        data["queries_per_s"] = on ? rate : 0;
         id = ctx.emit(on ? "dns.attack_start" : "dns.attack_end", path, r.reason, r.cause, data);
         ctx.world().set_last_change(path, id);
       }
     return id;
+  }
+
+  // zone:NAME delete|restore (with: name: N for one record), undelegate|delegate.
+  std::uint64_t zone_action(RunContext& ctx, const std::string& path, const sim::ActionRequest& r) {
+    const std::string zone = path.substr(5);
+    const int z = core_->zone_index(zone);
+    if (z < 0) return 0;
+    const bool on = r.action == "delete" || r.action == "undelegate";
+    std::string type, what;
+    bool changed = false;
+    if (r.action == "delete" || r.action == "restore") {
+      if (auto it = r.params.find("name"); it != r.params.end()) {
+        const int n = core_->name_index(it->second);
+        if (n < 0) return 0;
+        changed = core_->set_record_deleted(std::size_t(n), on, r.cause);
+        type = on ? "dns.record_deleted" : "dns.record_restored";
+        what = it->second + (on ? ": its servers answer NXDOMAIN" : ": answered again");
+      } else {
+        changed = core_->set_zone_deleted(std::size_t(z), on, r.cause);
+        type = on ? "dns.zone_deleted" : "dns.zone_restored";
+        what = on ? "its records are deleted: its servers answer NXDOMAIN for every name in it"
+                  : "its records are back";
+      }
+    } else {
+      changed = core_->set_delegated(std::size_t(z), !on, r.cause);
+      type = on ? "dns.delegation_removed" : "dns.delegation_restored";
+      what = on ? "the parent answers NXDOMAIN once cached NS sets expire" : "the parent delegates it again";
+    }
+    if (!changed) return 0;
+    std::uint64_t id = ctx.emit(type, path, r.reason.empty() ? what : r.reason + "; " + what, r.cause);
+    ctx.world().set_last_change(path, id);
+    return id;
+  }
+
+  // resolver:ID poison (with: name: N, ttl: D) | flush (with: name: N).
+  std::uint64_t resolver_action(RunContext& ctx, const std::string& path, const sim::ActionRequest& r) {
+    const int res = core_->resolver_index(path);
+    auto it = r.params.find("name");
+    if (res < 0 || it == r.params.end()) return 0;
+    const int n = core_->name_index(it->second);
+    if (n < 0) return 0;
+    nlohmann::ordered_json data;
+    data["name"] = it->second;
+    if (r.action == "poison") {
+      double ttl = 86400;
+      if (auto t = r.params.find("ttl"); t != r.params.end())
+        if (auto v = sim::parse_duration(t->second)) ttl = *v;
+      core_->poison(std::size_t(res), std::size_t(n), ctx.now(), ttl);
+      data["ttl_s"] = ttl;
+      return ctx.emit("dns.cache_poisoned", path,
+                      (r.reason.empty() ? "" : r.reason + "; ") + it->second +
+                          " cached with a forged address",
+                      r.cause, data);
+    }
+    core_->flush(std::size_t(res), std::size_t(n));
+    return ctx.emit("dns.cache_flushed", path,
+                    (r.reason.empty() ? "" : r.reason + "; ") + it->second + " flushed", r.cause, data);
   }
 
   Reach reach(RunContext& ctx, std::size_t r, std::size_t s, std::size_t k) {
@@ -172,6 +260,15 @@ private:
       if (a.status != sim::RouteAnswer::Status::Delivered) {
         out.reason = a.reason.empty() ? "no route" : a.reason;
         out.no_route = a.status == sim::RouteAnswer::Status::NoRoute;
+        return out;
+      }
+      // Delivered to an AS that holds no site of this server: someone else originates the address
+      // (a hijack of the prefix or of a more-specific) and answers in the server's place.
+      if (!a.as_path.empty() && !site_asns_[s].count(a.as_path.back())) {
+        out.ok = true;
+        out.hijacked_by = a.as_path.back();
+        out.latency = 0.02 + 0.005 * a.as_path.size();
+        out.reason = a.reason + ", which is not an origin of " + server.id;
         return out;
       }
       // Delivered into the site's AS (perhaps over a covering route): a withdrawn site takes none of it.
@@ -259,6 +356,7 @@ private:
       for (const auto& e : core_->take_events()) {
         nlohmann::ordered_json data;
         data["name"] = e.name;
+        if (!e.steps.empty()) data["steps"] = e.steps;
         ctx.emit(e.type, e.subject, e.reason, e.cause, data);
       }
       t = next;
@@ -361,6 +459,7 @@ private:
   std::unique_ptr<DnsCore> core_;
   std::vector<std::size_t> resolver_nodes_;
   std::vector<std::vector<std::size_t>> site_nodes_;
+  std::vector<std::set<std::uint32_t>> site_asns_; // per server: the ASes of its sites
   std::vector<char> signature_;
   std::map<std::string, std::uint64_t> withdrawn_; // site path -> the withdrawal's event
   mutable std::map<std::pair<std::uint32_t, std::uint32_t>, sim::RouteAnswer> lookups_;
@@ -414,20 +513,55 @@ sim::ModelInfo dns_model_info() {
        "resolver answers slower than this are client timeouts", 0.1, 60},
       {"diurnal_amplitude", ParamType::Number, "0", "1", "demand swing around its mean (peak at 20:00 local)",
        0, 0.99},
-      {"ddos_rate", ParamType::Number, "1e6", "queries/s", "attack traffic the 'ddos' action adds at a site",
-       0, 1e12},
+      {"ddos_rate", ParamType::Number, "1e6", "queries/s",
+       "attack traffic the 'ddos' action adds at a site, per server address (with: rate overrides)", 0, 1e12},
+      {"trace", ParamType::Text, "", "",
+       "trace individual resolutions: 'REGION NAME' (e.g. 'us-east facebook.com'): each change in how "
+       "instance 0 of the region's resolvers resolves NAME is a dns.trace event with its steps",
+       0, 0},
   };
   m.sections = {"dns"};
   m.validate_sections = [](const sim::Scenario& s, sim::Diagnostics& d) { (void)read_dns_section(s, d); };
   m.actions = {
-      {"dns", "ddos", "attack traffic of ddos_rate queries/s at a DNS site (drops past its capacity)",
-       "calm"},
+      {"dns",
+       "ddos",
+       "attack traffic at a DNS site: ddos_rate (or with: rate) queries/s per server address served there "
+       "(drops past its capacity)",
+       "calm",
+       {"rate"}},
       {"dns", "calm", "end attack traffic at a DNS site", "ddos"},
       {"dns", "withdraw",
        "the site withdraws its anycast announcement: queries reaching its AS (covering or stale route) "
        "find no site",
        "announce"},
       {"dns", "announce", "the site announces its anycast addresses again", "withdraw"},
+      {"zone",
+       "delete",
+       "the zone's records are deleted (with: name: N, one record): its servers answer NXDOMAIN, cached for "
+       "the zone's negative TTL",
+       "restore",
+       {"name"}},
+      {"zone", "restore", "the deleted records are back (with: name: N, one record)", "delete", {"name"}},
+      {"zone", "undelegate",
+       "the parent zone drops the delegation: NXDOMAIN from the parent once a resolver's cached NS set "
+       "expires",
+       "delegate"},
+      {"zone", "delegate", "the parent zone delegates the zone again", "undelegate"},
+      {"resolver",
+       "poison",
+       "cache poisoning: every cache of the resolver holds a forged address for with: name (for with: ttl, "
+       "default 1d): wrong_address",
+       "flush",
+       {"name", "ttl"}},
+      {"resolver", "flush", "the resolver's caches forget with: name", "", {"name"}},
+  };
+  m.match_entities = [](const sim::Scenario& s, const std::string& pattern) {
+    std::vector<std::string> out;
+    if (pattern.rfind("zone:", 0) != 0) return out;
+    sim::Diagnostics quiet;
+    for (const auto& z : read_dns_section(s, quiet).zones)
+      if (sim::glob_match(pattern, "zone:" + z.name)) out.push_back("zone:" + z.name);
+    return out;
   };
   m.create = [] { return std::make_unique<DnsModel>(); };
   return m;

@@ -27,14 +27,16 @@
 
 namespace outagesim::dns {
 
-/// What a client gets for one query.
-enum class Answer { NoError, NxDomain, ServFail, Timeout, Stale };
-constexpr std::size_t kAnswerKinds = 5;
-/// "noerror", "nxdomain", "servfail", "timeout", "stale".
+/// What a client gets for one query. WrongAddress is a "successful" answer that carries an address
+/// the service does not own (forged by a hijacker of the server's prefix, or a poisoned cache): the
+/// stub is satisfied, the user still fails.
+enum class Answer { NoError, NxDomain, ServFail, Timeout, Stale, WrongAddress };
+constexpr std::size_t kAnswerKinds = 6;
+/// "noerror", "nxdomain", "servfail", "timeout", "stale", "wrong_address".
 const char* answer_name(Answer a);
 /// True for answers that leave the user without a usable address.
 inline bool is_failure(Answer a) {
-  return a == Answer::NxDomain || a == Answer::ServFail || a == Answer::Timeout;
+  return a == Answer::NxDomain || a == Answer::ServFail || a == Answer::Timeout || a == Answer::WrongAddress;
 }
 
 /// A mix of answers (fractions summing to 1), for fluid periods that mix kinds.
@@ -47,9 +49,10 @@ struct AnswerMix {
   }
 };
 
-/// One cached RRset (an owner name's A or CNAME, or its negative answer) or one zone's NS set.
+/// One cached RRset (an owner name's A or CNAME, its negative answer, or a forged address) or one
+/// zone's NS set.
 struct CacheEntry {
-  enum class Kind { Empty, Address, Cname, Negative, Delegation };
+  enum class Kind { Empty, Address, Cname, Negative, Delegation, Forged };
   Kind kind = Kind::Empty;
   double from = 0;
   double until = 0;       ///< expiry (from + TTL)

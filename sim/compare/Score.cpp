@@ -60,7 +60,7 @@ ScoreResult score_run(const nlohmann::json& summary, const ObservedRecord& obser
     } else if (v && o.kind == "set" && v->is_array()) {
       std::vector<std::string> got;
       for (const auto& e : *v)
-        if (e.is_string()) got.push_back(e.get<std::string>());
+        got.push_back(e.is_string() ? e.get<std::string>() : e.dump()); // ASNs are numbers
       std::sort(got.begin(), got.end());
       s.missing = false;
       s.simulated_text = "[" + join(got) + "]";
