@@ -40,18 +40,6 @@ std::vector<std::string> service_ids(const sim::Scenario& s) {
   return out;
 }
 
-// Calls `f(item)` for each item of a list under `key`.
-template <class F> void each_item(MapReader& r, const std::string& key, Diagnostics& d, F f) {
-  const YamlNode* n = r.get(key);
-  if (!n || n->kind == YamlNode::Kind::Null) return;
-  if (n->kind != YamlNode::Kind::Sequence) {
-    d.error(n->mark, r.what() + " '" + key + "' is " + n->kind_name() + "; expected a list");
-    return;
-  }
-  for (const auto& item : n->items)
-    f(*item);
-}
-
 void read_datacenter(const sim::Scenario& s, const YamlNode& item, Diagnostics& d, FacilitiesConfig& out) {
   MapReader r(&item, "facilities datacenter", d);
   if (!r.is_map()) return;
@@ -148,18 +136,11 @@ void read_site(const sim::Scenario& s, const YamlNode& item, Diagnostics& d, Fac
   if (auto v = r.strings("internal")) {
     st.internal.clear();
     for (const auto& [k, m] : *v) {
-      static const std::vector<std::pair<std::string, sim::LinkKind>> kinds = {
-          {"backbone", sim::LinkKind::Backbone},
-          {"transit", sim::LinkKind::Transit},
-          {"peering", sim::LinkKind::Peering},
-          {"access", sim::LinkKind::Access},
-          {"internal", sim::LinkKind::Internal}};
-      auto it = std::find_if(kinds.begin(), kinds.end(), [&](const auto& e) { return e.first == k; });
-      if (it == kinds.end())
-        d.error(m, "site '" + st.id + "' internal link kind '" + k +
-                       "' is unknown; expected backbone, transit, peering, access or internal");
+      if (auto kind = sim::parse_link_kind(k))
+        st.internal.push_back(*kind);
       else
-        st.internal.push_back(it->second);
+        d.error(m, "site '" + st.id + "' internal link kind '" + k +
+                       "' is unknown; expected one of: " + sim::join(sim::link_kind_names()));
     }
   }
   r.finish();
@@ -224,7 +205,7 @@ void read_users(const sim::Scenario& s, const YamlNode& n, Diagnostics& d, Users
   }
   if (r.get("resolvers")) {
     u.resolvers.clear();
-    each_item(r, "resolvers", d, [&](const YamlNode& item) {
+    r.each("resolvers", [&](const YamlNode& item) {
       MapReader rr(&item, "users resolver", d);
       if (!rr.is_map()) return;
       ResolverShare rs;
@@ -241,7 +222,7 @@ void read_users(const sim::Scenario& s, const YamlNode& n, Diagnostics& d, Users
       d.error(r.get("resolvers")->mark,
               "users resolver shares add up to " + std::to_string(total) + "; expected 1");
   }
-  each_item(r, "apps", d, [&](const YamlNode& item) { read_app(s, item, d, u); });
+  r.each("apps", [&](const YamlNode& item) { read_app(s, item, d, u); });
   if (u.apps.empty()) d.error(n.mark, "users has no apps; expected apps: [{service: ID, ...}]");
   r.finish();
 }
@@ -256,8 +237,8 @@ FacilitiesConfig read_facilities(const sim::Scenario& s, Diagnostics& d) {
     if (r.is_map()) {
       c.present = true;
       if (auto v = r.number("load", false, 0, 1)) c.load = *v;
-      each_item(r, "datacenters", d, [&](const YamlNode& item) { read_datacenter(s, item, d, c); });
-      each_item(r, "sites", d, [&](const YamlNode& item) { read_site(s, item, d, c); });
+      r.each("datacenters", [&](const YamlNode& item) { read_datacenter(s, item, d, c); });
+      r.each("sites", [&](const YamlNode& item) { read_site(s, item, d, c); });
       r.finish();
     }
   }
