@@ -205,6 +205,18 @@ TEST_CASE("Converged paths equal the staged-BFS reference on 240 seeded random g
   CHECK(graphs == 240);
 }
 
+namespace {
+// Two different ASes drawn with a seed: the legitimate origin and the hijacker.
+std::pair<AsIndex, AsIndex> pick_origin_and_hijacker(const AsGraph& g, std::uint64_t seed) {
+  std::mt19937_64 pick(seed);
+  const auto n = static_cast<AsIndex>(g.as_count());
+  const AsIndex legit = static_cast<AsIndex>(pick() % n);
+  AsIndex hijacker = static_cast<AsIndex>(pick() % n);
+  if (hijacker == legit) hijacker = (hijacker + 1) % n;
+  return {legit, hijacker};
+}
+} // namespace
+
 TEST_CASE("Equally specific hijack captures exactly the ASes that prefer it (reference)", "[bgp]") {
   std::size_t captured_total = 0;
   for (std::uint64_t seed = 1; seed <= 30; ++seed) {
@@ -212,10 +224,7 @@ TEST_CASE("Equally specific hijack captures exactly the ASes that prefer it (ref
     gp.seed = 100 + seed;
     gp.as_count = 150;
     AsGraph g = generate_internet(gp);
-    std::mt19937_64 pick(seed);
-    const AsIndex legit = static_cast<AsIndex>(pick() % g.as_count());
-    AsIndex hijacker = static_cast<AsIndex>(pick() % g.as_count());
-    if (hijacker == legit) hijacker = (hijacker + 1) % static_cast<AsIndex>(g.as_count());
+    const auto [legit, hijacker] = pick_origin_and_hijacker(g, seed);
     BgpParams params;
     params.seed = seed;
     params.mrai_s = seed % 2 ? 30.0 : 0.0;
@@ -249,10 +258,7 @@ TEST_CASE("More-specific hijack captures every AS that takes it", "[bgp]") {
     gp.seed = 200 + seed;
     gp.as_count = 150;
     AsGraph g = generate_internet(gp);
-    std::mt19937_64 pick(seed);
-    const AsIndex legit = static_cast<AsIndex>(pick() % g.as_count());
-    AsIndex hijacker = static_cast<AsIndex>(pick() % g.as_count());
-    if (hijacker == legit) hijacker = (hijacker + 1) % static_cast<AsIndex>(g.as_count());
+    const auto [legit, hijacker] = pick_origin_and_hijacker(g, seed);
     BgpEngine e(g);
     e.announce(g.asn(legit), kP, 0);
     e.hijack(g.asn(hijacker), more, 60);

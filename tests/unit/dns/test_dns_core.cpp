@@ -7,8 +7,11 @@
 #include "models/dns/DnsCore.hpp"
 #include "models/dns/DnsModel.hpp"
 #include "sim/scenario/Loader.hpp"
+#include "tests/unit/dns/DnsTestSupport.hpp"
 
 using namespace outagesim::dns;
+using outagesim::dns::test::one_region;
+using outagesim::dns::test::run;
 
 namespace {
 
@@ -30,16 +33,6 @@ DnsConfig small_world(std::vector<std::string> names = {"www.example.com"}) {
   for (const auto& n : names)
     c.names.push_back({n, 0.01});
   return c;
-}
-
-std::vector<RegionInfo> one_region() {
-  return {{"region:x", 1000, 0}};
-}
-
-// Runs [from, to) in steps of `dt` (samples of 60 s).
-void run(DnsCore& core, double from, double to, double dt = 10) {
-  for (double t = from; t < to - 1e-9; t += dt)
-    core.step(t, std::min(t + dt, to));
 }
 
 double answers(DnsCore& core, std::size_t k0, std::size_t k1, Answer a, std::size_t name = 0) {
@@ -286,9 +279,9 @@ dns:
   CHECK(all.find("www.example.org' lies in no configured zone") != std::string::npos);
 }
 
-// Cost of the core alone (hidden: run with `outagesim_tests "[.dns-bench]"`): one simulated day, 100
-// regions, 20 resolvers, 10 names (each a CNAME to an address with its own TTL), 10 s steps, the
-// authoritative servers unreachable for 2 h in the middle.
+// Cost of the core alone, a benchmark that prints its figure (hidden: `outagesim_tests "[.dns-bench]"`): one
+// simulated day, 100 regions, 20 resolvers, 10 names (each a CNAME to an address with its own TTL), 10 s
+// steps, the authoritative servers unreachable for 2 h in the middle.
 TEST_CASE("dns cost of a day: 100 regions, 20 resolvers, 10 names", "[.dns-bench]") {
   DnsConfig c;
   c.servers = {{"tld", {"dns:tld"}, std::nullopt, 1e7},
@@ -332,5 +325,4 @@ TEST_CASE("dns cost of a day: 100 regions, 20 resolvers, 10 names", "[.dns-bench
   }
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   WARN("one simulated day: " << wall << " s wall, " << core.take_events().size() << " events");
-  CHECK(wall < 1.0);
 }

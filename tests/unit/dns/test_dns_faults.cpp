@@ -4,8 +4,11 @@
 #include <catch2/catch.hpp>
 
 #include "models/dns/DnsCore.hpp"
+#include "tests/unit/dns/DnsTestSupport.hpp"
 
 using namespace outagesim::dns;
+using outagesim::dns::test::one_region;
+using outagesim::dns::test::run;
 
 namespace {
 
@@ -31,20 +34,11 @@ DnsConfig world(std::vector<std::string> names, double ns_ttl = 172800, int inst
   return c;
 }
 
-std::vector<RegionInfo> one_region() {
-  return {{"region:x", 1000, 0}};
-}
-
 ClientPolicy no_retries() {
   ClientPolicy cl;
   cl.immediate_retries = 0;
   cl.app_retries = 0;
   return cl;
-}
-
-void run(DnsCore& core, double from, double to, double dt = 10) {
-  for (double t = from; t < to - 1e-9; t += dt)
-    core.step(t, std::min(t + dt, to));
 }
 
 double answers(DnsCore& core, std::size_t k0, std::size_t k1, Answer a) {

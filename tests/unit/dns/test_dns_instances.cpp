@@ -3,8 +3,11 @@
 #include <catch2/catch.hpp>
 
 #include "models/dns/DnsCore.hpp"
+#include "tests/unit/dns/DnsTestSupport.hpp"
 
 using namespace outagesim::dns;
+using outagesim::dns::test::one_region;
+using outagesim::dns::test::run;
 
 namespace {
 
@@ -25,15 +28,6 @@ DnsConfig world(int instances) {
   c.clients = {{"region:x", {{"resolver:r1", 1.0}}}};
   c.names = {{"edge.example.com", 0.01}};
   return c;
-}
-
-std::vector<RegionInfo> one_region() {
-  return {{"region:x", 1000, 0}};
-}
-
-void run(DnsCore& core, double from, double to, double dt = 10) {
-  for (double t = from; t < to - 1e-9; t += dt)
-    core.step(t, std::min(t + dt, to));
 }
 
 double auth_sent(DnsCore& core, std::size_t k0, std::size_t k1) {
