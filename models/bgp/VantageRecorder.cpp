@@ -172,17 +172,22 @@ std::string VantageRecorder::updates_csv(double step, double end, std::int64_t s
 
 std::vector<sim::SignalValue> VantageRecorder::signals(double end) const {
   std::vector<sim::SignalValue> out;
+  // A time that never came is null in summary.json ("never" in scores), not an absent signal.
+  auto or_never = [](std::optional<double> t) { return t ? nlohmann::ordered_json(*t) : nullptr; };
   const double nv = double(vantages_.size());
   // Per victim AS.
   for (Asn victim : victims_) {
     const std::string subject = "as:" + std::to_string(victim);
     auto mine = victim_prefixes(victim);
     auto is_mine = [&](const Prefix& p) { return std::find(mine.begin(), mine.end(), p) != mine.end(); };
+    // Null when nothing of the victim's was withdrawn: the signal is computed, the event never came.
+    nlohmann::ordered_json burst = nullptr;
     for (const auto& u : updates_)
       if (u.withdrawal && u.t >= 0 && u.t <= end && is_mine(u.prefix)) {
-        out.push_back({"bgp.withdrawal_burst_start", subject, "time", u.t});
+        burst = u.t;
         break;
       }
+    out.push_back({"bgp.withdrawal_burst_start", subject, "time", burst});
     auto concerns = [&](const Prefix& q) {
       for (const Prefix& p : mine)
         if (p.covers(q)) return true;
@@ -211,7 +216,7 @@ std::vector<sim::SignalValue> VantageRecorder::signals(double end) const {
     std::optional<double> reannounce;
     for (const Prefix& p : mine)
       if (auto r = reannounce_start(p, end); r && (!reannounce || *r < *reannounce)) reannounce = r;
-    if (reannounce) out.push_back({"bgp.reannounce_start", subject, "time", *reannounce});
+    out.push_back({"bgp.reannounce_start", subject, "time", or_never(reannounce)});
   }
   // Per configured prefix.
   for (const auto& [p, legit] : origins_) {
@@ -235,9 +240,9 @@ std::vector<sim::SignalValue> VantageRecorder::signals(double end) const {
       if (!gone && double(n) < kGoneThreshold * nv) gone = t;
       if (double(n) < kStaysThreshold * nv) stays = false;
     }
-    if (gone) out.push_back({"bgp.prefix_gone", subject, "time", *gone});
+    out.push_back({"bgp.prefix_gone", subject, "time", or_never(gone)});
     out.push_back({"bgp.prefix_stays_visible", subject, "bool", stays});
-    if (auto r = reannounce_start(p, end)) out.push_back({"bgp.reannounce_start", subject, "time", *r});
+    out.push_back({"bgp.reannounce_start", subject, "time", or_never(reannounce_start(p, end))});
   }
   return out;
 }

@@ -401,7 +401,9 @@ private:
     for (std::size_t d = 0; d < cfg.names.size(); ++d) {
       std::string subject = "name:" + cfg.names[d].name;
       std::optional<double> fail_start, recovered;
-      std::array<double, kAnswerKinds> failing{};
+      // Failure answers: those of the failure period; without one, those of every sample where more
+      // than 5 % of resolutions fail (a partial failure still tells what failing users get).
+      std::array<double, kAnswerKinds> failing{}, partial{};
       double tld_peak = 0, auth_peak = 0;
       for (std::size_t k = 0; k < n; ++k) {
         const auto& pn = core_->sample(k).names[d];
@@ -417,21 +419,24 @@ private:
         double ratio = fails / pn.attempts;
         if (!fail_start && ratio >= 0.5) fail_start = k * step;
         if (fail_start && !recovered && ratio <= 0.05) recovered = k * step;
-        if (fail_start && !recovered)
-          for (std::size_t x = 0; x < kAnswerKinds; ++x)
-            if (is_failure(static_cast<Answer>(x))) failing[x] += pn.answers[x];
-      }
-      if (fail_start) {
-        ctx.add_signal({"dns.resolution_fail_start", subject, "time", *fail_start});
-        double total = 0;
-        for (double v : failing)
-          total += v;
-        nlohmann::ordered_json set = nlohmann::ordered_json::array();
         for (std::size_t x = 0; x < kAnswerKinds; ++x)
-          if (total > 0 && failing[x] >= 0.01 * total) set.push_back(answer_name(static_cast<Answer>(x)));
-        ctx.add_signal({"dns.failure_answer", subject, "set", set});
+          if (is_failure(static_cast<Answer>(x))) {
+            if (fail_start && !recovered) failing[x] += pn.answers[x];
+            if (ratio > 0.05) partial[x] += pn.answers[x];
+          }
       }
-      if (recovered) ctx.add_signal({"dns.resolution_recovered", subject, "time", *recovered});
+      // Times that never came are null ("never" in scores): the signal is computed, the event absent.
+      auto or_never = [](std::optional<double> t) { return t ? nlohmann::ordered_json(*t) : nullptr; };
+      ctx.add_signal({"dns.resolution_fail_start", subject, "time", or_never(fail_start)});
+      const auto& counted = fail_start ? failing : partial;
+      double total = 0;
+      for (double v : counted)
+        total += v;
+      nlohmann::ordered_json set = nlohmann::ordered_json::array();
+      for (std::size_t x = 0; x < kAnswerKinds; ++x)
+        if (total > 0 && counted[x] >= 0.01 * total) set.push_back(answer_name(static_cast<Answer>(x)));
+      ctx.add_signal({"dns.failure_answer", subject, "set", set});
+      ctx.add_signal({"dns.resolution_recovered", subject, "time", or_never(recovered)});
       if (tld_peak > 0) ctx.add_signal({"tld.query_multiplier_peak", subject, "number", round3(tld_peak)});
       if (auth_peak > 0) ctx.add_signal({"auth.query_multiplier_peak", subject, "number", round3(auth_peak)});
     }

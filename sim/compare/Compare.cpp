@@ -272,7 +272,8 @@ std::vector<HypothesisResult> run_compare(const CompareOptions& o, const Observe
                       (s.missing     ? "missing"
                        : s.in_window ? "true"
                                      : "false") +
-                      "," + num(s.distance) + "," + num(s.observed->weight, "%g") + "," + num(s.score) + "\n";
+                      "," + (s.missing || s.never || s.observed->never ? std::string() : num(s.distance)) + "," +
+                      num(s.observed->weight, "%g") + "," + num(s.score) + "\n";
   auto m = signal_matrix(hs, observed);
   std::string matrix = "signal,subject";
   for (const auto& h : hs)

@@ -90,6 +90,14 @@ std::optional<ObservedRecord> load_observed(const std::string& path, Diagnostics
         std::sort(s.set.begin(), s.set.end());
         s.observed_text = "[" + join(s.set) + "]";
       }
+    } else if ((s.kind == "time" || s.kind == "duration") && observed->kind == YamlNode::Kind::Scalar &&
+               observed->scalar == "never") {
+      s.never = true;
+      s.observed_text = "never";
+      if (window) {
+        d.error(window->mark, "signal " + s.id + " is observed 'never' and has a 'window'; expected none");
+        ok = false;
+      }
     } else {
       auto v = read_value(*observed, s.kind, rec.date, what, d);
       ok = v.has_value();
@@ -105,7 +113,7 @@ std::optional<ObservedRecord> load_observed(const std::string& path, Diagnostics
       d.error(window->mark,
               "signal " + s.id + " of kind " + s.kind + " has a 'window'; expected none (exact match)");
       ok = false;
-    } else if (window) {
+    } else if (window && !s.never) {
       if (window->kind != YamlNode::Kind::Sequence || window->items.size() != 2) {
         d.error(window->mark, "signal " + s.id + " 'window' is not [low, high]; expected two values");
         ok = false;

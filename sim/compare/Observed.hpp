@@ -10,6 +10,8 @@
 //       kind: time                   # time | number | ratio | bool | set | duration
 //       observed: "15:39"            # the measured value
 //       window: ["15:37", "15:42"]   # inclusive range that counts as a match (not for bool, set)
+//                                    # (time and duration may be observed: never, with no window:
+//                                    # the event did not happen; it matches a run where it did not)
 //       weight: 1                    # optional, default 1
 //       source: Kentik ...           # where the value comes from
 //
@@ -30,6 +32,7 @@ struct ObservedSignal {
   std::vector<std::string> set; ///< kind set
   double low = 0, high = 0;     ///< window (times, numbers, durations)
   bool has_window = false;
+  bool never = false;           ///< observed: never (time, duration): the event did not happen
   double weight = 1;
   std::string observed_text, window_text; ///< as written, for tables
   Mark mark;

@@ -49,7 +49,21 @@ ScoreResult score_run(const nlohmann::json& summary, const ObservedRecord& obser
         summary["signals"][o.id].contains(o.subject))
       v = &summary["signals"][o.id][o.subject]["value"];
     std::optional<double> x;
-    if (v && o.kind == "time" && v->is_string()) {
+    if (v && v->is_null()) {
+      s.missing = false;
+      s.never = true;
+      s.simulated_text = "never";
+      s.in_window = o.never;
+    } else if (o.never) {
+      // Observed never; the run computed a value (the event happened) or nothing at all.
+      if (v) {
+        s.missing = false;
+        s.simulated_text = v->is_string() && o.kind == "time" && summary_time(v->get<std::string>())
+                               ? time_text(*summary_time(v->get<std::string>()))
+                           : v->is_number() && o.kind == "duration" ? format_duration(v->get<double>())
+                                                                    : v->dump();
+      }
+    } else if (v && o.kind == "time" && v->is_string()) {
       x = summary_time(v->get<std::string>());
       if (x) s.simulated_text = time_text(*x);
     } else if (v && o.kind == "bool" && v->is_boolean()) {
@@ -84,7 +98,9 @@ ScoreResult score_run(const nlohmann::json& summary, const ObservedRecord& obser
     } else if (s.in_window) {
       s.score = o.weight;
       ++r.matched;
-    } else if (o.kind != "bool" && o.kind != "set") {
+    } else if (s.never) {
+      ++r.never;
+    } else if (o.kind != "bool" && o.kind != "set" && !o.never) {
       s.score = o.weight * std::max(0.0, 1.0 - s.distance);
     }
     total += s.score;
@@ -120,6 +136,8 @@ std::string score_table(const ScoreResult& r) {
     const auto& o = *s.observed;
     std::string match = s.missing     ? "MISSING"
                         : s.in_window ? "yes"
+                        : s.never     ? "no, never happened"
+                        : o.never     ? "no, happened"
                         : (o.kind == "bool" || o.kind == "set")
                             ? "no"
                             : "no, " + number_text(s.distance) + " windows out";
@@ -127,10 +145,11 @@ std::string score_table(const ScoreResult& r) {
                     s.simulated_text, match});
   }
   std::string out = aligned_table(rows);
-  char buf[160];
+  char buf[200];
   std::snprintf(buf, sizeof buf,
-                "total: %d of %zu signals in window, %d missing; score %.3f (weighted, 0..1)\n", r.matched,
-                r.signals.size(), r.missing, r.total);
+                "total: %d of %zu signals in window, %d missing, %d never happened; score %.3f (weighted, "
+                "0..1)\n",
+                r.matched, r.signals.size(), r.missing, r.never, r.total);
   return out + buf;
 }
 
@@ -149,7 +168,7 @@ std::string score_csv(const ScoreResult& r) {
            (s.missing     ? "missing"
             : s.in_window ? "true"
                           : "false") +
-           "," + (s.missing ? "" : number_text(s.distance)) + "," + number_text(o.weight) + "," +
+           "," + (s.missing || s.never || o.never ? "" : number_text(s.distance)) + "," + number_text(o.weight) + "," +
            number_text(s.score) + "\n";
   }
   return out;

@@ -4,7 +4,9 @@
 //   - inside its window (or equal, for bool and set): full weight, distance 0;
 //   - outside: distance = how far from the nearest window edge, in window widths, and score
 //     weight * max(0, 1 - distance) (a miss by a whole window width or more scores nothing);
-//   - a signal the run did not compute: "missing", score 0 (never silently dropped).
+//   - a signal the run did not compute: "missing", score 0 (never silently dropped);
+//   - a signal the run computed as null (its event never happened: no withdrawal, no failure):
+//     "never", score 0, unless the record observed `never` too (then a match).
 // The total is the sum of scores over the sum of weights (0..1), with the count of signals in window.
 #include <string>
 #include <vector>
@@ -18,6 +20,7 @@ namespace outagesim::sim {
 struct SignalScore {
   const ObservedSignal* observed = nullptr;
   bool missing = true;
+  bool never = false;         ///< the run computed the signal: its event never happened
   std::string simulated_text; ///< as shown in tables ("15:41:03", "28.5", "[servfail]")
   bool in_window = false;
   double distance = 0; ///< in window widths; 0 inside
@@ -29,6 +32,7 @@ struct ScoreResult {
   double total = 0; ///< sum of scores / sum of weights
   int matched = 0;  ///< signals in their window
   int missing = 0;
+  int never = 0; ///< signals observed to happen that never happened in the run
 };
 
 /// Scores a run's summary (parsed summary.json) against an observed record.

@@ -66,6 +66,8 @@ std::vector<SignalValue> availability_signals(const Timeline& tl, Seconds step,
     if (!onsets.empty()) {
       auto [lo, hi] = std::minmax_element(onsets.begin(), onsets.end());
       out.push_back({"regions.onset_spread", subject, "duration", *hi - *lo});
+    } else {
+      out.push_back({"regions.onset_spread", subject, "duration", nullptr}); // no region went down
     }
     // Waves: periods with some region down, merging gaps shorter than 15 minutes.
     auto down = periods_below(any, 0.5, step);
@@ -76,16 +78,18 @@ std::vector<SignalValue> availability_signals(const Timeline& tl, Seconds step,
       last_end = p.end ? *p.end : 1e300;
     }
     out.push_back({"regions.waves", subject, "number", waves});
+    // A service that never drops (or never recovers within the run) gets null values: "never".
     auto low = periods_below(total, 0.9, step);
+    std::optional<SimTime> drop, rec;
     if (!low.empty()) {
-      SimTime drop = low.front().start;
-      out.push_back({"traffic.drop_start", subject, "time", drop});
-      if (low.back().end) {
-        SimTime rec = *low.back().end;
-        out.push_back({"service.recovered", subject, "time", rec});
-        out.push_back({"outage.duration", subject, "duration", rec - drop});
-      }
+      drop = low.front().start;
+      rec = low.back().end;
     }
+    auto or_never = [](std::optional<SimTime> v) { return v ? nlohmann::ordered_json(*v) : nullptr; };
+    out.push_back({"traffic.drop_start", subject, "time", or_never(drop)});
+    out.push_back({"service.recovered", subject, "time", or_never(rec)});
+    out.push_back({"outage.duration", subject, "duration",
+                   drop && rec ? nlohmann::ordered_json(*rec - *drop) : nullptr});
   }
   return out;
 }

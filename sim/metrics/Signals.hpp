@@ -18,7 +18,9 @@ struct SignalValue {
   std::string id;               ///< "traffic.drop_start"
   std::string subject;          ///< "service:facebook"
   std::string kind;             ///< time | number | ratio | bool | set | duration
-  nlohmann::ordered_json value; ///< time: seconds since start; duration: seconds; set: array
+  nlohmann::ordered_json value; ///< time: seconds since start; duration: seconds; set: array;
+                                ///< null: the run computes the signal but the event never happened
+                                ///< (no failure, so no failure start): scored "never", not "missing"
 };
 
 /// A period [start, end) in which a series stayed below a threshold; end empty if it never recovered.

@@ -135,9 +135,10 @@ std::string human_summary(const RunContext& ctx, const std::vector<SignalValue>&
                 format_utc(double(s.info.start_epoch) + end).c_str(),
                 static_cast<unsigned long long>(ctx.seed()), ctx.events().events().size());
   out += buf;
+  // A null value (the event never happened) reads as no value here.
   auto find = [&](const std::string& id, const std::string& subject) -> const SignalValue* {
     for (const auto& v : signals)
-      if (v.id == id && v.subject == subject) return &v;
+      if (v.id == id && v.subject == subject) return v.value.is_null() ? nullptr : &v;
     return nullptr;
   };
   for (const auto& sv : s.services) {

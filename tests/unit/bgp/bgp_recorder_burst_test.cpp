@@ -101,7 +101,9 @@ TEST_CASE("reannounce_start per AS: the earliest over the victim's prefixes", "[
   CHECK(find(sig, "bgp.reannounce_start", "prefix:" + kQ.to_string())->value == 3000.0);
   REQUIRE(find(sig, "bgp.reannounce_start", "as:32934"));
   CHECK(find(sig, "bgp.reannounce_start", "as:32934")->value == 3000.0);
-  // Never gone: no per-AS value either.
+  // Never gone, never re-announced: the per-AS value is null ("never"), not absent.
   auto quiet = recorder();
-  CHECK_FALSE(find(quiet.signals(7200), "bgp.reannounce_start", "as:32934"));
+  auto quiet_signals = quiet.signals(7200);
+  REQUIRE(find(quiet_signals, "bgp.reannounce_start", "as:32934"));
+  CHECK(find(quiet_signals, "bgp.reannounce_start", "as:32934")->value.is_null());
 }

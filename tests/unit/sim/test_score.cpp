@@ -53,7 +53,61 @@ TEST_CASE("a run is scored signal by signal against the observed windows", "[sco
   CHECK(r.missing == 1);
   CHECK(r.signals[5].missing);
   CHECK(r.signals[4].score == 0);
-  CHECK_THAT(score_table(r), Catch::Contains("total: 3 of 6 signals in window, 1 missing"));
+  CHECK_THAT(score_table(r), Catch::Contains("total: 3 of 6 signals in window, 1 missing, 0 never happened"));
+}
+
+TEST_CASE("an event that never happened is 'never', not missing; a record may observe never", "[score]") {
+  Diagnostics d;
+  auto obs = load_observed(write_temp("never.yaml", R"(case: test
+date: 2021-10-04
+signals:
+  - {id: traffic.drop_start, subject: service:web, kind: time, observed: "15:39", window: ["15:37", "15:42"]}
+  - {id: bgp.withdrawal_burst_start, subject: as:1, kind: time, observed: never}
+  - {id: outage.duration, subject: service:web, kind: duration, observed: never, weight: 3}
+  - {id: service.recovered, subject: service:web, kind: time, observed: never}
+)"),
+                           d);
+  d.print(std::cerr);
+  REQUIRE(obs);
+  CHECK(obs->signals[1].never);
+  CHECK(obs->signals[1].observed_text == "never");
+  auto summary = nlohmann::json::parse(R"({"signals": {
+    "traffic.drop_start": {"service:web": {"kind": "time", "value": null}},
+    "bgp.withdrawal_burst_start": {"as:1": {"kind": "time", "value": null}},
+    "outage.duration": {"service:web": {"kind": "duration", "value": 3600}}
+  }})");
+  ScoreResult r = score_run(summary, *obs);
+  // Observed at 15:39, never happened in the run: no score, counted as never, not as missing.
+  CHECK(r.signals[0].never);
+  CHECK_FALSE(r.signals[0].missing);
+  CHECK(r.signals[0].simulated_text == "never");
+  CHECK(r.signals[0].score == 0);
+  // Observed never and never in the run: a match with full weight.
+  CHECK(r.signals[1].in_window);
+  CHECK(r.signals[1].score == 1);
+  // Observed never, but the run had an outage of an hour: no match.
+  CHECK_FALSE(r.signals[2].in_window);
+  CHECK(r.signals[2].score == 0);
+  CHECK(r.signals[2].simulated_text == "1h");
+  // Not computed at all: still missing.
+  CHECK(r.signals[3].missing);
+  CHECK(r.matched == 1);
+  CHECK(r.never == 1);
+  CHECK(r.missing == 1);
+  auto table = score_table(r);
+  CHECK_THAT(table, Catch::Contains("no, never happened"));
+  CHECK_THAT(table, Catch::Contains("no, happened"));
+  CHECK_THAT(table, Catch::Contains("1 missing, 1 never happened"));
+}
+
+TEST_CASE("'never' takes no window", "[score]") {
+  Diagnostics d;
+  auto obs = load_observed(write_temp("never-bad.yaml", "date: 2021-10-04\nsignals:\n  - {id: x, kind: time, "
+                                                        "observed: never, window: [\"1:00\", \"2:00\"]}\n"),
+                           d);
+  CHECK_FALSE(obs);
+  REQUIRE_FALSE(d.all().empty());
+  CHECK_THAT(d.all()[0].str(), Catch::Contains("observed 'never' and has a 'window'"));
 }
 
 TEST_CASE("a malformed observed record gets file:line:col errors", "[score]") {

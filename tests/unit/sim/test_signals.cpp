@@ -39,8 +39,13 @@ TEST_CASE("no outage, no outage signals", "[signals]") {
   auto s = availability_signals(tl, 60, {});
   CHECK(find(s, "regions.fraction_down_at_peak")->value.get<double>() == 0.0);
   CHECK(find(s, "regions.waves")->value.get<int>() == 0);
-  CHECK_FALSE(find(s, "traffic.drop_start"));
-  CHECK_FALSE(find(s, "service.recovered"));
+  // Computed, but the events never happened: null values (scored "never"), not absent signals.
+  for (const char* id : {"traffic.drop_start", "service.recovered", "outage.duration", "regions.onset_spread"}) {
+    INFO(id);
+    REQUIRE(find(s, id));
+    CHECK(find(s, id)->value.is_null());
+  }
+  CHECK(signals_to_json(s, 0)["traffic.drop_start"]["service:web"]["value"].is_null());
 }
 
 TEST_CASE("signals serialise with UTC times", "[signals]") {
