@@ -116,10 +116,18 @@ bool is_remove(const YamlNode& item) {
   return r && r->kind == YamlNode::Kind::Scalar && r->scalar == "true";
 }
 
-// Merges `over` into `base` (which it owns and may modify); returns the merged node.
+// Merges `over` into `base` (which it owns and may modify); returns the merged node. A key set to
+// null in `over` (`synthetic: ~`) removes it from `base`, as in a JSON merge patch (RFC 7386): the
+// way to swap one alternative of a mapping for another (a synthetic topology for CAIDA's).
 YamlPtr merge(YamlPtr base, const YamlPtr& over, Diagnostics& d) {
   if (base->kind == YamlNode::Kind::Map && over->kind == YamlNode::Kind::Map) {
     for (const auto& e : over->entries) {
+      if (e.value->kind == YamlNode::Kind::Null) {
+        base->entries.erase(std::remove_if(base->entries.begin(), base->entries.end(),
+                                           [&](const auto& be) { return be.key == e.key; }),
+                            base->entries.end());
+        continue;
+      }
       if (auto* be = base->find_entry(e.key))
         be->value = merge(be->value, e.value, d);
       else

@@ -41,4 +41,15 @@ add_test(NAME replay/facebook-2021
                  -DOUT=${CMAKE_BINARY_DIR}/replay-out/facebook-2021 -DMIN_MATCHED=15
                  -P ${CMAKE_CURRENT_LIST_DIR}/check_replay.cmake
          WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
-set_tests_properties(replay/facebook-2021 PROPERTIES LABELS golden TIMEOUT 600)
+set_tests_properties(replay/facebook-2021 PROPERTIES LABELS golden TIMEOUT 600 SKIP_REGULAR_EXPRESSION "-- skipped: ")
+
+# The same on CAIDA's real AS graph of 2018 (skipped without ../shared/data/caida).
+add_test(NAME replay/facebook-2021-caida
+         COMMAND ${CMAKE_COMMAND} -DOUTAGESIM=$<TARGET_FILE:outagesim> -DSCENARIO=scenarios/facebook-2021/caida.yaml
+                 -DOBSERVED=${PROJECT_SOURCE_DIR}/../shared/data/observed/facebook-2021.signals.yaml
+                 -DDATA=${PROJECT_SOURCE_DIR}/../shared/data/caida/20180101.as-rel.txt.bz2
+                 -DOUT=${CMAKE_BINARY_DIR}/replay-out/facebook-2021-caida -DMIN_MATCHED=15
+                 -P ${CMAKE_CURRENT_LIST_DIR}/check_replay.cmake
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(replay/facebook-2021-caida PROPERTIES LABELS golden TIMEOUT 600
+                     SKIP_REGULAR_EXPRESSION "-- skipped: ")

@@ -1,8 +1,12 @@
-# cmake -DOUTAGESIM=... -DSCENARIO=... -DOBSERVED=... -DOUT=dir -DMIN_MATCHED=N -P check_replay.cmake
+# cmake -DOUTAGESIM=... -DSCENARIO=... -DOBSERVED=... [-DDATA=file] -DOUT=dir -DMIN_MATCHED=N -P check_replay.cmake
 # Runs a full replay, scores it against the observed record, and requires every signal to be
 # computed and at least MIN_MATCHED of them in their windows (issue 6's bar, kept as a regression test).
 if(NOT EXISTS ${OBSERVED})
   message(STATUS "skipped: ${OBSERVED} is absent (../shared is not on this machine)")
+  return()
+endif()
+if(DATA AND NOT EXISTS ${DATA})
+  message(STATUS "skipped: ${DATA} is absent (scripts/get-data.sh fetches it)")
   return()
 endif()
 file(REMOVE_RECURSE ${OUT})

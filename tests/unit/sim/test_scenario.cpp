@@ -116,6 +116,26 @@ faults:
   CHECK(s->faults[0].action == "crash");
 }
 
+TEST_CASE("include: a key set to null in the variant is removed from the base", "[scenario]") {
+  TempDir tmp;
+  tmp.write("base.yaml", kBase);
+  std::string variant = tmp.write("variant.yaml", R"(include: base.yaml
+topology:
+  links:
+    - {id: access/east, capacity: ~, kind: ~}
+faults: ~
+)");
+  Diagnostics d;
+  auto s = load_scenario(variant, {}, outagesim::models::all(), d);
+  d.print(std::cerr);
+  REQUIRE(s);
+  REQUIRE(s->links.size() == 4);
+  CHECK(s->links[2].id == "access/east");
+  CHECK(s->links[2].latency == Approx(0.001));     // kept from the base
+  CHECK(s->links[2].capacity_bps == Approx(10e9)); // removed: the default again
+  CHECK(s->faults.empty());
+}
+
 TEST_CASE("every problem of a file is reported, with its place", "[scenario]") {
   Diagnostics d;
   auto s = load(R"(scenario:
