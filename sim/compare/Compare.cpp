@@ -94,13 +94,13 @@ std::vector<std::vector<double>> signal_matrix(const std::vector<HypothesisResul
 std::string matrix_svg(const std::vector<HypothesisResult>& hs, const ObservedRecord& obs,
                        const std::vector<std::vector<double>>& m) {
   const int cell_w = 110, cell_h = 22, left = 330, top = 120;
-  int w = left + cell_w * int(hs.size()) + 20, h = top + cell_h * int(obs.signals.size()) + 40;
+  int w = std::max(left + cell_w * int(hs.size()) + 20, 720), h = top + cell_h * int(obs.signals.size()) + 40;
   std::string s = "<svg xmlns='http://www.w3.org/2000/svg' width='" + std::to_string(w) + "' height='" +
                   std::to_string(h) + "' font-family='sans-serif' font-size='11'>\n";
   s += "<rect width='100%' height='100%' fill='white'/>\n";
-  s += "<text x='10' y='20' font-size='14'>Signals (rows) by hypothesis (columns): share of each signal's "
-       "weight "
-       "scored, mean over seeds</text>\n";
+  s += "<text x='10' y='20' font-size='14'>Signals (rows) by hypothesis (columns, best first)</text>\n";
+  s += "<text x='10' y='38'>colour: share of each signal's weight scored, mean over seeds (green all, red "
+       "none); text: the first seed's value</text>\n";
   for (std::size_t c = 0; c < hs.size(); ++c) {
     int x = left + int(c) * cell_w + cell_w / 2;
     s += "<text transform='translate(" + std::to_string(x) + "," + std::to_string(top - 8) +
@@ -121,9 +121,14 @@ std::string matrix_svg(const std::vector<HypothesisResult>& hs, const ObservedRe
       int x = left + int(c) * cell_w;
       s += "<rect x='" + std::to_string(x) + "' y='" + std::to_string(y) + "' width='" +
            std::to_string(cell_w - 2) + "' height='" + std::to_string(cell_h - 2) + "' fill='" + fill + "'/>";
+      // The value behind the colour says why a hypothesis loses: "never", "[nxdomain]", "15:43:57".
+      std::string text = "n/a";
+      if (v >= 0) {
+        text = hs[c].scores.front().signals[r].simulated_text;
+        if (text.size() > 17) text = text.substr(0, 15) + "..";
+      }
       s += "<text x='" + std::to_string(x + cell_w / 2) + "' y='" + std::to_string(y + 15) +
-           "' text-anchor='middle' fill='white'>" + (v >= 0 ? num(v, "%.2f") : std::string("n/a")) +
-           "</text>\n";
+           "' text-anchor='middle' fill='white'>" + xml_escape(text) + "</text>\n";
     }
   }
   s += "</svg>\n";
@@ -274,21 +279,21 @@ std::vector<HypothesisResult> run_compare(const CompareOptions& o, const Observe
                                      : "false") +
                       "," + (s.missing || s.never || s.observed->never ? std::string() : num(s.distance)) + "," +
                       num(s.observed->weight, "%g") + "," + num(s.score) + "\n";
-  auto m = signal_matrix(hs, observed);
+  auto m = signal_matrix(ranked, observed);
   std::string matrix = "signal,subject";
-  for (const auto& h : hs)
+  for (const auto& h : ranked)
     matrix += "," + h.name;
   matrix += "\n";
   for (std::size_t i = 0; i < observed.signals.size(); ++i) {
     matrix += observed.signals[i].id + "," + observed.signals[i].subject;
-    for (std::size_t c = 0; c < hs.size(); ++c)
+    for (std::size_t c = 0; c < ranked.size(); ++c)
       matrix += "," + (m[i][c] >= 0 ? num(m[i][c]) : std::string(""));
     matrix += "\n";
   }
   write_outputs_atomically(o.out, {{"ranking.csv", ranking},
                                    {"signal_scores.csv", per_signal},
                                    {"matrix.csv", matrix},
-                                   {"matrix.svg", matrix_svg(hs, observed, m)}});
+                                   {"matrix.svg", matrix_svg(ranked, observed, m)}});
   return ranked;
 }
 
