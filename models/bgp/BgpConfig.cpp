@@ -214,6 +214,30 @@ void read_policies(const YamlNode& n, BgpConfig& c, Diagnostics& d) {
   }
 }
 
+void read_capacities(const YamlNode& n, BgpConfig& c, Diagnostics& d) {
+  if (!expect_list(n, "bgp.transit_capacity", d)) return;
+  for (std::size_t i = 0; i < n.items.size(); ++i) {
+    MapReader r(n.items[i].get(), "bgp.transit_capacity[" + std::to_string(i) + "]", d);
+    if (!r.is_map()) continue;
+    CapacitySpec cs;
+    cs.mark = r.mark();
+    auto a = map_asn(r, "as", true, d);
+    auto bw = r.bandwidth("capacity", true);
+    r.finish();
+    if (!a || !bw) continue;
+    bool dup = false;
+    for (const auto& other : c.capacities)
+      dup = dup || other.asn == *a;
+    if (dup) {
+      d.error(cs.mark, r.what() + " repeats AS" + std::to_string(*a) + "; expected each AS once");
+      continue;
+    }
+    cs.asn = *a;
+    cs.bits_per_s = *bw;
+    c.capacities.push_back(cs);
+  }
+}
+
 } // namespace
 
 const PrefixSpec* BgpConfig::find(const Prefix& p) const {
@@ -260,6 +284,7 @@ std::optional<BgpConfig> read_bgp_config(const YamlNode& section, Diagnostics& d
   }
   if (const YamlNode* v = r.get("victims")) c.victims = read_as_list(*v, "bgp.victims", d);
   if (const YamlNode* p = r.get("policies")) read_policies(*p, c, d);
+  if (const YamlNode* t = r.get("transit_capacity")) read_capacities(*t, c, d);
   r.finish();
   if (c.source == BgpConfig::Source::Inline && c.links.empty() && d.error_count() == before)
     d.error(r.mark(), "bgp has neither a topology nor links; expected topology: {synthetic: ...} or "
@@ -367,6 +392,8 @@ bool check_bgp_config(const BgpConfig& c, const AsGraph& g, const sim::Scenario*
     known(v.asn, v.mark, "vantage");
   for (const auto& v : c.victims)
     known(v.asn, v.mark, "victim");
+  for (const auto& cs : c.capacities)
+    known(cs.asn, cs.mark, "transit_capacity");
   for (const auto& p : c.policies) {
     if (!known(p.asn, p.mark, "policy")) continue;
     if (p.neighbor == 0) continue;

@@ -11,6 +11,7 @@
 //     vantages: [174, 3356]   # or {count: 10, seed: 1}: picked among ASes with 2+ neighbours
 //     victims:  [32934]       # subjects of AS signals (default: every origin AS)
 //     policies: [{as: 174, neighbor: 3356, local_pref: 50, prepend: 2, export: false}]
+//     transit_capacity: [{as: 26413, capacity: 800Gbps}]   # data plane; default unlimited
 //
 // Reading is in two steps: read_bgp_config() checks the section's shape and values (unknown keys,
 // bad values), then bgp_graph() builds the graph (cached per process: validation, match_entities and
@@ -68,6 +69,13 @@ struct PolicySpec {
   sim::Mark mark, neighbor_mark;
 };
 
+/// The data-plane capacity of an AS for the traffic it carries in transit (TransitLoad.hpp).
+struct CapacitySpec {
+  Asn asn = 0;
+  double bits_per_s = 0;
+  sim::Mark mark;
+};
+
 /// The whole `bgp:` section.
 struct BgpConfig {
   enum class Source { Inline, Synthetic, Caida };
@@ -85,6 +93,7 @@ struct BgpConfig {
   sim::Mark vantages_mark;
   std::vector<AsRef> victims; ///< default: every origin AS
   std::vector<PolicySpec> policies;
+  std::vector<CapacitySpec> capacities; ///< transit_capacity (ASes not listed: unlimited)
 
   /// The spec of a configured prefix, nullptr if not configured.
   const PrefixSpec* find(const Prefix& p) const;

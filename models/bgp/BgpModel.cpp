@@ -3,6 +3,7 @@
 #include "models/bgp/BgpConfig.hpp"
 #include "models/bgp/BgpDriver.hpp"
 #include "models/bgp/BgpEngine.hpp"
+#include "models/bgp/TransitLoad.hpp"
 #include "models/bgp/VantageRecorder.hpp"
 #include "sim/run/RunContext.hpp"
 #include "sim/world/Path.hpp"
@@ -98,6 +99,11 @@ public:
                                path && !valley_free(*graph_, v, *path));
       }
     e.set_observer(this);
+    for (const auto& cs : cfg.capacities) {
+      load_.set_capacity(cs.asn, cs.bits_per_s);
+      congested_[cs.asn] = false;
+      min_delivered_[cs.asn] = 1.0;
+    }
 
     // Entities: prefixes are few and listed; ASes and sessions are matched on demand.
     std::vector<std::string> prefixes;
@@ -143,6 +149,10 @@ public:
     ctx.add_output("bgp_updates.csv", recorder_->updates_csv(step, end, s.info.start_epoch));
     for (auto& sv : recorder_->signals(end))
       ctx.add_signal(std::move(sv));
+    // Only for ASes with a declared capacity: other runs keep their signals as they were.
+    for (const auto& [asn, low] : min_delivered_)
+      ctx.add_signal({"bgp.transit_delivered_min", "as:" + std::to_string(asn), "ratio",
+                      std::round(low * 1e4) / 1e4});
 
     auto& j = ctx.summary("bgp");
     const BgpConfig& cfg = driver_->config();
@@ -193,10 +203,16 @@ public:
     a.as_path.assign(r.path.begin(), r.path.end());
     const std::string addr = format_ipv4(address);
     switch (r.status) {
-    case LookupStatus::Delivered:
+    case LookupStatus::Delivered: {
       a.status = sim::RouteAnswer::Status::Delivered;
       a.reason = "delivered to AS" + std::to_string(r.path.back()) + " via " + format_path(r.path);
+      if (!load_.has_capacities()) return a;
+      const_cast<BgpModel*>(this)->close_tick();
+      auto d = load_.delivery(r.path);
+      a.delivered = d.delivered;
+      a.loss = d.reason;
       return a;
+    }
     case LookupStatus::NoRoute:
       a.status = sim::RouteAnswer::Status::NoRoute;
       a.reason =
@@ -208,6 +224,16 @@ public:
       return a;
     }
     return a;
+  }
+
+  void offer_traffic(std::uint32_t from_asn, std::uint32_t address, double bits_per_s) override {
+    // Without declared capacities nothing is accounted: every other scenario runs as before.
+    if (!driver_ || !load_.has_capacities() || !graph_->index_of(from_asn)) return;
+    catch_up();
+    close_tick();
+    LookupResult r = driver_->engine().route_lookup(from_asn, address);
+    static const std::vector<Asn> kNone;
+    load_.offer(sg4::Engine::get_clock(), r.status == LookupStatus::Delivered ? r.path : kNone, bits_per_s);
   }
 
   // ---- AnnouncementService (call it from an actor: it wakes the engine's actor with a simcall)
@@ -386,6 +412,28 @@ private:
     return std::max(driver_->engine().now(), sg4::Engine::get_clock() + driver_->offset());
   }
 
+  // Closes the data plane's current tick once the clock has moved past it (TransitLoad.hpp); an AS
+  // that starts or stops dropping traffic is an event, caused by the latest all-prefix input (a leak,
+  // a session) since what changes its load is where routes lead.
+  void close_tick() {
+    if (!load_.advance(sg4::Engine::get_clock())) return;
+    for (auto& [asn, was] : congested_) {
+      const auto c = load_.congestion(asn);
+      min_delivered_[asn] = std::min(min_delivered_[asn], c.delivered);
+      const bool now = c.delivered < 1;
+      if (now == was) continue;
+      was = now;
+      nlohmann::ordered_json data;
+      data["offered_bps"] = std::round(c.load_bps);
+      data["capacity_bps"] = c.capacity_bps;
+      data["delivered"] = std::round(c.delivered * 1e4) / 1e4;
+      const std::string figures = format_bps(c.load_bps) + " offered to " + format_bps(c.capacity_bps);
+      ctx_->emit(now ? "bgp.congested" : "bgp.congestion_cleared", "as:" + std::to_string(asn),
+                 now ? "transit traffic above capacity: " + figures : "transit traffic within capacity: " + figures,
+                 last_any_input_, data);
+    }
+  }
+
   // Processes every engine event dated up to now (another actor may ask before ours ran).
   void catch_up() { driver_->engine().run_until(sg4::Engine::get_clock() + driver_->offset()); }
 
@@ -467,6 +515,9 @@ private:
   std::vector<InputRecord> inputs_;
   std::map<std::uint64_t, std::size_t> input_index_; // input event id -> inputs_ index
   std::uint64_t warmup_updates_ = 0, warmup_changes_ = 0, route_events_ = 0;
+  TransitLoad load_;                    // data-plane load and capacity of transit ASes
+  std::map<Asn, bool> congested_;       // per AS with a capacity: dropping in the last closed tick
+  std::map<Asn, double> min_delivered_; // per AS with a capacity: lowest share it delivered
 };
 
 void validate(const sim::Scenario& s, sim::Diagnostics& d) {

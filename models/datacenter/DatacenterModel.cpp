@@ -495,11 +495,16 @@ private:
         co.lost_dns_at = -1;
       }
       double reach = rs.dc >= 0 ? 1 : 0;
-      if (reach > 0 && bgp && region.asn && rs.site >= 0 && sites_[rs.site].spec->address) {
+      const bool routed = reach > 0 && bgp && region.asn && rs.site >= 0 && sites_[rs.site].spec->address;
+      if (routed) {
         auto ans = bgp->route_lookup(*region.asn, sites_[rs.site].spec->address);
         if (ans.status != sim::RouteAnswer::Status::Delivered) {
           reach = 0;
           why = ans.reason;
+        } else {
+          // A congested transit AS on the way drops a share of the requests (1 when none is).
+          reach = ans.delivered;
+          if (reach < 0.5) why = ans.loss;
         }
       }
       double admit = 0, serve = 0;
@@ -519,6 +524,10 @@ private:
       double p = dns_ok * reach * admit * serve;
       UserCohort::Step st = co.cohort.step(dt, diurnal[co.region], dns_ok, p);
       if (rs.dc >= 0) offered[rs.dc] += st.attempts * dns_ok * reach * admit;
+      // What the requests that resolved put on the way (retries included: they load the network too).
+      if (routed)
+        bgp->offer_traffic(*region.asn, sites_[rs.site].spec->address,
+                           st.attempts * dns_ok * app.bytes_per_request * 8);
       if (names) names->set_demand(region.id, app.name, st.dns_queries);
       co.avail += p * dt;
       co.online += st.online * dt;

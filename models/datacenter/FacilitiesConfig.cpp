@@ -174,6 +174,7 @@ void read_app(const sim::Scenario& s, const YamlNode& item, Diagnostics& d, User
   if (auto v = r.number("switch_share", false, 0, 1)) a.switch_share = *v;
   if (auto v = r.duration("switch_delay")) a.switch_delay = std::max(1.0, *v);
   if (auto v = r.duration("return_delay")) a.return_delay = std::max(1.0, *v);
+  if (auto v = r.number("bytes_per_request", false, 0)) a.bytes_per_request = *v;
   r.finish();
   out.apps.push_back(a);
 }

@@ -50,6 +50,9 @@ struct AppSpec {
   double switch_share = 0.05;   ///< share of failing users who switch to an alternative
   double switch_delay = 3600;   ///< s, mean time a failing user waits before switching
   double return_delay = 7200;   ///< s, mean time a switched user takes to come back once it works
+  /// Bytes one request moves, both ways (request and response: a feed page with compressed images
+  /// is a few hundred kB). Only the data plane's transit capacities (bgp.transit_capacity) read it.
+  double bytes_per_request = 250e3;
 };
 
 /// Attempts per online user per second at success probability `p` (renewal over request cycles).

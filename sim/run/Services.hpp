@@ -14,6 +14,11 @@ struct RouteAnswer {
   Status status = Status::NoRoute;
   std::vector<std::uint32_t> as_path;  ///< ASes traversed, the source first
   std::string reason;                  ///< why not delivered ("AS174 has no route to 129.134.30.12")
+  /// With status Delivered: the share of the traffic offered along this path that gets through now
+  /// (0..1; below 1 when a transit AS on the path carries more than its capacity). Read it only
+  /// when delivered: a packet without a route gets nowhere whatever this says.
+  double delivered = 1.0;
+  std::string loss; ///< why delivered < 1 ("AS26413 congested: 3.1 Tbps offered to 800 Gbps"), else ""
 };
 
 /// Inter-domain routing (offered by the BGP model): follows best routes hop by hop.
@@ -22,6 +27,11 @@ public:
   virtual ~RouteService() = default;
   /// Where a packet from `from_asn` to the IPv4 address `address` (host order) goes now.
   virtual RouteAnswer route_lookup(std::uint32_t from_asn, std::uint32_t address) const = 0;
+  /// A model's traffic from `from_asn` to `address`, in bits/s, offered now along the current path
+  /// (call it once per step and flow; the rate holds until the next step). It loads the transit
+  /// ASes of that path, and route_lookup's `delivered` follows from the load of the previous step.
+  /// Default: traffic is not accounted (unlimited capacity).
+  virtual void offer_traffic(std::uint32_t /*from_asn*/, std::uint32_t /*address*/, double /*bits_per_s*/) {}
 };
 
 /// Announcements a site controls (offered by the BGP model): a DNS or edge site's health check
