@@ -11,6 +11,7 @@
 #include <simgrid/s4u.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <mutex>
 #include <set>
@@ -146,6 +147,21 @@ public:
       ctx.timeline().add(row.start, "", service, "bgp.announcements", double(row.announcements));
       ctx.timeline().add(row.start, "", service, "bgp.withdrawals", double(row.withdrawals));
     }
+    // Per AS with a capacity and interval: mean offered load and lowest delivered share of the ticks
+    // closed in it (service "as:N").
+    for (const auto& [asn, series] : transit_series_) {
+      std::map<double, std::array<double, 3>> rows; // interval start -> load sum, count, min delivered
+      for (const auto& x : series) {
+        auto& r = rows.try_emplace(std::floor(x.t / step) * step, std::array<double, 3>{0, 0, 1}).first->second;
+        r[0] += x.load;
+        r[1] += 1;
+        r[2] = std::min(r[2], x.delivered);
+      }
+      for (const auto& [start, r] : rows) {
+        ctx.timeline().add(start, "", "as:" + std::to_string(asn), "bgp.transit_offered_bps", r[0] / r[1]);
+        ctx.timeline().add(start, "", "as:" + std::to_string(asn), "bgp.transit_delivered", r[2]);
+      }
+    }
     ctx.add_output("bgp_updates.csv", recorder_->updates_csv(step, end, s.info.start_epoch));
     for (auto& sv : recorder_->signals(end))
       ctx.add_signal(std::move(sv));
@@ -183,6 +199,15 @@ public:
       inputs.push_back(x);
     }
     j["inputs"] = inputs;
+    if (load_.has_capacities()) {
+      nlohmann::ordered_json transit = nlohmann::ordered_json::array();
+      for (const auto& [asn, cap] : load_.capacities()) {
+        auto [peak, at] = peak_load_[asn];
+        transit.push_back({{"as", asn}, {"capacity_bps", cap}, {"peak_offered_bps", std::round(peak)},
+                           {"peak_at_s", at}, {"min_delivered", std::round(min_delivered_[asn] * 1e4) / 1e4}});
+      }
+      j["transit_capacity"] = transit;
+    }
     // Pending engine events at the end (messages or MRAI timers, which may have nothing left to send).
     j["engine_events_pending_at_end"] = std::isfinite(e.next_event_time());
   }
@@ -420,6 +445,9 @@ private:
     for (auto& [asn, was] : congested_) {
       const auto c = load_.congestion(asn);
       min_delivered_[asn] = std::min(min_delivered_[asn], c.delivered);
+      transit_series_[asn].push_back({sg4::Engine::get_clock(), c.load_bps, c.delivered});
+      auto& [peak, peak_at] = peak_load_[asn];
+      if (c.load_bps > peak) peak = c.load_bps, peak_at = sg4::Engine::get_clock();
       const bool now = c.delivered < 1;
       if (now == was) continue;
       was = now;
@@ -518,6 +546,11 @@ private:
   TransitLoad load_;                    // data-plane load and capacity of transit ASes
   std::map<Asn, bool> congested_;       // per AS with a capacity: dropping in the last closed tick
   std::map<Asn, double> min_delivered_; // per AS with a capacity: lowest share it delivered
+  std::map<Asn, std::pair<double, double>> peak_load_; // per AS with a capacity: (peak load, date)
+  struct TransitSample {
+    double t, load, delivered; // closing date of a tick, its load and delivered share
+  };
+  std::map<Asn, std::vector<TransitSample>> transit_series_;
 };
 
 void validate(const sim::Scenario& s, sim::Diagnostics& d) {

@@ -132,6 +132,17 @@ void read_site(const sim::Scenario& s, const YamlNode& item, Diagnostics& d, Fac
       st.prefixes.push_back(p);
     }
   }
+  if (auto v = r.string("address")) {
+    // An edge site reached over a prefix its health check does not control (a covering route that
+    // stays announced): users' route lookups go to this address, nothing is withdrawn.
+    if (!st.prefixes.empty())
+      d.error(r.get("address")->mark, "site '" + st.id + "' has both 'prefix(es)' and 'address'; expected one");
+    else if (auto a = v->find('/') == std::string::npos ? prefix_address(*v + "/32") : std::nullopt)
+      st.address = *a;
+    else
+      d.error(r.get("address")->mark,
+              "site '" + st.id + "' address '" + *v + "' is not an IPv4 address such as 129.134.0.1");
+  }
   if (auto v = r.string("origin")) st.origin = *v;
   if (auto v = r.strings("internal")) {
     st.internal.clear();

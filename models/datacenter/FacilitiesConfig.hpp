@@ -42,7 +42,7 @@ struct SiteSpec {
   std::string prefix;                ///< anycast prefix it announces ("" when no BGP prefix is modelled)
   std::vector<std::string> prefixes; ///< every prefix it announces (`prefix`, or the list `prefixes`)
   std::string origin;                ///< origin site as the BGP model knows it (AS number or node path)
-  std::uint32_t address = 0;         ///< first address of the prefix (route lookups)
+  std::uint32_t address = 0;         ///< first address of the prefix, or `address` (route lookups)
   std::vector<sim::LinkKind> internal = {sim::LinkKind::Backbone, sim::LinkKind::Internal};
 };
 
