@@ -105,7 +105,7 @@ TEST_CASE("bgp section: problems are FILE:LINE:COL errors with the valid keys", 
                              "prefix a.b.c.d/len with zero host bits"));
   CHECK_THAT(
       e, Catch::Contains("t.yaml:6:3: error: unknown key 'typo' in bgp; expected one of: links, policies, "
-                         "prefixes, topology, vantages, victims"));
+                         "prefixes, topology, transit_capacity, vantages, victims"));
 
   sim::Diagnostics d2;
   CHECK_FALSE(
