@@ -152,7 +152,8 @@ public:
     for (const auto& [asn, series] : transit_series_) {
       std::map<double, std::array<double, 3>> rows; // interval start -> load sum, count, min delivered
       for (const auto& x : series) {
-        auto& r = rows.try_emplace(std::floor(x.t / step) * step, std::array<double, 3>{0, 0, 1}).first->second;
+        auto& r =
+            rows.try_emplace(std::floor(x.t / step) * step, std::array<double, 3>{0, 0, 1}).first->second;
         r[0] += x.load;
         r[1] += 1;
         r[2] = std::min(r[2], x.delivered);
@@ -167,8 +168,8 @@ public:
       ctx.add_signal(std::move(sv));
     // Only for ASes with a declared capacity: other runs keep their signals as they were.
     for (const auto& [asn, low] : min_delivered_)
-      ctx.add_signal({"bgp.transit_delivered_min", "as:" + std::to_string(asn), "ratio",
-                      std::round(low * 1e4) / 1e4});
+      ctx.add_signal(
+          {"bgp.transit_delivered_min", "as:" + std::to_string(asn), "ratio", std::round(low * 1e4) / 1e4});
 
     auto& j = ctx.summary("bgp");
     const BgpConfig& cfg = driver_->config();
@@ -203,8 +204,11 @@ public:
       nlohmann::ordered_json transit = nlohmann::ordered_json::array();
       for (const auto& [asn, cap] : load_.capacities()) {
         auto [peak, at] = peak_load_[asn];
-        transit.push_back({{"as", asn}, {"capacity_bps", cap}, {"peak_offered_bps", std::round(peak)},
-                           {"peak_at_s", at}, {"min_delivered", std::round(min_delivered_[asn] * 1e4) / 1e4}});
+        transit.push_back({{"as", asn},
+                           {"capacity_bps", cap},
+                           {"peak_offered_bps", std::round(peak)},
+                           {"peak_at_s", at},
+                           {"min_delivered", std::round(min_delivered_[asn] * 1e4) / 1e4}});
       }
       j["transit_capacity"] = transit;
     }
@@ -457,7 +461,8 @@ private:
       data["delivered"] = std::round(c.delivered * 1e4) / 1e4;
       const std::string figures = format_bps(c.load_bps) + " offered to " + format_bps(c.capacity_bps);
       ctx_->emit(now ? "bgp.congested" : "bgp.congestion_cleared", "as:" + std::to_string(asn),
-                 now ? "transit traffic above capacity: " + figures : "transit traffic within capacity: " + figures,
+                 now ? "transit traffic above capacity: " + figures
+                     : "transit traffic within capacity: " + figures,
                  last_any_input_, data);
     }
   }

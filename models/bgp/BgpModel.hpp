@@ -19,7 +19,8 @@
 // restored. Sessions without such a link are up unless a fault takes them down (session:A-B).
 //
 // What it offers other models: sim::RouteService (route_lookup, hop by hop on the best routes, with
-// the reason when not delivered) and sim::AnnouncementService (a site withdraws or re-announces its
+// the reason when not delivered; offer_traffic and the delivered share when bgp.transit_capacity
+// declares capacities, see TransitLoad.hpp) and sim::AnnouncementService (a site withdraws or re-announces its
 // own anycast prefix; the site is named by its bgp.prefixes origin `site` (name sites after their
 // nodes, `site: dns:ams`, so a health check finds them), by an AS number (every site of that AS),
 // or by a node path whose AS has a single site for the prefix). Default: withdrawals are rate-limited by MRAI
@@ -34,6 +35,9 @@
 //   timeline   per interval and configured prefix (service "prefix:P"): bgp.visibility,
 //              bgp.announcements, bgp.withdrawals
 //   outputs    bgp_updates.csv (time,prefix,announcements,withdrawals per interval, at the vantages)
+//   capacity   with bgp.transit_capacity only: bgp.congested / bgp.congestion_cleared events, timeline
+//              bgp.transit_offered_bps and bgp.transit_delivered (service "as:N"), signal
+//              bgp.transit_delivered_min (as:N), summary models.bgp.transit_capacity
 //   signals    bgp.withdrawal_burst_start, bgp.burst_kind, bgp.valley_paths (as:VICTIM),
 //              bgp.new_origins, bgp.prefix_gone, bgp.prefix_stays_visible, bgp.reannounce_start
 //              (prefix:P)

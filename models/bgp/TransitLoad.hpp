@@ -11,10 +11,11 @@
 // Ticks: a tick opens with the first offer and gathers every offer of that date; the first offer or
 // advance() at a later date closes it, and delivery is computed on the last closed tick's load (a
 // one-tick lag, deterministic whatever the order in which models ask and offer within a tick). Only
-// offers open ticks, so a lookup between two steps of the offering model changes nothing. Why the offered and not the carried load: what
-// is dropped at one AS still took its share of the queue there; at the next AS in series it is gone,
-// but counting it is conservative by at most the loss already reported, and keeps every AS's figure a
-// function of what users send (no fixed point to solve).
+// offers open ticks, so a lookup between two steps of the offering model changes nothing.
+//
+// Why the offered and not the carried load: what is dropped at one AS still took its share of the
+// queue there; at the next AS in series it is gone, but counting it is conservative by at most the
+// loss already reported, and keeps every AS's figure a function of what users send (no fixed point).
 #include "models/bgp/AsGraph.hpp"
 
 #include <map>

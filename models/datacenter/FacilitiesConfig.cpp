@@ -136,7 +136,8 @@ void read_site(const sim::Scenario& s, const YamlNode& item, Diagnostics& d, Fac
     // An edge site reached over a prefix its health check does not control (a covering route that
     // stays announced): users' route lookups go to this address, nothing is withdrawn.
     if (!st.prefixes.empty())
-      d.error(r.get("address")->mark, "site '" + st.id + "' has both 'prefix(es)' and 'address'; expected one");
+      d.error(r.get("address")->mark,
+              "site '" + st.id + "' has both 'prefix(es)' and 'address'; expected one");
     else if (auto a = v->find('/') == std::string::npos ? prefix_address(*v + "/32") : std::nullopt)
       st.address = *a;
     else

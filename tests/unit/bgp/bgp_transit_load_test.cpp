@@ -79,10 +79,10 @@ TEST_CASE("transit load: no capacity declared, everything is delivered", "[bgp][
   // And a scenario without transit_capacity declares none.
   const std::vector<sim::ModelInfo> models = {bgp_model_info()};
   sim::Diagnostics diag;
-  auto s = sim::load_scenario_text(
-      "scenario: {name: t, start: 2021-10-04T15:00:00Z, duration: 1h}\nbgp:\n  links: [{a: 1, b: 2, rel: peer}]\n"
-      "  vantages: [1]\n",
-      "t.yaml", sim::LoadOptions{}, models, diag);
+  auto s = sim::load_scenario_text("scenario: {name: t, start: 2021-10-04T15:00:00Z, duration: 1h}\nbgp:\n  "
+                                   "links: [{a: 1, b: 2, rel: peer}]\n"
+                                   "  vantages: [1]\n",
+                                   "t.yaml", sim::LoadOptions{}, models, diag);
   REQUIRE(s);
   auto setup = load_bgp_setup(*s, diag);
   REQUIRE(setup);
@@ -92,10 +92,11 @@ TEST_CASE("transit load: no capacity declared, everything is delivered", "[bgp][
 TEST_CASE("transit_capacity: read with units, bad values are FILE:LINE:COL errors", "[bgp][transit]") {
   const std::vector<sim::ModelInfo> models = {bgp_model_info()};
   auto load = [&](const std::string& caps, sim::Diagnostics& d) {
-    return sim::load_scenario_text("scenario: {name: t, start: 2021-10-04T15:00:00Z, duration: 1h}\n"
-                                   "bgp:\n  links: [{a: 1, b: 2, rel: peer}]\n  vantages: [1]\n  transit_capacity: " +
-                                       caps + "\n",
-                                   "t.yaml", sim::LoadOptions{}, models, d);
+    return sim::load_scenario_text(
+        "scenario: {name: t, start: 2021-10-04T15:00:00Z, duration: 1h}\n"
+        "bgp:\n  links: [{a: 1, b: 2, rel: peer}]\n  vantages: [1]\n  transit_capacity: " +
+            caps + "\n",
+        "t.yaml", sim::LoadOptions{}, models, d);
   };
   {
     sim::Diagnostics d;
