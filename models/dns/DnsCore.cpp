@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <cstdio>
 
 #include "sim/core/Rng.hpp"
 #include "sim/events/EventLog.hpp"
@@ -45,6 +46,23 @@ void add_mix(std::array<double, kAnswerKinds>& out, const AnswerMix& m, double c
 
 void add_answer(std::array<double, kAnswerKinds>& out, Answer a, double count) {
   out[static_cast<std::size_t>(a)] += count;
+}
+
+// "300 Gbps", "1.5 Mbps": three significant digits at most.
+std::string bps_text(double bps) {
+  static const std::pair<double, const char*> units[] = {
+      {1e12, "Tbps"}, {1e9, "Gbps"}, {1e6, "Mbps"}, {1e3, "kbps"}, {1, "bps"}};
+  for (const auto& [scale, unit] : units)
+    if (bps >= scale || scale == 1) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.3g %s", bps / scale, unit);
+      return buf;
+    }
+  return "";
+}
+
+std::string percent_text(double share) {
+  return std::to_string(static_cast<int>(std::lround(100 * share))) + " %";
 }
 
 std::string ms_text(double seconds) {
@@ -133,6 +151,21 @@ DnsCore::DnsCore(DnsConfig config, ResolverPolicy policy, ClientPolicy clients,
   }
   load_prev_ = attack_;
   load_now_ = attack_;
+  // Site nodes, in order of first appearance: every address served at a node shares its links.
+  for (std::size_t s = 0; s < config_.servers.size(); ++s) {
+    site_node_of_.emplace_back();
+    for (std::size_t k = 0; k < config_.servers[s].sites.size(); ++k) {
+      const std::string& node = config_.servers[s].sites[k];
+      int g = site_node_index(node);
+      if (g < 0) {
+        site_nodes_.push_back({});
+        site_nodes_.back().node = node;
+        g = static_cast<int>(site_nodes_.size() - 1);
+      }
+      site_nodes_[std::size_t(g)].addresses.emplace_back(s, k);
+      site_node_of_[s].push_back(std::size_t(g));
+    }
+  }
   for (const auto& r : config_.resolvers) {
     ResolverPolicy p = policy_;
     if (r.serve_stale) p.serve_stale = *r.serve_stale;
@@ -249,8 +282,27 @@ int DnsCore::zone_index(const std::string& name) const {
   return -1;
 }
 
-void DnsCore::set_attack(std::size_t server, std::size_t site, double rate) {
+void DnsCore::set_attack(std::size_t server, std::size_t site, double rate, std::uint64_t cause) {
   attack_.at(server).at(site) = rate;
+  site_nodes_[site_node_of_[server][site]].cause = cause;
+}
+
+int DnsCore::site_node_index(const std::string& node) const {
+  for (std::size_t g = 0; g < site_nodes_.size(); ++g)
+    if (site_nodes_[g].node == node) return static_cast<int>(g);
+  return -1;
+}
+
+void DnsCore::set_access_links(std::size_t node, std::vector<AccessLink> links) {
+  SiteNode& n = site_nodes_.at(node);
+  n.congested.resize(links.size(), 0);
+  n.links = std::move(links);
+}
+
+void DnsCore::set_flood(std::size_t node, double bps, std::uint64_t cause) {
+  SiteNode& n = site_nodes_.at(node);
+  n.flood_bps = std::max(0.0, bps);
+  n.cause = cause;
 }
 
 bool DnsCore::set_zone_deleted(std::size_t zone, bool deleted, std::uint64_t cause) {
@@ -363,7 +415,116 @@ const Reach& DnsCore::reach(std::size_t resolver, std::size_t server, std::size_
 double DnsCore::accept(std::size_t server, std::size_t site) const {
   double load = load_prev_[server][site] + attack_[server][site];
   double cap = config_.servers[server].capacity;
-  return load <= cap ? 1.0 : cap / load;
+  const double pass = site_nodes_[site_node_of_[server][site]].pass;
+  if (pass >= 1) return load <= cap ? 1.0 : cap / load;
+  // The servers see only what the links passed; their capacity applies to that.
+  load *= pass;
+  return pass * (load <= cap ? 1.0 : cap / load);
+}
+
+// A flooded access link is modelled as a FIFO queue that overflows: tail drop takes the share
+// 1 - capacity/offered of every packet, whoever sent it, so a small legitimate flow loses the same
+// share as the flood. SimGrid's max-min fair sharing (what its comms would give us) is the right
+// model of flows that back off (TCP) and share a bottleneck; a flood does not back off and a router
+// queue does not know flows: it would hand the legitimate queries their full rate under any flood,
+// which is exactly what real DDoS on DNS (Dyn 2016, the root servers in 2015) did not show.
+LinkSplit split_over_links(double offered_bps, const std::vector<AccessLink>& links) {
+  LinkSplit out;
+  out.offered.assign(links.size(), 0.0);
+  out.share.assign(links.size(), 1.0);
+  std::size_t up = 0;
+  for (const auto& l : links)
+    up += l.up;
+  if (up == 0) {
+    out.pass = links.empty() ? 1 : 0;
+    return out;
+  }
+  const double per = offered_bps / double(up);
+  double delivered = 0;
+  bool congested = false;
+  for (std::size_t i = 0; i < links.size(); ++i) {
+    if (!links[i].up) continue;
+    out.offered[i] = per;
+    if (per > links[i].capacity_bps) {
+      out.share[i] = links[i].capacity_bps / per;
+      congested = true;
+    }
+    delivered += per * out.share[i];
+  }
+  // Exactly 1 unless a link is congested (an even split need not add up to `offered` exactly).
+  if (congested) out.pass = delivered / offered_bps;
+  return out;
+}
+
+void DnsCore::update_links(double t0, double dt, SampleStats& st) {
+  if (st.links.size() < site_nodes_.size()) st.links.resize(site_nodes_.size());
+  for (std::size_t g = 0; g < site_nodes_.size(); ++g) {
+    SiteNode& n = site_nodes_[g];
+    n.pass = 1;
+    n.why.clear();
+    if (n.links.empty()) continue; // no links given: the engine does not model them
+    auto& per_link = st.links[g];
+    if (per_link.size() < n.links.size()) per_link.resize(n.links.size());
+    double legit = 0, attack = 0;
+    for (const auto& [s, k] : n.addresses) {
+      legit += load_prev_[s][k];
+      attack += attack_[s][k];
+    }
+    const double bits = 8 * query_bytes_;
+    const double offered = (legit + attack) * bits + n.flood_bps;
+    const bool attacked = attack > 0 || n.flood_bps > 0;
+    const LinkSplit split = split_over_links(offered, n.links);
+    n.pass = split.pass;
+    double worst = 1;
+    for (std::size_t i = 0; i < n.links.size(); ++i) {
+      const AccessLink& l = n.links[i];
+      const double on_link = split.offered[i], share = split.share[i];
+      auto& pl = per_link[i];
+      pl.offered += on_link * dt;
+      pl.delivered += on_link * share * dt;
+      pl.attacked = pl.attacked || attacked;
+      pl.congested = pl.congested || share < 1;
+      if (share < worst) {
+        worst = share;
+        n.why = "congested " + l.path + ": " + bps_text(on_link) + " offered to " + bps_text(l.capacity_bps);
+      }
+      // Events with hysteresis: congested past the capacity, clear at 90 % of it or less.
+      const std::string id = l.path.substr(l.path.find(':') + 1);
+      if (!n.congested[i] && share < 1) {
+        n.congested[i] = 1;
+        const double part = offered > 0 ? on_link / offered : 0; // this link's part of every kind
+        std::string reason =
+            id + " congested: " + bps_text(on_link) + " offered to " + bps_text(l.capacity_bps) + " (";
+        if (attack > 0) reason += "attack queries " + bps_text(attack * bits * part) + ", ";
+        if (n.flood_bps > 0) reason += "flood " + bps_text(n.flood_bps * part) + ", ";
+        reason += "legitimate queries " + bps_text(legit * bits * part) + "): it passes " +
+                  percent_text(share) + " of every packet to " + n.node;
+        events_.push_back({t0,
+                           "dns.link_congested",
+                           l.path,
+                           "",
+                           reason,
+                           n.cause,
+                           {},
+                           {{"offered_bps", on_link}, {"capacity_bps", l.capacity_bps}, {"share", share}}});
+      } else if (n.congested[i] && (!l.up || on_link <= 0.9 * l.capacity_bps)) {
+        n.congested[i] = 0;
+        std::string reason = id + " no longer congested: " +
+                             (l.up ? bps_text(on_link) + " offered to " + bps_text(l.capacity_bps)
+                                   : std::string("the link is down"));
+        events_.push_back({t0,
+                           "dns.link_cleared",
+                           l.path,
+                           "",
+                           reason,
+                           n.cause,
+                           {},
+                           {{"offered_bps", on_link}, {"capacity_bps", l.capacity_bps}, {"share", 1}}});
+      }
+    }
+    // Nothing reaches a site whose links are all down (a BGP route to it may outlive its links).
+    if (split.pass <= 0) n.why = "every access link of " + n.node + " is down";
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -388,7 +549,8 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
   std::vector<Choice> choice(n);
   std::string why;
   std::uint64_t cause = 0;
-  bool overloaded = false;
+  bool overloaded = false, congested = false;
+  std::string link_why; // the congested access links on the way, when any
   for (std::size_t i = 0; i < n; ++i) {
     const auto& sv = config_.servers[servers[i]];
     std::string server_why;
@@ -419,15 +581,33 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
                            std::to_string(choice[i].hijacker) + ", not the server's AS: forged answer in " +
                            ms_text(2 * choice[i].latency));
     } else if (choice[i].site >= 0) {
-      choice[i].p = accept(servers[i], static_cast<std::size_t>(choice[i].site));
-      if (choice[i].p < 1) overloaded = true;
-      if (p.trace)
-        p.trace->push_back(
-            "ask " + sv.id + " for " + qname + ": site " + sv.sites[std::size_t(choice[i].site)] +
-            (choice[i].p < 1 ? " over capacity, answers " +
-                                   std::to_string(int(std::lround(100 * choice[i].p))) + " % of queries"
-                             : " answers") +
-            " in " + ms_text(2 * choice[i].latency));
+      const std::size_t site = static_cast<std::size_t>(choice[i].site);
+      choice[i].p = accept(servers[i], site);
+      const SiteNode& sn = site_nodes_[site_node_of_[servers[i]][site]];
+      if (sn.pass < 1) {
+        // Queries lost on a congested access link time out like dropped ones; say where.
+        congested = true;
+        if (link_why.find(sn.why) == std::string::npos) link_why += (link_why.empty() ? "" : "; ") + sn.why;
+        cause = std::max(cause, sn.cause);
+        if (choice[i].p < sn.pass * (1 - kEps)) overloaded = true;
+      } else if (choice[i].p < 1) {
+        overloaded = true;
+      }
+      if (p.trace && sn.pass < 1) {
+        const double served = choice[i].p / sn.pass;
+        p.trace->push_back("ask " + sv.id + " for " + qname + ": " + percent_text(1 - sn.pass) +
+                           " of queries lost on the way to site " + sv.sites[site] + " (" + sn.why + ")" +
+                           (served < 1 ? ", the site answers " + percent_text(served) + " of the rest"
+                                       : ", the rest answered") +
+                           " in " + ms_text(2 * choice[i].latency));
+      } else if (p.trace) {
+        p.trace->push_back("ask " + sv.id + " for " + qname + ": site " + sv.sites[site] +
+                           (choice[i].p < 1
+                                ? " over capacity, answers " +
+                                      std::to_string(int(std::lround(100 * choice[i].p))) + " % of queries"
+                                : " answers") +
+                           " in " + ms_text(2 * choice[i].latency));
+      }
     } else {
       why += (why.empty() ? "" : "; ") + (server_why.empty() ? sv.id + " unreachable" : server_why);
       if (p.trace)
@@ -473,6 +653,7 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
     lat_fail = elapsed;
   }
   p.lat_fail = p.lat_ok + lat_fail;
+  if (congested) why += (why.empty() ? "" : "; ") + link_why;
   if (success <= kEps) {
     p.reason = "no server of " + zones_[zone].name + " answers for " + qname + " (" + why + ")";
     p.cause = cause;
@@ -480,9 +661,14 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
   }
   p.lat_ok += lat_ok / success;
   p.forged = forged / success;
-  if (overloaded || success < 1 - kEps)
+  if (congested) {
+    p.reason = "queries to the servers of " + zones_[zone].name + " are lost on their access links" +
+               (overloaded ? " and dropped past capacity" : "") + " (" + why + ")";
+    p.cause = cause;
+  } else if (overloaded || success < 1 - kEps) {
     p.reason = "servers of " + zones_[zone].name + " drop queries past their capacity" +
                (why.empty() ? "" : " (" + why + ")");
+  }
   return std::min(1.0, success);
 }
 
@@ -833,6 +1019,7 @@ void DnsCore::step(double t0, double t1) {
   if (dt <= 0) return;
   SampleStats& st = stats_at(static_cast<std::size_t>(std::floor(t0 / sample_ + 1e-9)));
   const std::size_t nd = config_.names.size();
+  update_links(t0, dt, st);
   for (auto& s : load_now_)
     std::fill(s.begin(), s.end(), 0.0);
   const double mid = 0.5 * (t0 + t1);

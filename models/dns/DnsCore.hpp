@@ -20,6 +20,14 @@
 // farm. fill_caches_at_random_ages() starts every cache warm, each entry filled at a random time
 // within one TTL before the start (as a long-running cache is), instead of empty at time 0.
 //
+// Access links: every site node (all the server addresses served there) reaches the network over the
+// links the engine gives it (set_access_links, refreshed every step: capacity and state). Queries
+// towards the site (legitimate ones, with retries, and attack queries of query_bytes each) and any
+// non-query flood (set_flood) share them, split evenly over the links that are up (ECMP). A link
+// offered more than its capacity passes the share capacity/offered of every packet, legitimate or
+// not; the site's servers then see what passed, and their own capacity applies to it. Lost queries
+// are lost like dropped ones: the resolver times out and tries the next server or round.
+//
 // Demand comes either from the config (lookups per person per second, with the core's own client
 // retries) or from outside (set_external_demand: a users model's queries per second per region and
 // name, its app retries included; the core then adds only the stub's immediate retries). For
@@ -54,16 +62,35 @@ struct Reach {
 /// the config's lists).
 using ReachFn = std::function<Reach(std::size_t resolver, std::size_t server, std::size_t site)>;
 
-/// A state change of a (resolver, name) worth an event.
+/// One access link of a DNS site node, as the engine sees it now.
+struct AccessLink {
+  std::string path;        ///< "link:site/gru" (events, timeline)
+  double capacity_bps = 0; ///< bits per second
+  bool up = true;
+};
+
+/// How an even split (ECMP) of traffic over a site's links fares: each link that is up carries
+/// offered/up bits/s and passes the share min(1, capacity/carried) of every packet (tail drop).
+struct LinkSplit {
+  std::vector<double> offered; ///< per link, bits/s (0 when down)
+  std::vector<double> share;   ///< per link, share of packets passed
+  double pass = 1;             ///< share of all the traffic delivered (exactly 1 when no link is full;
+                               ///< 0 when every link is down; 1 without links)
+};
+LinkSplit split_over_links(double offered_bps, const std::vector<AccessLink>& links);
+
+/// A state change of a (resolver, name) or of a site's access link worth an event.
 struct DnsEvent {
   double time;
   std::string type;    ///< dns.servfail_start, dns.timeout_start, dns.nxdomain_start, dns.stale_start,
-                       ///< dns.resolution_recovered
-  std::string subject; ///< "resolver:ID"
-  std::string name;
+                       ///< dns.resolution_recovered, dns.link_congested, dns.link_cleared
+  std::string subject; ///< "resolver:ID"; "link:ID" for dns.link_congested, dns.link_cleared
+  std::string name;    ///< the demand name ("" for link events)
   std::string reason;
   std::uint64_t cause = 0;
   std::vector<std::string> steps; ///< dns.trace: the steps of one resolution, in order
+  /// Extra data of the event (link events: offered_bps, capacity_bps, share).
+  std::vector<std::pair<std::string, double>> numbers{};
 };
 
 /// Counters of one sample interval.
@@ -85,6 +112,12 @@ struct SampleStats {
     double sent = 0, arrived = 0, dropped = 0, attack = 0;
   };
   std::vector<std::vector<PerSite>> sites; ///< per server, per site
+  struct PerLink {
+    double offered = 0, delivered = 0; ///< bits over the interval
+    bool attacked = false;             ///< attack queries or a flood were aimed at its site
+    bool congested = false;            ///< offered more than its capacity at some step
+  };
+  std::vector<std::vector<PerLink>> links; ///< per site node, per access link (as last set)
 };
 
 /// The DNS model's state and mechanisms, independent of any engine.
@@ -113,8 +146,26 @@ public:
   RegionOutcome region_outcome(std::size_t region, std::size_t demand) const;
   /// Index of a region by path ("region:ID"), or -1.
   int region_index(const std::string& path) const;
-  /// Adds (or removes, with 0) attack traffic in queries/s at one site of a server.
-  void set_attack(std::size_t server, std::size_t site, double rate);
+  /// Adds (or removes, with 0) attack traffic in queries/s at one site of a server; `cause` (the
+  /// attack's event, or its end's) becomes the cause of the site's link congestion events.
+  void set_attack(std::size_t server, std::size_t site, double rate, std::uint64_t cause = 0);
+
+  // Site nodes and their access links (see the header comment). A site node is a distinct node path
+  // among the servers' sites; without access links (the default) nothing is lost on the way.
+  std::size_t site_node_count() const { return site_nodes_.size(); }
+  const std::string& site_node(std::size_t i) const { return site_nodes_[i].node; }
+  /// Index of a site node by path ("dns:gru"), or -1.
+  int site_node_index(const std::string& node) const;
+  /// The site's access links now (the engine calls this before every step).
+  void set_access_links(std::size_t node, std::vector<AccessLink> links);
+  const std::vector<AccessLink>& access_links(std::size_t node) const { return site_nodes_[node].links; }
+  /// Non-query attack traffic (reflection, amplification junk) towards a site node, bits/s; 0 ends it.
+  void set_flood(std::size_t node, double bps, std::uint64_t cause = 0);
+  double site_node_flood(std::size_t node) const { return site_nodes_[node].flood_bps; }
+  /// Bytes of one attack or legitimate query on the wire (IP and UDP headers included).
+  void set_query_bytes(double bytes) { query_bytes_ = bytes; }
+  /// Share of packets towards a site node that its access links deliver in the current step (1: all).
+  double link_pass(std::size_t node) const { return site_nodes_[node].pass; }
 
   // Faults on zone contents (each returns false when nothing changes). The servers keep running and
   // answering; what they answer changes. Cached data lives out its TTL (positive and negative).
@@ -225,8 +276,24 @@ private:
     std::array<double, kAnswerKinds> failures{};
   };
 
+  /// A site node: the (server, site) pairs served there, its access links and what they pass now.
+  struct SiteNode {
+    std::string node;
+    std::vector<std::pair<std::size_t, std::size_t>> addresses; ///< (server, site)
+    std::vector<AccessLink> links;
+    double flood_bps = 0;
+    std::uint64_t cause = 0;     ///< the event of the last attack change here (ddos or calm)
+    double pass = 1;             ///< share delivered in this step
+    std::vector<char> congested; ///< per link: state for events (with hysteresis)
+    std::string why; ///< while pass < 1: "congested link:x: 40 Gbps offered to 10 Gbps", or all down
+  };
+
   const Reach& reach(std::size_t resolver, std::size_t server, std::size_t site);
+  /// Share of queries to a server's site that are answered: what its access links pass, then what
+  /// its capacity accepts of that.
   double accept(std::size_t server, std::size_t site) const;
+  /// Offered traffic and delivered share of every site node's links for the step starting at t0.
+  void update_links(double t0, double dt, SampleStats& st);
   Plan plan(std::size_t r, std::size_t inst, std::size_t q, double t,
             std::vector<std::string>* trace = nullptr);
   Delegation ensure_delegation(std::size_t r, std::size_t inst, int zone, double t, Plan& p, double& weight);
@@ -275,7 +342,10 @@ private:
   std::vector<std::vector<Reach>> reach_;           ///< resolver -> flat site index
   std::vector<std::size_t> site_base_;              ///< server -> first flat site index
   std::vector<std::vector<double>> attack_;         ///< server -> site -> queries/s
-  std::vector<std::vector<double>> load_prev_;      ///< server -> site -> arrived queries/s last step
+  std::vector<SiteNode> site_nodes_;
+  std::vector<std::vector<std::size_t>> site_node_of_; ///< server -> site -> site node index
+  double query_bytes_ = 80;
+  std::vector<std::vector<double>> load_prev_; ///< server -> site -> arrived queries/s last step
   std::vector<std::vector<double>> load_now_;
   bool reach_valid_ = false;
   ReachFn reach_fn_;

@@ -10,6 +10,7 @@
 #include "models/dns/DnsCore.hpp"
 #include "sim/core/Time.hpp"
 #include "sim/run/RunContext.hpp"
+#include "sim/scenario/Reader.hpp"
 #include "sim/world/Path.hpp"
 
 namespace outagesim::dns {
@@ -45,6 +46,7 @@ public:
     cl.timeout = p.number("client_timeout");
     tick_ = p.number("tick");
     ddos_rate_ = p.number("ddos_rate");
+    const double query_bytes = p.number("query_bytes");
     auto& w = ctx.world();
     std::vector<RegionInfo> regions;
     for (std::size_t i = 0; i < w.node_count(); ++i)
@@ -54,6 +56,15 @@ public:
     core_ = std::make_unique<DnsCore>(cfg, pol, cl, regions, info.sample, p.number("diurnal_amplitude"),
                                       info.start_epoch);
     if (p.flag("random_cache_ages")) core_->fill_caches_at_random_ages(ctx.seed());
+    core_->set_query_bytes(query_bytes);
+    // Each site node's access links: the topology links incident to it (their capacity and state
+    // are read from SimGrid every step).
+    for (std::size_t g = 0; g < core_->site_node_count(); ++g) {
+      std::vector<std::size_t> links;
+      for (std::size_t l = 0; l < w.link_count(); ++l)
+        if (w.link(l).a == core_->site_node(g) || w.link(l).b == core_->site_node(g)) links.push_back(l);
+      access_links_.push_back(links);
+    }
     for (const auto& r : cfg.resolvers)
       resolver_nodes_.push_back(*w.find_node(r.node));
     for (const auto& s : cfg.servers) {
@@ -163,21 +174,32 @@ private:
     return id;
   }
 
+  // dns:SITE ddos (with: rate: queries/s per server address, flood: junk bandwidth at the site) | calm.
   std::uint64_t set_attack(RunContext& ctx, const std::string& path, bool on, const sim::ActionRequest& r) {
-    std::uint64_t id = 0;
+    const int g = core_->site_node_index(path);
+    if (g < 0) return 0; // no server is served here
+    // Values were checked when the scenario was loaded (check_ddos_arguments).
+    const auto rate_arg = r.params.find("rate");
+    const auto flood_arg = r.params.find("flood");
+    const bool has_flood = flood_arg != r.params.end();
+    // A flood alone is junk only; with neither argument the attack is ddos_rate queries/s.
+    double rate = rate_arg != r.params.end() ? sim::parse_double(rate_arg->second).value_or(ddos_rate_)
+                  : has_flood                ? 0
+                                             : ddos_rate_;
+    double flood = has_flood ? sim::parse_bandwidth(flood_arg->second).value_or(0) : 0;
+    const double flood_before = core_->site_node_flood(std::size_t(g));
+    if (!on) rate = flood = 0;
+    nlohmann::ordered_json data;
+    data["queries_per_s"] = rate;
+    if (flood > 0 || flood_before > 0) data["flood_bps"] = flood;
+    const std::uint64_t id =
+        ctx.emit(on ? "dns.attack_start" : "dns.attack_end", path, r.reason, r.cause, data);
+    ctx.world().set_last_change(path, id);
     const auto& servers = core_->config().servers;
-    double rate = ddos_rate_;
-    if (auto it = r.params.find("rate"); it != r.params.end()) rate = std::stod(it->second);
     for (std::size_t s = 0; s < servers.size(); ++s)
-      for (std::size_t k = 0; k < servers[s].sites.size(); ++k) {
-        if (servers[s].sites[k] != path) continue;
-        core_->set_attack(s, k, on ? rate : 0);
-        if (id) continue;
-        nlohmann::ordered_json data;
-        data["queries_per_s"] = on ? rate : 0;
-        id = ctx.emit(on ? "dns.attack_start" : "dns.attack_end", path, r.reason, r.cause, data);
-        ctx.world().set_last_change(path, id);
-      }
+      for (std::size_t k = 0; k < servers[s].sites.size(); ++k)
+        if (servers[s].sites[k] == path) core_->set_attack(s, k, rate, id);
+    core_->set_flood(std::size_t(g), flood, id);
     return id;
   }
 
@@ -352,14 +374,30 @@ private:
         lookups_.clear();
       }
       signature_ = std::move(sig);
+      refresh_access_links(ctx);
       core_->step(t, next);
       for (const auto& e : core_->take_events()) {
         nlohmann::ordered_json data;
-        data["name"] = e.name;
+        if (!e.name.empty()) data["name"] = e.name;
+        for (const auto& [key, value] : e.numbers)
+          data[key] = value;
         if (!e.steps.empty()) data["steps"] = e.steps;
         ctx.emit(e.type, e.subject, e.reason, e.cause, data);
       }
       t = next;
+    }
+  }
+
+  // Capacity (SimGrid holds bytes/s: World::build_platform divides the scenario's bits/s by 8) and
+  // state of every site's access links, as they are now.
+  void refresh_access_links(RunContext& ctx) {
+    auto& w = ctx.world();
+    if (!w.has_platform()) return;
+    for (std::size_t g = 0; g < access_links_.size(); ++g) {
+      std::vector<AccessLink> links;
+      for (std::size_t l : access_links_[g])
+        links.push_back({w.link(l).path(), w.sg_link(l)->get_bandwidth() * 8, w.link_up(l)});
+      core_->set_access_links(g, std::move(links));
     }
   }
 
@@ -391,6 +429,15 @@ private:
         tl.add(a, cfg.servers[s].sites[x], "", "queries_per_s", (ps.arrived + ps.attack) / len);
         tl.add(a, cfg.servers[s].sites[x], "", "sent_per_s", ps.sent / len);
         tl.add(a, cfg.servers[s].sites[x], "", "dropped_per_s", ps.dropped / len);
+      }
+    // Access links, only those aimed at by an attack or congested in the interval (a small file).
+    for (std::size_t g = 0; g < st.links.size(); ++g)
+      for (std::size_t i = 0; i < st.links[g].size(); ++i) {
+        const auto& pl = st.links[g][i];
+        if (!pl.attacked && !pl.congested) continue;
+        const std::string& link = core_->access_links(g).at(i).path;
+        tl.add(a, link, "", "offered_bps", pl.offered / len);
+        tl.add(a, link, "", "delivered_share", pl.offered > 0 ? pl.delivered / pl.offered : 1);
       }
   }
 
@@ -465,12 +512,48 @@ private:
   std::vector<std::size_t> resolver_nodes_;
   std::vector<std::vector<std::size_t>> site_nodes_;
   std::vector<std::set<std::uint32_t>> site_asns_; // per server: the ASes of its sites
+  // Per core site node: the topology links incident to it.
+  std::vector<std::vector<std::size_t>> access_links_;
   std::vector<char> signature_;
   std::map<std::string, std::uint64_t> withdrawn_; // site path -> the withdrawal's event
   mutable std::map<std::pair<std::uint32_t, std::uint32_t>, sim::RouteAnswer> lookups_;
   std::map<std::pair<std::size_t, std::size_t>, std::optional<double>> paths_; // (from, to) -> latency
   double tick_ = 10, ddos_rate_ = 1e6;
 };
+
+// The `with:` values of every ddos fault (the loader checks their keys, not their values): rate a
+// number of queries/s, flood a bandwidth. Errors point at the value.
+void check_ddos_arguments(const sim::Scenario& s, sim::Diagnostics& d) {
+  const sim::YamlNode* faults = s.root ? s.root->find("faults") : nullptr;
+  for (const auto& f : s.faults) {
+    if (f.action != "ddos" || f.target.rfind("dns:", 0) != 0 || f.params.empty()) continue;
+    // FaultSpec keeps the values as text: find the `with:` mapping by its position for the marks.
+    const sim::YamlNode* with = nullptr;
+    for (std::size_t i = 0;
+         faults && faults->kind == sim::YamlNode::Kind::Sequence && i < faults->items.size(); ++i) {
+      const sim::YamlNode* w = faults->items[i]->find("with");
+      if (w && w->mark.line == f.params_mark.line && w->mark.col == f.params_mark.col && w->mark.file &&
+          f.params_mark.file && *w->mark.file == *f.params_mark.file)
+        with = w;
+    }
+    const std::string what = "fault '" + f.id + "' ddos";
+    for (const auto& [key, value] : f.params) {
+      const sim::YamlNode* v = with ? with->find(key) : nullptr;
+      if (key == "rate") {
+        if (v)
+          (void)sim::read_number(*v, what + " 'rate'", d, 0, 1e12);
+        else if (auto x = sim::parse_double(value); !x || *x < 0 || *x > 1e12)
+          d.error(f.params_mark, what + " 'rate' is '" + value + "'; expected a number between 0 and 1e+12");
+      } else if (key == "flood") {
+        if (v)
+          (void)sim::read_bandwidth(*v, what + " 'flood'", d);
+        else if (auto x = sim::parse_bandwidth(value); !x || *x <= 0)
+          d.error(f.params_mark, what + " 'flood' is '" + value +
+                                     "'; expected a bandwidth such as 10Gbps, 100Mbps, 64kbps (positive)");
+      }
+    }
+  }
+}
 
 } // namespace
 
@@ -520,21 +603,30 @@ sim::ModelInfo dns_model_info() {
        0, 0.99},
       {"ddos_rate", ParamType::Number, "1e6", "queries/s",
        "attack traffic the 'ddos' action adds at a site, per server address (with: rate overrides)", 0, 1e12},
+      {"query_bytes", ParamType::Number, "80", "bytes",
+       "size of one DNS query on the wire, IP and UDP headers included (attack and legitimate queries "
+       "alike): with the 'ddos' flood it fills a site's access links",
+       20, 65535},
       {"trace", ParamType::Text, "", "",
        "trace individual resolutions: 'REGION NAME' (e.g. 'us-east facebook.com'): each change in how "
        "instance 0 of the region's resolvers resolves NAME is a dns.trace event with its steps",
        0, 0},
   };
   m.sections = {"dns"};
-  m.validate_sections = [](const sim::Scenario& s, sim::Diagnostics& d) { (void)read_dns_section(s, d); };
+  m.validate_sections = [](const sim::Scenario& s, sim::Diagnostics& d) {
+    (void)read_dns_section(s, d);
+    check_ddos_arguments(s, d);
+  };
   m.actions = {
       {"dns",
        "ddos",
        "attack traffic at a DNS site: ddos_rate (or with: rate) queries/s per server address served there "
-       "(drops past its capacity)",
+       "(drops past its capacity), of query_bytes each, and with: flood, junk that fills the site's access "
+       "links but never reaches a server (a bandwidth, e.g. 300Gbps; a flood alone sends no queries). "
+       "Links offered more than their capacity lose that share of every packet",
        "calm",
-       {"rate"}},
-      {"dns", "calm", "end attack traffic at a DNS site", "ddos"},
+       {"rate", "flood"}},
+      {"dns", "calm", "end attack traffic (queries and flood) at a DNS site", "ddos"},
       {"dns", "withdraw",
        "the site withdraws its anycast announcement: queries reaching its AS (covering or stale route) "
        "find no site",

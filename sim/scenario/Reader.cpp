@@ -38,6 +38,8 @@ std::string fmt_number(double v) {
   return buf;
 }
 
+} // namespace
+
 std::optional<double> parse_double(const std::string& s) {
   if (s.empty() || s.size() > 64) return std::nullopt;
   const char* b = s.c_str();
@@ -53,7 +55,19 @@ std::optional<double> parse_double(const std::string& s) {
   return v;
 }
 
-} // namespace
+std::optional<double> parse_bandwidth(const std::string& s) {
+  static const std::pair<const char*, double> units[] = {
+      {"Tbps", 1e12}, {"Gbps", 1e9}, {"Mbps", 1e6}, {"kbps", 1e3}, {"bps", 1}};
+  for (const auto& [u, scale] : units) {
+    std::string unit(u);
+    if (s.size() > unit.size() && s.compare(s.size() - unit.size(), unit.size(), unit) == 0) {
+      auto v = parse_double(s.substr(0, s.size() - unit.size()));
+      if (v) return *v * scale;
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
 
 std::optional<std::string> read_string(const YamlNode& n, const std::string& what, Diagnostics& d) {
   if (!expect_scalar(n, what, "a string", d)) return std::nullopt;
@@ -142,16 +156,7 @@ std::optional<double> read_bandwidth(const YamlNode& n, const std::string& what,
   const char* expected = "a bandwidth such as 10Gbps, 100Mbps, 64kbps";
   if (!expect_scalar(n, what, expected, d)) return std::nullopt;
   const std::string& s = n.scalar;
-  static const std::pair<const char*, double> units[] = {
-      {"Tbps", 1e12}, {"Gbps", 1e9}, {"Mbps", 1e6}, {"kbps", 1e3}, {"bps", 1}};
-  for (const auto& [u, scale] : units) {
-    std::string unit(u);
-    if (s.size() > unit.size() && s.compare(s.size() - unit.size(), unit.size(), unit) == 0) {
-      auto v = parse_double(s.substr(0, s.size() - unit.size()));
-      if (v && *v > 0) return *v * scale;
-      break;
-    }
-  }
+  if (auto v = parse_bandwidth(s); v && *v > 0) return v;
   d.error(n.mark, what + " is " + quote(s) + "; expected " + expected + " (positive)");
   return std::nullopt;
 }

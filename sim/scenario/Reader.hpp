@@ -21,6 +21,12 @@ struct TimeSpec {
   double resolve(std::int64_t start_epoch) const { return relative ? value : value - double(start_epoch); }
 };
 
+// Scalar text without diagnostics (for values kept as text and checked at load time).
+/// A decimal number ("7.5e7"; no hex, inf or nan), nullopt otherwise.
+std::optional<double> parse_double(const std::string& s);
+/// Bits per second from "100Gbps", "10Mbps", "1.5kbps", "64bps" (any sign), nullopt otherwise.
+std::optional<double> parse_bandwidth(const std::string& s);
+
 // Scalar conversions; each reports "expected ..." at the node's mark on failure.
 std::optional<std::string> read_string(const YamlNode& n, const std::string& what, Diagnostics& d);
 std::optional<double> read_number(const YamlNode& n, const std::string& what, Diagnostics& d,
