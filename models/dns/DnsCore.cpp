@@ -631,10 +631,13 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
       }
     p.attempts.push_back({servers[i], site, zone, count, arrived});
   };
+  std::array<double, 16> timeouts{}; // per round (server_retries is at most 10)
+  for (int round = 0; round < rounds && round < 16; ++round)
+    timeouts[std::size_t(round)] = pol.timeout * std::pow(pol.backoff, round);
   for (std::size_t o = 0; o < n; ++o) {
     double still = 1.0 / n, elapsed = 0;
     for (int round = 0; round < rounds; ++round) {
-      double timeout = pol.timeout * std::pow(pol.backoff, round);
+      double timeout = timeouts[std::size_t(std::min(round, 15))];
       for (std::size_t k = 0; k < n; ++k) {
         std::size_t i = (o + k) % n;
         add_attempt(i, weight * still);
@@ -715,6 +718,7 @@ DnsCore::Plan DnsCore::plan(std::size_t r, std::size_t inst, std::size_t q, doub
                             std::vector<std::string>* trace) {
   Plan p;
   p.trace = trace;
+  p.attempts.reserve(8); // a zone or two of a few servers: no regrowth
   double weight = 1;
   const ResolverCache& c = caches_[inst];
   auto written = [&](std::size_t i) {
@@ -905,7 +909,7 @@ void DnsCore::step_pair(std::size_t r, std::size_t inst, std::size_t d, double t
     if (p.p >= 1 - kEps) {
       double d_ok = std::max(p.lat_ok, 1e-3);
       if (p.rcode != Answer::NoError) {
-        pr.last_reason = names_[q].name + ": " + p.reason;
+        pr.last_why = {q, -1, 0, 0, std::move(p.reason)};
         pr.last_cause = p.cause;
       }
       commit(r, inst, p, t + d_ok);
@@ -924,13 +928,13 @@ void DnsCore::step_pair(std::size_t r, std::size_t inst, std::size_t d, double t
     // The query that starts the next resolution arrives 1/lam after the hold ends, on average.
     double gap = lam > 0 ? 1 / lam : 0;
     double cycle = gap + dur + hold;
-    pr.last_reason = names_[q].name + ": ";
+    // The reason's text is built only if an event needs it (most failed cycles never make one).
+    pr.last_why = {q, expired, 0, 0, std::move(p.reason)};
     if (expired >= 0) {
       const CacheEntry& e = c.names[static_cast<std::size_t>(expired)];
-      pr.last_reason += "cached " + names_[expired].name + " (TTL " + sim::format_duration(e.until - e.from) +
-                        ") expired at " + sim::format_offset(e.until) + "; ";
+      pr.last_why.ttl = e.until - e.from;
+      pr.last_why.until = e.until;
     }
-    pr.last_reason += p.reason;
     pr.last_cause = p.cause;
     if (p.p <= kEps) {
       commit(r, inst, p, t + dur);
@@ -960,6 +964,14 @@ void DnsCore::step_pair(std::size_t r, std::size_t inst, std::size_t d, double t
     double resolutions = n * per_cycle + 1;
     account(st, r, d, p, resolutions, n * per_cycle / resolutions);
   }
+}
+
+std::string DnsCore::reason_text(const Why& w) const {
+  std::string text = names_[w.name].name + ": ";
+  if (w.expired >= 0)
+    text += "cached " + names_[std::size_t(w.expired)].name + " (TTL " + sim::format_duration(w.ttl) +
+            ") expired at " + sim::format_offset(w.until) + "; ";
+  return text + w.reason;
 }
 
 void DnsCore::trace(std::size_t r, std::size_t d, double t, const Plan& p, std::vector<std::string>& steps) {
@@ -1125,12 +1137,12 @@ void DnsCore::step(double t0, double t1) {
         std::string type = std::string("dns.") + answer_name(worst) + "_start";
         std::string reason = worst == Answer::Timeout && out[3] > 0 && acc < 1
                                  ? name + ": resolver over capacity, drops queries"
-                                 : pr.last_reason;
+                                 : reason_text(pr.last_why);
         events_.push_back({t0, type, subject, name, reason, pr.last_cause});
         pr.state = State::Failing;
       } else if (pr.state == State::Ok && stale_share >= 0.5) {
-        events_.push_back(
-            {t0, "dns.stale_start", subject, name, "serving stale data: " + pr.last_reason, pr.last_cause});
+        events_.push_back({t0, "dns.stale_start", subject, name,
+                           "serving stale data: " + reason_text(pr.last_why), pr.last_cause});
         pr.state = State::Stale;
       } else if (pr.state != State::Ok && f < 0.05 && stale_share < 0.5) {
         events_.push_back({t0, "dns.resolution_recovered", subject, name,

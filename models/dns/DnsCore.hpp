@@ -265,11 +265,19 @@ private:
   };
   /// What a zone's parent says of the zone's delegation.
   enum class Delegation { Known, Failed, NxDomain, Forged };
+  /// Why a resolution failed, as parts: reason_text() makes the event text of it.
+  struct Why {
+    std::size_t name = 0; ///< the name resolved
+    long expired = -1;    ///< the name whose cached entry ran out, if any
+    double ttl = 0, until = 0;
+    std::string reason; ///< the plan's reason
+  };
+  std::string reason_text(const Why& w) const;
   struct PerResolverName {
     double fail_prev = 0; ///< retryable failure fraction of the previous step (drives client retries)
     enum class State { Ok, Failing, Stale } state = State::Ok;
     std::deque<std::pair<double, std::pair<int, double>>> retries; ///< (due, (generation, lookups))
-    std::string last_reason;
+    Why last_why; ///< why the last resolution failed (or answered no address)
     std::uint64_t last_cause = 0;
     // The last step's outcome, for region_outcome().
     double success = 1;
