@@ -594,12 +594,13 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
         overloaded = true;
       }
       if (p.trace && sn.pass < 1) {
-        const double served = choice[i].p / sn.pass;
+        const double served = sn.pass > 0 ? choice[i].p / sn.pass : 0;
         p.trace->push_back("ask " + sv.id + " for " + qname + ": " + percent_text(1 - sn.pass) +
                            " of queries lost on the way to site " + sv.sites[site] + " (" + sn.why + ")" +
-                           (served < 1 ? ", the site answers " + percent_text(served) + " of the rest"
-                                       : ", the rest answered") +
-                           " in " + ms_text(2 * choice[i].latency));
+                           (sn.pass <= 0 ? ": times out"
+                            : served < 1 ? ", the site answers " + percent_text(served) + " of the rest in " +
+                                               ms_text(2 * choice[i].latency)
+                                         : ", the rest answered in " + ms_text(2 * choice[i].latency)));
       } else if (p.trace) {
         p.trace->push_back("ask " + sv.id + " for " + qname + ": site " + sv.sites[site] +
                            (choice[i].p < 1
