@@ -261,7 +261,7 @@ private:
     const std::string kind = node.substr(0, node.find(':'));
     const char* action = up ? "announce" : "withdraw";
     if (ctx.directory().supports(kind, action)) {
-      sim::ActionRequest req{action, ctx.now(), why, cause, {}};
+      sim::ActionRequest req{action, ctx.now(), why, cause, {}, "", false};
       if (ctx.directory().apply(node, req)) via = kind;
     }
     sim::AnnouncementService* a = ctx.announcements();

@@ -7,6 +7,7 @@
 
 #include <simgrid/s4u.hpp>
 
+#include "models/dns/AttackShares.hpp"
 #include "models/dns/DnsCore.hpp"
 #include "sim/core/Time.hpp"
 #include "sim/run/RunContext.hpp"
@@ -188,12 +189,24 @@ private:
                                              : ddos_rate_;
     double flood = has_flood ? sim::parse_bandwidth(flood_arg->second).value_or(0) : 0;
     const double flood_before = core_->site_node_flood(std::size_t(g));
-    if (!on) rate = flood = 0;
+    // Attacks add up (AttackShares); a `calm` entry of its own, not the end of a `ddos`, stops all.
+    AttackShares& shares = attacks_[path];
+    if (on)
+      shares.start(r.fault, {rate, flood});
+    else if (r.undo)
+      shares.end(r.fault);
+    else
+      shares.clear();
+    rate = shares.total().rate;
+    flood = shares.total().flood;
     nlohmann::ordered_json data;
     data["queries_per_s"] = rate;
     if (flood > 0 || flood_before > 0) data["flood_bps"] = flood;
     const std::uint64_t id =
-        ctx.emit(on ? "dns.attack_start" : "dns.attack_end", path, r.reason, r.cause, data);
+        ctx.emit(on                        ? "dns.attack_start"
+                 : rate > 0 || flood > 0 ? "dns.attack_changed" // another attack goes on
+                                         : "dns.attack_end",
+                 path, r.reason, r.cause, data);
     ctx.world().set_last_change(path, id);
     const auto& servers = core_->config().servers;
     for (std::size_t s = 0; s < servers.size(); ++s)
@@ -516,6 +529,7 @@ private:
   std::vector<std::vector<std::size_t>> access_links_;
   std::vector<char> signature_;
   std::map<std::string, std::uint64_t> withdrawn_; // site path -> the withdrawal's event
+  std::map<std::string, AttackShares> attacks_; // site path -> its running attacks
   mutable std::map<std::pair<std::uint32_t, std::uint32_t>, sim::RouteAnswer> lookups_;
   std::map<std::pair<std::size_t, std::size_t>, std::optional<double>> paths_; // (from, to) -> latency
   double tick_ = 10, ddos_rate_ = 1e6;
@@ -623,10 +637,11 @@ sim::ModelInfo dns_model_info() {
        "attack traffic at a DNS site: ddos_rate (or with: rate) queries/s per server address served there "
        "(drops past its capacity), of query_bytes each, and with: flood, junk that fills the site's access "
        "links but never reaches a server (a bandwidth, e.g. 300Gbps; a flood alone sends no queries). "
-       "Links offered more than their capacity lose that share of every packet",
+       "Links offered more than their capacity lose that share of every packet. Attacks on one site add "
+       "up; the end of one leaves the others",
        "calm",
        {"rate", "flood"}},
-      {"dns", "calm", "end attack traffic (queries and flood) at a DNS site", "ddos"},
+      {"dns", "calm", "end every attack (queries and flood) at a DNS site", "ddos"},
       {"dns", "withdraw",
        "the site withdraws its anycast announcement: queries reaching its AS (covering or stale route) "
        "find no site",

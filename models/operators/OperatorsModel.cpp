@@ -318,7 +318,7 @@ private:
         std::uint64_t started = step_started_[{p, a.step}];
         last = ctx.emit("operator.step_done", subject, step->id + " done", started, data);
         if (!step->target.empty()) {
-          sim::ActionRequest req{step->action, ctx.now(), "operators: " + spec.id + "/" + step->id, last, {}};
+          sim::ActionRequest req{step->action, ctx.now(), "operators: " + spec.id + "/" + step->id, last, {}, "", false};
           for (const auto& path : ctx.directory().match(step->target))
             ctx.directory().apply(path, req);
         }

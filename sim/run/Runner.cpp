@@ -101,7 +101,7 @@ void play_faults(RunContext& ctx, const std::vector<ModelInfo>& models) {
     data["target"] = f.target;
     if (!f.params.empty()) data["with"] = f.params;
     std::uint64_t fid = ctx.emit(step.undo ? "fault.ended" : "fault.applied", f.target, reason, 0, data);
-    ActionRequest req{action, step.at, reason, fid, f.params};
+    ActionRequest req{action, step.at, reason, fid, f.params, label, step.undo};
     for (const auto& path : ctx.directory().match(f.target))
       ctx.directory().apply(path, req);
   }

@@ -3,6 +3,7 @@
 // come from the test.
 #include <catch2/catch.hpp>
 
+#include "models/dns/AttackShares.hpp"
 #include "models/dns/DnsCore.hpp"
 #include "models/dns/DnsModel.hpp"
 #include "sim/scenario/Loader.hpp"
@@ -265,4 +266,20 @@ faults:
   CHECK(all.find("t.yaml:15:65: error: fault 'f3' ddos 'rate' is -5; expected a number between 0 and") !=
         std::string::npos);
   CHECK(all.find("f4") == std::string::npos);
+}
+
+TEST_CASE("dns ddos: attacks on one site add up; the end of one leaves the others", "[dns]") {
+  AttackShares site;
+  site.start("ddos-rest", {5e6, 0});       // a wildcard entry over every site
+  site.start("ddos-gru", {7.5e7, 100e9}); // a heavier botnet on this one
+  CHECK(site.total().rate == Approx(8e7));
+  CHECK(site.total().flood == Approx(100e9));
+  site.end("ddos-gru");
+  CHECK(site.total().rate == Approx(5e6));
+  CHECK(site.total().flood == 0);
+  site.start("ddos-rest", {1e6, 0}); // the same entry again replaces its share
+  CHECK(site.total().rate == Approx(1e6));
+  site.start("ddos-gru", {7.5e7, 0});
+  site.clear(); // a calm entry of its own
+  CHECK(site.total().rate == 0);
 }
