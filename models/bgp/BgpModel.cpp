@@ -240,6 +240,10 @@ public:
       auto d = load_.delivery(r.path);
       a.delivered = d.delivered;
       a.loss = d.reason;
+      if (d.delivered < 1)
+        for (Asn hop : r.path)
+          if (auto it = congested_since_.find(hop); it != congested_since_.end())
+            a.cause = std::max(a.cause, it->second);
       return a;
     }
     case LookupStatus::NoRoute:
@@ -460,10 +464,15 @@ private:
       data["capacity_bps"] = c.capacity_bps;
       data["delivered"] = std::round(c.delivered * 1e4) / 1e4;
       const std::string figures = format_bps(c.load_bps) + " offered to " + format_bps(c.capacity_bps);
-      ctx_->emit(now ? "bgp.congested" : "bgp.congestion_cleared", "as:" + std::to_string(asn),
-                 now ? "transit traffic above capacity: " + figures
-                     : "transit traffic within capacity: " + figures,
-                 last_any_input_, data);
+      const std::uint64_t id =
+          ctx_->emit(now ? "bgp.congested" : "bgp.congestion_cleared", "as:" + std::to_string(asn),
+                     now ? "transit traffic above capacity: " + figures
+                         : "transit traffic within capacity: " + figures,
+                     last_any_input_, data);
+      if (now)
+        congested_since_[asn] = id; // what explains the losses of paths through it
+      else
+        congested_since_.erase(asn);
     }
   }
 
@@ -550,6 +559,7 @@ private:
   std::uint64_t warmup_updates_ = 0, warmup_changes_ = 0, route_events_ = 0;
   TransitLoad load_;                    // data-plane load and capacity of transit ASes
   std::map<Asn, bool> congested_;       // per AS with a capacity: dropping in the last closed tick
+  std::map<Asn, std::uint64_t> congested_since_; // dropping ASes -> their bgp.congested event
   std::map<Asn, double> min_delivered_; // per AS with a capacity: lowest share it delivered
   std::map<Asn, std::pair<double, double>> peak_load_; // per AS with a capacity: (peak load, date)
   struct TransitSample {

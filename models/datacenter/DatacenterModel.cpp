@@ -505,6 +505,7 @@ private:
           // A congested transit AS on the way drops a share of the requests (1 when none is).
           reach = ans.delivered;
           if (reach < 0.5) why = ans.loss;
+          if (reach < 1 && ans.cause) cause = ans.cause;
         }
       }
       double admit = 0, serve = 0;

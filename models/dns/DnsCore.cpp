@@ -549,8 +549,9 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
   std::vector<Choice> choice(n);
   std::string why;
   std::uint64_t cause = 0;
-  bool overloaded = false, congested = false;
-  std::string link_why; // the congested access links on the way, when any
+  bool overloaded = false, congested = false, lossy_route = false;
+  std::string link_why;  // the congested access links on the way, when any
+  std::string route_why; // the congested networks on the routes, when any
   for (std::size_t i = 0; i < n; ++i) {
     const auto& sv = config_.servers[servers[i]];
     std::string server_why;
@@ -609,6 +610,18 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
                                 : " answers") +
                            " in " + ms_text(2 * choice[i].latency));
       }
+      // A congested network on the route (a leaker drowning in what it attracted) loses its share of
+      // the queries before they reach the site; they time out like dropped ones.
+      if (const Reach& route = reach(r, servers[i], site); route.delivered < 1) {
+        choice[i].p *= route.delivered;
+        lossy_route = true;
+        if (route_why.find(route.loss) == std::string::npos)
+          route_why += (route_why.empty() ? "" : "; ") + route.loss;
+        cause = std::max(cause, route.cause);
+        if (p.trace)
+          p.trace->push_back("ask " + sv.id + " for " + qname + ": " + percent_text(1 - route.delivered) +
+                             " of queries lost on the way to site " + sv.sites[site] + " (" + route.loss + ")");
+      }
     } else {
       why += (why.empty() ? "" : "; ") + (server_why.empty() ? sv.id + " unreachable" : server_why);
       if (p.trace)
@@ -658,6 +671,7 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
   }
   p.lat_fail = p.lat_ok + lat_fail;
   if (congested) why += (why.empty() ? "" : "; ") + link_why;
+  if (lossy_route) why += (why.empty() ? "" : "; ") + route_why;
   if (success <= kEps) {
     p.reason = "no server of " + zones_[zone].name + " answers for " + qname + " (" + why + ")";
     p.cause = cause;
@@ -667,6 +681,10 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
   p.forged = forged / success;
   if (congested) {
     p.reason = "queries to the servers of " + zones_[zone].name + " are lost on their access links" +
+               (overloaded ? " and dropped past capacity" : "") + " (" + why + ")";
+    p.cause = cause;
+  } else if (lossy_route) {
+    p.reason = "queries to the servers of " + zones_[zone].name + " are lost on the way" +
                (overloaded ? " and dropped past capacity" : "") + " (" + why + ")";
     p.cause = cause;
   } else if (overloaded || success < 1 - kEps) {

@@ -56,6 +56,10 @@ struct Reach {
   /// The route delivers the query to this AS, which is not the server's own (a hijack of the server's
   /// prefix): it answers, with forged data. With ok = true; 0 when the real server answers.
   std::uint32_t hijacked_by = 0;
+  /// With ok = true: the share of queries the route delivers (below 1 when a transit network on the
+  /// way is congested, e.g. a leaker drowning in what it attracted); the rest time out.
+  double delivered = 1.0;
+  std::string loss; ///< why delivered < 1 ("AS33368 congested: ..."); `cause` is its event
 };
 
 /// Reachability of `site` (index into the server's sites) of `server` from `resolver` (indices into

@@ -319,6 +319,9 @@ private:
       }
       out.ok = true;
       out.latency = path ? *path : 0.02 + 0.005 * a.as_path.size();
+      out.delivered = a.delivered;
+      out.loss = a.loss;
+      if (a.delivered < 1) out.cause = a.cause;
       return out;
     }
     if (auto it = withdrawn_.find(w.node(to).path()); it != withdrawn_.end()) {

@@ -19,6 +19,7 @@ struct RouteAnswer {
   /// when delivered: a packet without a route gets nowhere whatever this says.
   double delivered = 1.0;
   std::string loss; ///< why delivered < 1 ("AS26413 congested: 3.1 Tbps offered to 800 Gbps"), else ""
+  std::uint64_t cause = 0; ///< with delivered < 1: the event that explains the loss (bgp.congested)
 };
 
 /// Inter-domain routing (offered by the BGP model): follows best routes hop by hop.

@@ -283,3 +283,51 @@ TEST_CASE("dns ddos: attacks on one site add up; the end of one leaves the other
   site.clear(); // a calm entry of its own
   CHECK(site.total().rate == 0);
 }
+
+TEST_CASE("dns routes: a congested network on the way loses its share of the queries", "[dns]") {
+  // Resolver east's route to every site crosses a congested transit network that delivers 10 % (a
+  // leaker drowning in what it attracted); resolver west's does not.
+  DnsConfig c = two_sites();
+  DnsCore core(c, ResolverPolicy{}, ClientPolicy{}, two_regions(), 60);
+  double delivered = 1.0;
+  core.set_reach([&delivered](std::size_t r, std::size_t s, std::size_t site) {
+    Reach re;
+    re.ok = true;
+    re.latency = s == 0 ? 0.01 : (site == r ? 0.005 : 0.05);
+    if (r == 0 && s != 0 && delivered < 1) {
+      re.delivered = delivered;
+      re.loss = "AS64500 congested: 10 Tbps offered to 3 Tbps";
+      re.cause = 42;
+    }
+    return re;
+  });
+  core.set_trace(0, 0);
+  run(core, 0, 600);
+  core.take_events();
+  CHECK(failures(core, 0, 10, 0) == 0);
+  delivered = 0.1;
+  core.invalidate_reach();
+  run(core, 600, 3600);
+  const auto events = core.take_events();
+  // A query is lost with 90 % chance per try: timeouts over the NS set, SERVFAIL, client retries.
+  double attempts = 0;
+  for (std::size_t k = 11; k < 60; ++k)
+    attempts += core.sample(k).resolver_attempts[0];
+  CHECK(failures(core, 11, 60, 0) > 0.1 * attempts);
+  CHECK(core.sample(30).resolver_attempts[0] > 1.2 * core.sample(30).resolver_base[0]);
+  CHECK(failures(core, 0, 60, 1) == 0);
+  auto failing = of_type(events, "dns.servfail_start");
+  auto timeouts = of_type(events, "dns.timeout_start");
+  failing.insert(failing.end(), timeouts.begin(), timeouts.end());
+  for (const auto& e : failing) {
+    CHECK(e.subject == "resolver:east");
+    CHECK(e.reason.find("are lost on the way (AS64500 congested") != std::string::npos);
+    CHECK(e.cause == 42);
+  }
+  bool traced = false;
+  for (const auto& e : of_type(events, "dns.trace"))
+    for (const auto& step : e.steps)
+      traced = traced || step.find("90 % of queries lost on the way to site dns:east (AS64500 congested") !=
+                             std::string::npos;
+  CHECK(traced);
+}
