@@ -211,6 +211,7 @@ std::vector<HypothesisResult> run_compare(const CompareOptions& o, const Observe
       continue;
     }
     ++h.runs_ok;
+    if (h.scores.empty()) h.signatures = signatures(summary, observed);
     h.scores.push_back(score_run(summary, observed));
     h.seeds.push_back(j.seed);
   }
@@ -251,20 +252,25 @@ std::vector<HypothesisResult> run_compare(const CompareOptions& o, const Observe
 
   std::string ranking =
       "rank,hypothesis,file,runs_ok,runs_failed,score_mean,score_min,score_max,matched_mean,"
-      "signals,contradictions\n";
+      "signals,contradictions,signatures\n";
+  // A quoted CSV cell of "; "-joined items (double quotes inside become single ones).
+  auto joined_cell = [](const std::vector<std::string>& items) {
+    std::string cell = "\"";
+    for (std::size_t k = 0; k < items.size(); ++k) {
+      std::string c = items[k];
+      for (auto& ch : c)
+        if (ch == '"') ch = '\'';
+      cell += (k ? "; " : "") + c;
+    }
+    return cell + "\"";
+  };
   for (std::size_t r = 0; r < ranked.size(); ++r) {
     const auto& h = ranked[r];
     ranking += std::to_string(r + 1) + "," + h.name + ",\"" + h.file + "\"," + std::to_string(h.runs_ok) +
                "," + std::to_string(h.runs_failed + (h.valid ? 0 : o.seeds)) + "," + num(h.mean) + "," +
                num(h.min) + "," + num(h.max) + "," + num(h.matched_mean, "%.2f") + "," +
-               std::to_string(observed.signals.size()) + ",\"";
-    for (std::size_t k = 0; k < h.contradictions.size(); ++k) {
-      std::string c = h.contradictions[k];
-      for (auto& ch : c)
-        if (ch == '"') ch = '\'';
-      ranking += (k ? "; " : "") + c;
-    }
-    ranking += "\"\n";
+               std::to_string(observed.signals.size()) + "," + joined_cell(h.contradictions) + "," +
+               joined_cell(h.signatures) + "\n";
   }
   std::string per_signal =
       "hypothesis,seed,signal,subject,observed,simulated,in_window,distance_windows,weight,score\n";
@@ -299,18 +305,22 @@ std::vector<HypothesisResult> run_compare(const CompareOptions& o, const Observe
 
 std::string ranking_table(const std::vector<HypothesisResult>& ranked) {
   std::vector<std::vector<std::string>> rows = {
-      {"rank", "hypothesis", "score (mean, min-max)", "in window", "runs", "most contradicted by"}};
+      {"rank", "hypothesis", "score (mean, min-max)", "in window", "runs",
+       "most contradicted by; shows: what it also shows that the record does not score"}};
   for (std::size_t r = 0; r < ranked.size(); ++r) {
     const auto& h = ranked[r];
     std::string score = h.scores.empty() ? (h.valid ? "all runs failed" : "invalid scenario")
                                          : num(h.mean) + " (" + num(h.min) + "-" + num(h.max) + ")";
     std::string runs = std::to_string(h.runs_ok) + " ok" +
                        (h.runs_failed ? ", " + std::to_string(h.runs_failed) + " failed" : "");
+    std::vector<std::string> lines = h.contradictions;
+    for (const auto& s : h.signatures)
+      lines.push_back("shows: " + s);
     rows.push_back({std::to_string(r + 1), h.name, score,
                     h.scores.empty() ? "-" : num(h.matched_mean, "%.1f"), runs,
-                    h.contradictions.empty() ? "-" : h.contradictions.front()});
-    for (std::size_t k = 1; k < h.contradictions.size(); ++k)
-      rows.push_back({"", "", "", "", "", h.contradictions[k]});
+                    lines.empty() ? "-" : lines.front()});
+    for (std::size_t k = 1; k < lines.size(); ++k)
+      rows.push_back({"", "", "", "", "", lines[k]});
   }
   return aligned_table(rows);
 }

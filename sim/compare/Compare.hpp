@@ -29,6 +29,9 @@ struct HypothesisResult {
   double mean = 0, min = 0, max = 0, matched_mean = 0;
   /// Signals that cost the most, worst first: "id subject (observed X, got Y)".
   std::vector<std::string> contradictions;
+  /// Signatures of its fault class that its first run shows and the record does not score
+  /// ("bgp.valley_paths as:32934 = 1"): what else to look for in the real data.
+  std::vector<std::string> signatures;
 };
 
 /// Runs the comparison; writes ranking.csv, signal_scores.csv, matrix.csv and matrix.svg into

@@ -110,6 +110,48 @@ ScoreResult score_run(const nlohmann::json& summary, const ObservedRecord& obser
   return r;
 }
 
+std::vector<std::string> signatures(const nlohmann::json& summary, const ObservedRecord& observed,
+                                    std::size_t most) {
+  // Each signature: a signal id and when its value is notable (SIGNALS.md names these the
+  // signatures of their fault classes).
+  struct Rule {
+    const char* id;
+    bool (*notable)(const nlohmann::json& v);
+  };
+  static const Rule kRules[] = {
+      {"bgp.valley_paths", [](const nlohmann::json& v) { return v.is_number() && v.get<double>() > 0; }},
+      {"bgp.transit_delivered_min", [](const nlohmann::json& v) { return v.is_number() && v.get<double>() < 1; }},
+      {"bgp.new_origins", [](const nlohmann::json& v) { return v.is_array() && !v.empty(); }},
+      {"auth.query_multiplier_peak", [](const nlohmann::json& v) { return v.is_number() && v.get<double>() >= 10; }},
+      {"regions.waves", [](const nlohmann::json& v) { return v.is_number() && v.get<double>() >= 2; }},
+  };
+  std::vector<std::string> out;
+  if (!summary.contains("signals")) return out;
+  const auto& all = summary["signals"];
+  for (const auto& rule : kRules) {
+    if (!all.contains(rule.id)) continue;
+    for (const auto& [subject, entry] : all[rule.id].items()) {
+      if (out.size() >= most) return out;
+      bool scored = false;
+      for (const auto& o : observed.signals)
+        scored = scored || (o.id == rule.id && o.subject == subject);
+      if (scored || !entry.contains("value") || !rule.notable(entry["value"])) continue;
+      const auto& v = entry["value"];
+      std::string text;
+      if (v.is_array()) {
+        std::vector<std::string> items;
+        for (const auto& e : v)
+          items.push_back(e.is_string() ? e.get<std::string>() : e.dump());
+        text = "[" + join(items) + "]";
+      } else {
+        text = number_text(v.get<double>());
+      }
+      out.push_back(std::string(rule.id) + " " + subject + " = " + text);
+    }
+  }
+  return out;
+}
+
 std::string aligned_table(const std::vector<std::vector<std::string>>& rows) {
   std::vector<std::size_t> width;
   for (const auto& row : rows) {

@@ -38,6 +38,12 @@ struct ScoreResult {
 /// Scores a run's summary (parsed summary.json) against an observed record.
 ScoreResult score_run(const nlohmann::json& summary, const ObservedRecord& observed);
 
+/// The fault-class signatures a run shows that the observed record does not score: a route leak's
+/// valley paths, a congested transit network, new origins, an attack's load at the authoritative
+/// servers, several waves. "id subject = value", in that order; `most` at the most.
+std::vector<std::string> signatures(const nlohmann::json& summary, const ObservedRecord& observed,
+                                    std::size_t most = 3);
+
 /// Rows as text columns separated by two spaces, each column as wide as its widest cell.
 std::string aligned_table(const std::vector<std::vector<std::string>>& rows);
 

@@ -120,3 +120,29 @@ TEST_CASE("a malformed observed record gets file:line:col errors", "[score]") {
   REQUIRE(d.all().size() >= 2);
   CHECK_THAT(d.all()[0].str(), Catch::Contains("bad.yaml:3:"));
 }
+
+TEST_CASE("signatures: notable fault-class signals the record does not score", "[score]") {
+  Diagnostics d;
+  auto obs = load_observed(write_temp("sig.yaml", R"(case: test
+date: 2021-10-04
+signals:
+  - {id: bgp.new_origins, subject: "prefix:10.0.0.0/24", kind: set, observed: []}
+)"),
+                           d);
+  REQUIRE(obs);
+  auto summary = nlohmann::json::parse(R"({"signals": {
+    "bgp.valley_paths": {"as:1": {"kind": "number", "value": 3}, "as:2": {"kind": "number", "value": 0}},
+    "bgp.new_origins": {"prefix:10.0.0.0/24": {"kind": "set", "value": [666]},
+                        "prefix:10.0.1.0/24": {"kind": "set", "value": [666]}},
+    "auth.query_multiplier_peak": {"name:x": {"kind": "number", "value": 2.5}},
+    "regions.waves": {"service:web": {"kind": "number", "value": 3}},
+    "traffic.drop_start": {"service:web": {"kind": "time", "value": null}}
+  }})");
+  auto s = signatures(summary, *obs);
+  // Zero valley paths, a multiplier of 2.5 and the scored prefix are not signatures.
+  REQUIRE(s.size() == 3);
+  CHECK(s[0] == "bgp.valley_paths as:1 = 3");
+  CHECK(s[1] == "bgp.new_origins prefix:10.0.1.0/24 = [666]");
+  CHECK(s[2] == "regions.waves service:web = 3");
+  CHECK(signatures(summary, *obs, 1).size() == 1);
+}
