@@ -12,6 +12,8 @@ dns-multipliers.png         query rate per resolver group (isp, public) and per 
                             each divided by its rate in the first sample interval (before faults).
 reports.png                 user outage reports per interval and cumulated, per service.
 power.png                   datacenter power draw: total and per datacenter (MW).
+congestion.png              share of traffic delivered by congested DNS access links (a flood) and by
+                            transit networks with a declared capacity (a leaker), over time.
 Each picture is drawn only when the run recorded its data.
 
 Needs Debian's python3-matplotlib only.
@@ -114,7 +116,7 @@ def rtt_plot(folder, series, marks):
     return [out]
 
 
-def time_plot(folder, name, title, ylabel, lines, marks, log=False):
+def time_plot(folder, name, title, ylabel, lines, marks, log=False, ylim=None):
     """One picture of several (label, {time: value}) lines; nothing when every line is empty."""
     lines = [(label, values) for label, values in lines if values]
     if not lines:
@@ -125,6 +127,8 @@ def time_plot(folder, name, title, ylabel, lines, marks, log=False):
         ax.plot(ts, [values[t] for t in ts], label=label, linewidth=1)
     if log:
         ax.set_yscale("log")
+    if ylim:
+        ax.set_ylim(*ylim)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%H:%M"))
     ax.set_xlabel("time (UTC)")
     ax.set_ylabel(ylabel)
@@ -220,6 +224,19 @@ def power_plot(folder, series, marks):
     return time_plot(folder, "power.png", "datacenter power draw", "MW", lines, marks)
 
 
+def congestion_plot(folder, series, marks):
+    """Delivered share of the access links and transit ASes that were ever congested (all of them when
+    none was, so that a run with roomy links still shows them at 1)."""
+    lines = []
+    for (link, _), values in sorted(series.get("delivered_share", {}).items()):
+        lines.append((link, values))
+    for (_, asn), values in sorted(series.get("bgp.transit_delivered", {}).items()):
+        lines.append((asn + " (transit)", values))
+    congested = [(label, v) for label, v in lines if v and min(v.values()) < 1]
+    return time_plot(folder, "congestion.png", "share of traffic delivered through congested links and networks",
+                     "delivered share", congested or lines, marks, ylim=(0, 1.05))
+
+
 def main(argv):
     if len(argv) != 2 or argv[1] in ("-h", "--help"):
         print(__doc__)
@@ -231,7 +248,7 @@ def main(argv):
     series = load_timeline(folder)
     marks = load_faults(folder)
     made = heat_maps(folder, series, marks) + rtt_plot(folder, series, marks)
-    for draw in (bgp_plot, dns_plot, reports_plot, power_plot):
+    for draw in (bgp_plot, dns_plot, reports_plot, power_plot, congestion_plot):
         made += draw(folder, series, marks)
     for m in made:
         print(m)
