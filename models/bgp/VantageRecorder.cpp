@@ -172,8 +172,6 @@ std::string VantageRecorder::updates_csv(double step, double end, std::int64_t s
 
 std::vector<sim::SignalValue> VantageRecorder::signals(double end) const {
   std::vector<sim::SignalValue> out;
-  // A time that never came is null in summary.json ("never" in scores), not an absent signal.
-  auto or_never = [](std::optional<double> t) { return t ? nlohmann::ordered_json(*t) : nullptr; };
   const double nv = double(vantages_.size());
   // Per victim AS.
   for (Asn victim : victims_) {
@@ -216,7 +214,7 @@ std::vector<sim::SignalValue> VantageRecorder::signals(double end) const {
     std::optional<double> reannounce;
     for (const Prefix& p : mine)
       if (auto r = reannounce_start(p, end); r && (!reannounce || *r < *reannounce)) reannounce = r;
-    out.push_back({"bgp.reannounce_start", subject, "time", or_never(reannounce)});
+    out.push_back({"bgp.reannounce_start", subject, "time", sim::or_never(reannounce)});
   }
   // Per configured prefix.
   for (const auto& [p, legit] : origins_) {
@@ -240,9 +238,9 @@ std::vector<sim::SignalValue> VantageRecorder::signals(double end) const {
       if (!gone && double(n) < kGoneThreshold * nv) gone = t;
       if (double(n) < kStaysThreshold * nv) stays = false;
     }
-    out.push_back({"bgp.prefix_gone", subject, "time", or_never(gone)});
+    out.push_back({"bgp.prefix_gone", subject, "time", sim::or_never(gone)});
     out.push_back({"bgp.prefix_stays_visible", subject, "bool", stays});
-    out.push_back({"bgp.reannounce_start", subject, "time", or_never(reannounce_start(p, end))});
+    out.push_back({"bgp.reannounce_start", subject, "time", sim::or_never(reannounce_start(p, end))});
   }
   return out;
 }

@@ -10,6 +10,7 @@
 #include "models/dns/AttackShares.hpp"
 #include "models/dns/DnsCore.hpp"
 #include "sim/core/Time.hpp"
+#include "sim/metrics/Signals.hpp"
 #include "sim/run/RunContext.hpp"
 #include "sim/scenario/Reader.hpp"
 #include "sim/world/Path.hpp"
@@ -489,8 +490,7 @@ private:
           }
       }
       // Times that never came are null ("never" in scores): the signal is computed, the event absent.
-      auto or_never = [](std::optional<double> t) { return t ? nlohmann::ordered_json(*t) : nullptr; };
-      ctx.add_signal({"dns.resolution_fail_start", subject, "time", or_never(fail_start)});
+      ctx.add_signal({"dns.resolution_fail_start", subject, "time", sim::or_never(fail_start)});
       const auto& counted = fail_start ? failing : partial;
       double total = 0;
       for (double v : counted)
@@ -499,7 +499,7 @@ private:
       for (std::size_t x = 0; x < kAnswerKinds; ++x)
         if (total > 0 && counted[x] >= 0.01 * total) set.push_back(answer_name(static_cast<Answer>(x)));
       ctx.add_signal({"dns.failure_answer", subject, "set", set});
-      ctx.add_signal({"dns.resolution_recovered", subject, "time", or_never(recovered)});
+      ctx.add_signal({"dns.resolution_recovered", subject, "time", sim::or_never(recovered)});
       if (tld_peak > 0) ctx.add_signal({"tld.query_multiplier_peak", subject, "number", round3(tld_peak)});
       if (auth_peak > 0) ctx.add_signal({"auth.query_multiplier_peak", subject, "number", round3(auth_peak)});
     }

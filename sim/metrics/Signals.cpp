@@ -85,7 +85,6 @@ std::vector<SignalValue> availability_signals(const Timeline& tl, Seconds step,
       drop = low.front().start;
       rec = low.back().end;
     }
-    auto or_never = [](std::optional<SimTime> v) { return v ? nlohmann::ordered_json(*v) : nullptr; };
     out.push_back({"traffic.drop_start", subject, "time", or_never(drop)});
     out.push_back({"service.recovered", subject, "time", or_never(rec)});
     out.push_back({"outage.duration", subject, "duration",

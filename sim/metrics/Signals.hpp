@@ -23,6 +23,11 @@ struct SignalValue {
                                 ///< (no failure, so no failure start): scored "never", not "missing"
 };
 
+/// The value of a time or duration signal whose event may never have come: the value, or null.
+inline nlohmann::ordered_json or_never(const std::optional<double>& v) {
+  return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
+}
+
 /// A period [start, end) in which a series stayed below a threshold; end empty if it never recovered.
 struct Period {
   SimTime start;
