@@ -266,13 +266,8 @@ dns:
   clients: [{region: region:x, via: [{resolver: resolver:r, share: 1}]}]
   names: [{name: www.example.org, rate: 1}]
 )";
-  std::vector<outagesim::sim::ModelInfo> models = {dns_model_info()};
-  outagesim::sim::Diagnostics d;
-  auto s = outagesim::sim::load_scenario_text(text, "t.yaml", {}, models, d);
-  CHECK_FALSE(s);
-  std::string all;
-  for (const auto& x : d.all())
-    all += x.str() + "\n";
+  auto [loaded, all] = outagesim::dns::test::load_with_dns(text);
+  CHECK_FALSE(loaded);
   INFO(all);
   CHECK(all.find("t.yaml:7:36: error: dns server site 'dns:zz' names no declared node") != std::string::npos);
   CHECK(all.find("t.yaml:8:45: error: unknown key 'colour'") != std::string::npos);

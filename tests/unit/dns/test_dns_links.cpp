@@ -82,6 +82,14 @@ std::vector<DnsEvent> of_type(const std::vector<DnsEvent>& events, const std::st
   return out;
 }
 
+// The events of resolvers starting to fail (SERVFAIL or timeouts).
+std::vector<DnsEvent> failure_starts(const std::vector<DnsEvent>& events) {
+  auto failing = of_type(events, "dns.servfail_start");
+  auto timeouts = of_type(events, "dns.timeout_start");
+  failing.insert(failing.end(), timeouts.begin(), timeouts.end());
+  return failing;
+}
+
 } // namespace
 
 TEST_CASE("dns access links: an even split passes capacity/offered of every packet past capacity", "[dns]") {
@@ -167,10 +175,7 @@ TEST_CASE("dns access links: a flooded site's catchment times out and retries, t
   CHECK(core.sample(30).resolver_attempts[0] > 1.2 * core.sample(30).resolver_base[0]);
   CHECK(core.sample(30).sites[1][0].dropped > 0);
   // Its failures say why and point at the flood.
-  auto failing = of_type(events, "dns.servfail_start");
-  auto timeouts = of_type(events, "dns.timeout_start");
-  failing.insert(failing.end(), timeouts.begin(), timeouts.end());
-  for (const auto& e : failing) {
+  for (const auto& e : failure_starts(events)) {
     CHECK(e.subject == "resolver:east");
     CHECK(e.reason.find("lost on their access links") != std::string::npos);
     CHECK(e.cause == 99);
@@ -249,13 +254,8 @@ faults:
   - {id: f3, at: +1m, target: dns:a, action: ddos, with: {rate: -5}}
   - {id: f4, at: +1m, target: dns:a, action: ddos, with: {rate: 1e6, flood: 300Gbps}}
 )";
-  std::vector<outagesim::sim::ModelInfo> models = {dns_model_info()};
-  outagesim::sim::Diagnostics d;
-  auto s = outagesim::sim::load_scenario_text(text, "t.yaml", {}, models, d);
-  CHECK_FALSE(s);
-  std::string all;
-  for (const auto& x : d.all())
-    all += x.str() + "\n";
+  auto [loaded, all] = outagesim::dns::test::load_with_dns(text);
+  CHECK_FALSE(loaded);
   INFO(all);
   CHECK(all.find("t.yaml:13:66: error: fault 'f1' ddos 'flood' is '300 gigabit'; expected a bandwidth") !=
         std::string::npos);
@@ -316,10 +316,7 @@ TEST_CASE("dns routes: a congested network on the way loses its share of the que
   CHECK(failures(core, 11, 60, 0) > 0.1 * attempts);
   CHECK(core.sample(30).resolver_attempts[0] > 1.2 * core.sample(30).resolver_base[0]);
   CHECK(failures(core, 0, 60, 1) == 0);
-  auto failing = of_type(events, "dns.servfail_start");
-  auto timeouts = of_type(events, "dns.timeout_start");
-  failing.insert(failing.end(), timeouts.begin(), timeouts.end());
-  for (const auto& e : failing) {
+  for (const auto& e : failure_starts(events)) {
     CHECK(e.subject == "resolver:east");
     CHECK(e.reason.find("are lost on the way (AS64500 congested") != std::string::npos);
     CHECK(e.cause == 42);
