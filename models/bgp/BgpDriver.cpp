@@ -189,32 +189,69 @@ std::string check_bgp_action(const BgpConfig& config, const AsGraph& g, const st
   return "";
 }
 
-bool valley_free(const AsGraph& g, Asn holder, const std::vector<Asn>& path) {
+namespace {
+
+// Walks a route from its origin to its holder (valley_free()'s reading). Returns false if two
+// consecutive ASes are not adjacent; otherwise true, with *valley set at the first valley, if any.
+bool walk_valleys(const AsGraph& g, Asn holder, const std::vector<Asn>& path, std::optional<Valley>* valley) {
   std::vector<Asn> seq{holder};
   for (Asn a : path)
     if (a != seq.back()) seq.push_back(a);
-  bool up = true; // still climbing (no peer or downward hop yet)
+  bool up = true;                                  // still climbing (no peer or downward hop yet)
+  Relationship came_from = Relationship::Customer; // what the sender of the last hop was to its receiver
   for (std::size_t i = seq.size() - 1; i > 0; --i) {
     auto receiver = g.index_of(seq[i - 1]), sender = g.index_of(seq[i]);
     if (!receiver || !sender) return false;
     auto slot = g.find_slot(*receiver, *sender);
     if (!slot) return false;
-    switch (g.relationship(*slot)) { // what the sender is to the receiver
+    const Relationship rel = g.relationship(*slot); // what the sender is to the receiver
+    bool bad = false;
+    switch (rel) {
     case Relationship::Customer:
-      if (!up) return false;
+      bad = !up;
       break;
     case Relationship::Sibling:
       break;
     case Relationship::Peer:
-      if (!up) return false;
+      bad = !up;
       up = false;
       break;
     case Relationship::Provider:
       up = false;
       break;
     }
+    if (bad && !*valley) {
+      // The sender got the route from seq[i + 1] (it exists: `up` fell on an earlier hop).
+      Valley v;
+      v.from = seq[i + 1];
+      v.via = seq[i];
+      v.to = seq[i - 1];
+      v.from_is = came_from;
+      v.to_is = reverse(rel);
+      *valley = v;
+    }
+    came_from = rel;
   }
   return true;
+}
+
+} // namespace
+
+bool valley_free(const AsGraph& g, Asn holder, const std::vector<Asn>& path) {
+  std::optional<Valley> v;
+  return walk_valleys(g, holder, path, &v) && !v;
+}
+
+std::optional<Valley> find_valley(const AsGraph& g, Asn holder, const std::vector<Asn>& path) {
+  std::optional<Valley> v;
+  if (!walk_valleys(g, holder, path, &v)) return std::nullopt;
+  return v;
+}
+
+std::string describe_valley(const Valley& v) {
+  return "AS" + std::to_string(v.via) + " passes the route of its " + std::string(to_string(v.from_is)) +
+         " AS" + std::to_string(v.from) + " to its " + std::string(to_string(v.to_is)) + " AS" +
+         std::to_string(v.to);
 }
 
 BgpDriver::BgpDriver(BgpConfig config, std::shared_ptr<const AsGraph> graph, BgpParams params)

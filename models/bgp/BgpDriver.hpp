@@ -48,6 +48,19 @@ std::string check_bgp_action(const BgpConfig& config, const AsGraph& graph, cons
 /// adjacent. A leak's signature.
 bool valley_free(const AsGraph& graph, Asn holder, const std::vector<Asn>& path);
 
+/// Where a route that is not valley-free goes wrong: the AS at the bottom of its first valley
+/// (from the origin), `via`, passed the route it learned from `from` (its `from_is`: a provider or a
+/// peer) to `to` (its `to_is`: a provider or a peer), which valley-free export forbids.
+struct Valley {
+  Asn from = 0, via = 0, to = 0;
+  Relationship from_is = Relationship::Provider, to_is = Relationship::Provider;
+};
+/// The first valley of `path` held by `holder` (as valley_free() reads it), nullopt when the route
+/// is valley-free or two consecutive ASes are not adjacent.
+std::optional<Valley> find_valley(const AsGraph& graph, Asn holder, const std::vector<Asn>& path);
+/// "AS64530 passes the route of its provider AS64510 to its provider AS64520".
+std::string describe_valley(const Valley& v);
+
 /// What an applied action changed, for the event the caller emits.
 struct AppliedAction {
   std::string type;             ///< event type: bgp.withdraw, bgp.announce, bgp.hijack, ...

@@ -311,6 +311,10 @@ public:
     std::vector<Asn> new_path, old_path;
     if (has) new_path = c.new_path == kEmptyPath ? std::vector<Asn>{c.asn} : e.path_asns(c.new_path);
     if (had) old_path = c.old_path == kEmptyPath ? std::vector<Asn>{c.asn} : e.path_asns(c.old_path);
+    // A leak's signature: the new route goes down and up again. Said in the event (only then, so
+    // transcripts without leaks read as before) and counted by the recorder (bgp.valley_paths).
+    std::optional<Valley> valley;
+    if (has && c.new_path != kEmptyPath) valley = find_valley(*graph_, c.asn, new_path);
     if (vantage)
       recorder_->on_best_change(t, c.asn, c.prefix, had, has, has ? new_path.back() : 0,
                                 has && c.new_path != kEmptyPath && !valley_free(*graph_, c.asn, new_path),
@@ -321,12 +325,14 @@ public:
     };
     std::string reason = c.prefix.to_string() + ": " + show(had, c.old_path, old_path) + " -> " +
                          show(has, c.new_path, new_path) + " (" + describe(c.cause, c.from) + ")";
+    if (valley) reason += "; a valley path: " + describe_valley(*valley);
     nlohmann::ordered_json data;
     data["prefix"] = c.prefix.to_string();
     data["old_path"] = old_path;
     data["new_path"] = new_path;
     data["cause"] = std::string(to_string(c.cause));
     if (c.from) data["from"] = c.from;
+    if (valley) data["valley_at"] = valley->via;
     ctx_->emit(type, "as:" + std::to_string(c.asn), reason, cause_of(c.prefix), data);
     ++route_events_;
   }

@@ -393,6 +393,23 @@ TEST_CASE("valley-free check: a leaked route is a valley, normal routes are not"
   CHECK_FALSE(valley_free(g, 1, {10, 100, 20}));   // down then up
   CHECK_FALSE(valley_free(g, 1, {100}));           // not adjacent
 
+  // Where the valley is: the AS at its bottom and the two neighbours it should not have joined.
+  CHECK_FALSE(find_valley(g, 10, {1, 2, 20, 200})); // valley-free
+  CHECK_FALSE(find_valley(g, 1, {100}));            // not adjacent: no verdict
+  auto v = find_valley(g, 10, {100, 20, 200});
+  REQUIRE(v);
+  CHECK(v->via == 100);
+  CHECK(v->from == 20);
+  CHECK(v->to == 10);
+  CHECK(v->from_is == Relationship::Provider);
+  CHECK(v->to_is == Relationship::Provider);
+  CHECK(describe_valley(*v) == "AS100 passes the route of its provider AS20 to its provider AS10");
+  // The first valley from the origin, whatever follows it (here a peer hop after it).
+  auto first = find_valley(g, 2, {1, 10, 100, 20, 200});
+  REQUIRE(first);
+  CHECK(first->via == 100);
+  CHECK(first->to == 10);
+
   // The engine with a leak at 100: 10 prefers its customer's leaked route to 200's prefix.
   BgpParams params;
   BgpDriver drv(setup->config, setup->graph, params);
