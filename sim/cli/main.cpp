@@ -35,6 +35,7 @@ const char* kExamples = R"(
 Examples:
   outagesim run scenarios/teaching/01-single-link-failure.yaml
   outagesim run scenarios/teaching/02-backbone-partition.yaml --out results/partition --seed 7
+  outagesim run scenarios/facebook-2021/scenario.yaml --out results/fb && python3 scripts/plot.py results/fb
   outagesim run SCENARIO --set models.probe.interval=10s --until +2h
   outagesim validate scenarios/teaching/*.yaml
   outagesim models
@@ -182,6 +183,11 @@ int main(int argc, char** argv) {
       "compare",
       "Run failure hypotheses with several seeds (worker processes), score each against an observed "
       "record, and rank them");
+  compare->footer(
+      "\nThe table: score, signals in window, the signals that contradict each hypothesis most, and (shows:)\n"
+      "fault signatures its runs show that the record does not score. A signal whose event never happened\n"
+      "in a run is 'never'; one a run cannot compute, 'missing'. Writes ranking.csv, signal_scores.csv,\n"
+      "matrix.csv and matrix.svg (signal-by-hypothesis picture) in --out.");
   compare->add_option("--observed", compare_options.observed, "observed signals (.signals.yaml)")->required();
   compare->add_option("HYPOTHESIS", compare_options.hypotheses, "hypothesis scenario files")->required();
   compare->add_option("--seeds", compare_options.seeds, "seeds per hypothesis (1..N)")
