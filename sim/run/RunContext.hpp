@@ -54,7 +54,9 @@ public:
   const nlohmann::ordered_json& model_summaries() const { return model_summaries_; }
 
   /// A model's own output file (e.g. bgp_updates.csv), written with the others, atomically.
-  void add_output(std::string name, std::string content) { outputs_.emplace_back(std::move(name), std::move(content)); }
+  void add_output(std::string name, std::string content) {
+    outputs_.emplace_back(std::move(name), std::move(content));
+  }
   const std::vector<std::pair<std::string, std::string>>& output_files() const { return outputs_; }
 
   /// Services models offer each other (nullptr when no running model offers one).
@@ -64,6 +66,8 @@ public:
   void provide_names(NameService* s) { names_ = s; }
   NameService* names() const { return names_; }
   AnnouncementService* announcements() const { return announcements_; }
+  void provide_serving(ServingService* s) { serving_ = s; }
+  ServingService* serving() const { return serving_; }
 
   /// Emits an event stamped with the current simulated time.
   std::uint64_t emit(std::string type, std::string subject, std::string reason, std::uint64_t cause = 0,
@@ -84,6 +88,7 @@ private:
   RouteService* routes_ = nullptr;
   AnnouncementService* announcements_ = nullptr;
   NameService* names_ = nullptr;
+  ServingService* serving_ = nullptr;
 };
 
 /// The named logger of a model or engine part ("bgp", "probe", "engine"); its pattern carries the

@@ -2,6 +2,7 @@
 // Interfaces through which models use each other without including each other. A model that offers
 // a service registers it in the RunContext during start(); a model that needs it asks the context
 // (and falls back to the topology, or reports the gap, when no model offers it).
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -12,13 +13,13 @@ namespace outagesim::sim {
 struct RouteAnswer {
   enum class Status { Delivered, NoRoute, Loop };
   Status status = Status::NoRoute;
-  std::vector<std::uint32_t> as_path;  ///< ASes traversed, the source first
-  std::string reason;                  ///< why not delivered ("AS174 has no route to 129.134.30.12")
+  std::vector<std::uint32_t> as_path; ///< ASes traversed, the source first
+  std::string reason;                 ///< why not delivered ("AS174 has no route to 129.134.30.12")
   /// With status Delivered: the share of the traffic offered along this path that gets through now
   /// (0..1; below 1 when a transit AS on the path carries more than its capacity). Read it only
   /// when delivered: a packet without a route gets nowhere whatever this says.
   double delivered = 1.0;
-  std::string loss; ///< why delivered < 1 ("AS26413 congested: 3.1 Tbps offered to 800 Gbps"), else ""
+  std::string loss;        ///< why delivered < 1 ("AS26413 congested: 3.1 Tbps offered to 800 Gbps"), else ""
   std::uint64_t cause = 0; ///< with delivered < 1: the event that explains the loss (bgp.congested)
 };
 
@@ -51,10 +52,10 @@ public:
 class NameService {
 public:
   struct Outcome {
-    double success = 1.0;         ///< share of resolutions that succeed now (0..1)
-    std::string failure_answer;   ///< what failing users get: servfail, timeout, nxdomain, wrong_address
-    std::uint32_t address = 0;    ///< the address a successful resolution returns (IPv4, host order)
-    std::uint64_t cause = 0;      ///< event that explains the failures (0: none)
+    double success = 1.0;       ///< share of resolutions that succeed now (0..1)
+    std::string failure_answer; ///< what failing users get: servfail, timeout, nxdomain, wrong_address
+    std::uint32_t address = 0;  ///< the address a successful resolution returns (IPv4, host order)
+    std::uint64_t cause = 0;    ///< event that explains the failures (0: none)
   };
   virtual ~NameService() = default;
   /// How resolutions of `name` by the users of `region` (a region id) fare now.
@@ -62,6 +63,64 @@ public:
   /// The users model's demand: queries per second from a region's users for a name, including their
   /// retries (the DNS model turns it into load on resolvers, TLD and authoritative servers).
   virtual void set_demand(const std::string& region, const std::string& name, double queries_per_s) = 0;
+};
+
+/// What the requests of one region for one service meet on the serving side now (offered by the
+/// datacenter model): the way in, the datacenter that serves them, and the share it takes.
+struct ServingAnswer {
+  /// Whether a DNS site of the service is within the region's reach (users without a NameService
+  /// fall back on this and on their resolvers' caches).
+  bool dns_reach = true;
+  std::string datacenter;    ///< path of the serving datacenter ("dc:prineville"); "" when none is reached
+  std::uint32_t address = 0; ///< address of the edge site requests enter by (route lookups); 0: none known
+  std::string why;           ///< why no datacenter or DNS site is reached ("" when both are)
+  std::uint64_t cause = 0;   ///< the event behind `why` (0: none)
+  double admitted = 0;       ///< share of the region's requests the datacenter admits now (0..1)
+  double served = 0;         ///< share of admitted requests it serves (0..1; below 1 when overloaded)
+  /// Why the datacenter turns requests away: set when admitted < 0.5 ("dc:x is dark") or else when
+  /// served < 0.5 ("dc:x is overloaded (cold caches)"); "" otherwise.
+  std::string refusal;
+  std::uint64_t datacenter_event = 0; ///< the serving datacenter's latest event (its cause; 0: none)
+
+  bool reached() const { return !datacenter.empty(); }
+};
+
+/// Datacenters as the users see them (offered by the datacenter model). Users and datacenters feed
+/// each other every step (demand is load, capacity is availability), so the serving side owns the
+/// clock and drives the demand side within its own step; the order of one step is fixed:
+///
+///   1. health checks due (sites withdraw or re-announce), then routes if the world changed
+///   2. datacenter state machines advance (dark, restart stages): their events come first
+///   3. Demand::step(now, dt): the demand side asks serving() and calls offer_load() per flow, in
+///      its own fixed order (the answers do not change within the step)
+///   4. the load offered in 3 is applied (utilisation, share served and power for the next step)
+///
+/// serving() and offer_load() are meant for calls within Demand::step (step 3).
+class ServingService {
+public:
+  /// One region's demand for one service.
+  struct Flow {
+    std::string region;  ///< region id
+    std::string service; ///< service id
+  };
+  /// The side that offers load (the users model), stepped by the serving side at its tick.
+  class Demand {
+  public:
+    virtual ~Demand() = default;
+    /// Advances the demand by `dt` seconds at simulated time `now` (step 3 above).
+    virtual void step(double now, double dt) = 0;
+  };
+  virtual ~ServingService() = default;
+  /// Registers the one demand side and every flow it will ask about (called during start(); the
+  /// regions of the flows are those whose users reach the datacenters). From then on a flow is named
+  /// by its position in `flows` (0, 1, ...): no lookup by name in the per-step calls. Without a
+  /// demand side the datacenters carry their configured base load.
+  virtual void attach(Demand& demand, std::vector<Flow> flows) = 0;
+  /// Where the requests of flow `flow` go now and what share is admitted and served.
+  virtual ServingAnswer serving(std::size_t flow) const = 0;
+  /// The load (requests/s, admitted ones) flow `flow` offers its serving datacenter in this step;
+  /// ignored when no datacenter serves it.
+  virtual void offer_load(std::size_t flow, double requests_per_s) = 0;
 };
 
 } // namespace outagesim::sim
