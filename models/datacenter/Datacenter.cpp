@@ -106,4 +106,16 @@ double largest_drop(const std::vector<std::pair<double, double>>& series, double
   return best;
 }
 
+void describe_serving(const Datacenter& dc, const std::string& region, sim::ServingAnswer& answer) {
+  answer.datacenter = dc.spec().path;
+  answer.admitted = dc.admits_region(region) ? dc.admitted_fraction() : 0;
+  answer.served = dc.served_share();
+  answer.refusal.clear();
+  if (answer.admitted < 0.5)
+    answer.refusal = dc.spec().path +
+                     (dc.state() == Datacenter::State::Dark ? " is dark" : " has not admitted this load yet");
+  else if (answer.served < 0.5)
+    answer.refusal = dc.spec().path + " is overloaded (cold caches)";
+}
+
 } // namespace outagesim::datacenter

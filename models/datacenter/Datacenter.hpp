@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/run/Services.hpp"
+
 namespace outagesim::datacenter {
 
 /// How a recovering datacenter lets load back in.
@@ -72,6 +74,11 @@ private:
   double restart_began_ = 0;
   int stage_ = 0; ///< restart stage reached (1..stages), 0 when not restarting
 };
+
+/// Fills what `dc` gives the requests of `region` now into `answer`: its path, the share it admits
+/// (0 for a region a staged_region restart has not let back yet), the share it serves, and the
+/// refusal users report (dark or not admitted yet when admitted < 0.5, else overloaded when served < 0.5).
+void describe_serving(const Datacenter& dc, const std::string& region, sim::ServingAnswer& answer);
 
 /// The largest fall of a power series (time, MW) within any window of `window` seconds: the dip.
 double largest_drop(const std::vector<std::pair<double, double>>& series, double window);

@@ -1,6 +1,7 @@
 #include "models/datacenter/DatacenterModel.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <limits>
 #include <queue>
@@ -10,7 +11,6 @@
 #include "models/datacenter/Datacenter.hpp"
 #include "models/datacenter/FacilitiesConfig.hpp"
 #include "models/datacenter/HealthCheck.hpp"
-#include "models/datacenter/UserCohort.hpp"
 #include "sim/run/RunContext.hpp"
 
 namespace outagesim::datacenter {
@@ -96,6 +96,7 @@ struct DcState {
 };
 
 // What a region can get of a service through the network now (recomputed when the world changes).
+// One per flow (region x service) the demand side attached.
 struct RouteState {
   bool dns_reach = true;
   int dc = -1;     // datacenter index serving the region, -1 if none
@@ -104,26 +105,21 @@ struct RouteState {
   std::uint64_t cause = 0;
 };
 
-struct CohortState {
-  std::size_t region; // index into regions_
-  std::size_t app;
+// A region's demand for a service, as the demand side attached it.
+struct FlowState {
+  std::size_t region;  // index into regions_
   std::size_t service; // index into scenario services
-  UserCohort cohort;
-  double lost_dns_at = -1; // when the region lost every DNS site (resolver caches age from then)
-  bool down = false;       // availability below 50 % (an event marks each change)
-  // Sums over the current sample interval (value x seconds).
-  double avail = 0, online = 0, attempts = 0, good = 0, dns = 0, reports = 0, time = 0;
 };
 
 struct RegionState {
   std::string id;
   std::size_t node;
-  double population;
-  double utc_offset;
-  std::optional<std::uint32_t> asn;
 };
 
-class DatacenterModel : public sim::Model {
+// The datacenter model is also the serving side of the users: it owns the clock of both (its actor
+// steps the attached demand within its own tick, in the order written down at sim::ServingService),
+// which keeps one deterministic order of events and of the load that datacenters see.
+class DatacenterModel : public sim::Model, public sim::ServingService {
 public:
   void start(RunContext& ctx) override {
     sim::Diagnostics ignored; // validated at load time
@@ -147,22 +143,10 @@ public:
           s.checks.push_back(i);
       sites_.push_back(std::move(s));
     }
-    if (cfg_.users.diurnal) curve_ = DiurnalCurve(*cfg_.users.diurnal);
-    for (const auto& id : cfg_.users.regions) {
-      std::size_t n = *w.find_node("region:" + id);
-      regions_.push_back({id, n, w.node(n).population, w.node(n).utc_offset_h, w.node(n).asn});
-    }
-    const auto& services = ctx.scenario().services;
-    for (std::size_t r = 0; r < regions_.size(); ++r)
-      for (std::size_t a = 0; a < cfg_.users.apps.size(); ++a) {
-        const AppSpec& app = cfg_.users.apps[a];
-        std::size_t sv =
-            static_cast<std::size_t>(std::find_if(services.begin(), services.end(),
-                                                  [&](const auto& x) { return x.id == app.service; }) -
-                                     services.begin());
-        cohorts_.push_back({r, a, sv, UserCohort(app, regions_[r].population)});
-      }
-    routes_.assign(cohorts_.size(), {});
+    // The users model (after this one in the registry) attaches to it in its own start().
+    ctx.provide_serving(this);
+    world_ = &w;
+    services_ = &ctx.scenario().services;
     sg4::Actor::create("datacenter", w.control_host(), [this, &ctx] {
       sg4::Actor::self()->daemonize();
       loop(ctx);
@@ -183,16 +167,46 @@ public:
       std::string id = dcs_[i].dc.spec().path.substr(3);
       ctx.add_signal({"dc.power_dip", "datacenter:" + id, "number", largest_drop(one, dip_window_)});
     }
-    if (!cfg_.users.present) return;
-    std::map<std::string, double> reports;
-    double total = 0;
-    for (const auto& c : cohorts_) {
-      reports[cfg_.users.apps[c.app].service] += c.cohort.reports();
-      total += c.cohort.reports();
+  }
+
+  void attach(sim::ServingService::Demand& demand, std::vector<Flow> flows) override {
+    assert(!demand_ && "one demand side per run");
+    demand_ = &demand;
+    for (const auto& f : flows) {
+      auto r = std::find_if(regions_.begin(), regions_.end(),
+                            [&](const RegionState& x) { return x.id == f.region; });
+      if (r == regions_.end()) {
+        regions_.push_back({f.region, *world_->find_node("region:" + f.region)});
+        r = regions_.end() - 1;
+      }
+      auto sv = std::find_if(services_->begin(), services_->end(),
+                             [&](const auto& x) { return x.id == f.service; });
+      assert(sv != services_->end() && "flows name declared services (validated by the users model)");
+      flows_.push_back({static_cast<std::size_t>(r - regions_.begin()),
+                        static_cast<std::size_t>(sv - services_->begin())});
     }
-    for (const auto& [service, n] : reports)
-      ctx.add_signal({"users.reports_total", "service:" + service, "number", std::round(n)});
-    ctx.add_signal({"users.reports_total", "service:all", "number", std::round(total)});
+    routes_.assign(flows_.size(), {});
+    routes_dirty_ = true;
+  }
+
+  sim::ServingAnswer serving(std::size_t flow) const override {
+    assert(flow < flows_.size() && "ask only about attached flows");
+    const RouteState& rs = routes_[flow];
+    sim::ServingAnswer a;
+    a.dns_reach = rs.dns_reach;
+    a.why = rs.why;
+    a.cause = rs.cause;
+    if (rs.dc < 0) return a;
+    describe_serving(dcs_[rs.dc].dc, regions_[flows_[flow].region].id, a);
+    a.address = rs.site >= 0 ? sites_[rs.site].spec->address : 0;
+    a.datacenter_event = dcs_[rs.dc].last_event;
+    return a;
+  }
+
+  void offer_load(std::size_t flow, double requests_per_s) override {
+    assert(flow < flows_.size() && "offer only for attached flows");
+    const RouteState& rs = routes_[flow];
+    if (rs.dc >= 0) offered_[rs.dc] += requests_per_s;
   }
 
 private:
@@ -314,11 +328,10 @@ private:
           if (fr.dist[dcs_[d].node] < kInf) dc_reachable_[d] = true;
       }
     }
-    if (!cfg_.users.present && regions_.empty()) return;
-    for (std::size_t c = 0; c < cohorts_.size(); ++c) {
-      const auto& co = cohorts_[c];
-      const Reach& fr = from_region[co.region];
-      const auto& sv = services[co.service];
+    for (std::size_t c = 0; c < flows_.size(); ++c) {
+      const auto& fl = flows_[c];
+      const Reach& fr = from_region[fl.region];
+      const auto& sv = services[fl.service];
       RouteState rs;
       // DNS: any serving DNS site of the service within reach.
       bool has_dns = false;
@@ -443,16 +456,18 @@ private:
         break;
       }
     }
-    std::vector<double> offered(dcs_.size(), 0);
-    if (cfg_.users.present) {
-      step_users(ctx, now, dt, offered);
+    // The demand side (users) offers its load through offer_load() within this call; without one,
+    // every datacenter carries the configured base load of what it admits.
+    offered_.assign(dcs_.size(), 0);
+    if (demand_) {
+      demand_->step(now, dt);
     } else {
       for (std::size_t d = 0; d < dcs_.size(); ++d)
-        offered[d] = cfg_.load * dcs_[d].dc.spec().capacity_rps * dcs_[d].dc.admitted_fraction();
+        offered_[d] = cfg_.load * dcs_[d].dc.spec().capacity_rps * dcs_[d].dc.admitted_fraction();
     }
     double total = 0;
     for (std::size_t d = 0; d < dcs_.size(); ++d) {
-      dcs_[d].dc.apply_load(dt, offered[d]);
+      dcs_[d].dc.apply_load(dt, offered_[d]);
       dcs_[d].power_sum += dcs_[d].dc.power_mw() * dt;
       dc_power_.push_back(dcs_[d].dc.power_mw());
       total += dcs_[d].dc.power_mw();
@@ -462,101 +477,8 @@ private:
     sample_time_ += dt;
   }
 
-  void step_users(RunContext& ctx, double now, double dt, std::vector<double>& offered) {
-    sim::NameService* names = ctx.names();
-    sim::RouteService* bgp = ctx.routes();
-    double epoch = double(ctx.scenario().info.start_epoch) + now;
-    std::vector<double> diurnal(regions_.size());
-    for (std::size_t r = 0; r < regions_.size(); ++r)
-      diurnal[r] = curve_.at(DiurnalCurve::local_hour(epoch, regions_[r].utc_offset));
-    const auto& services = ctx.scenario().services;
-    for (std::size_t c = 0; c < cohorts_.size(); ++c) {
-      auto& co = cohorts_[c];
-      const auto& rs = routes_[c];
-      const AppSpec& app = cfg_.users.apps[co.app];
-      const RegionState& region = regions_[co.region];
-      // DNS: the DNS model when it runs; else resolvers answer from their caches once no DNS site is
-      // reachable (entries expire over one TTL; serve-stale resolvers keep answering).
-      double dns_ok = 1;
-      std::uint64_t cause = rs.cause;
-      std::string why = rs.why;
-      if (names) {
-        auto o = names->resolve(region.id, app.name);
-        dns_ok = o.success;
-        if (o.success < 1 && o.cause) cause = o.cause;
-        if (o.success < 0.5) why = app.name + ": resolution fails (" + o.failure_answer + ")";
-      } else if (!rs.dns_reach) {
-        if (co.lost_dns_at < 0) co.lost_dns_at = now;
-        double cached = std::max(0.0, 1 - (now - co.lost_dns_at) / app.dns_ttl);
-        dns_ok = 0;
-        for (const auto& res : cfg_.users.resolvers)
-          dns_ok += res.share * (res.serve_stale ? 1.0 : cached);
-      } else {
-        co.lost_dns_at = -1;
-      }
-      double reach = rs.dc >= 0 ? 1 : 0;
-      const bool routed = reach > 0 && bgp && region.asn && rs.site >= 0 && sites_[rs.site].spec->address;
-      if (routed) {
-        auto ans = bgp->route_lookup(*region.asn, sites_[rs.site].spec->address);
-        if (ans.status != sim::RouteAnswer::Status::Delivered) {
-          reach = 0;
-          why = ans.reason;
-        } else {
-          // A congested transit AS on the way drops a share of the requests (1 when none is).
-          reach = ans.delivered;
-          if (reach < 0.5) why = ans.loss;
-          if (reach < 1 && ans.cause) cause = ans.cause;
-        }
-      }
-      double admit = 0, serve = 0;
-      if (rs.dc >= 0) {
-        const Datacenter& dc = dcs_[rs.dc].dc;
-        admit = dc.admits_region(region.id) ? dc.admitted_fraction() : 0;
-        serve = dc.served_share();
-        if (reach > 0 && admit < 0.5) {
-          why = dc.spec().path +
-                (dc.state() == Datacenter::State::Dark ? " is dark" : " has not admitted this load yet");
-          cause = dcs_[rs.dc].last_event;
-        } else if (reach > 0 && serve < 0.5) {
-          why = dc.spec().path + " is overloaded (cold caches)";
-          cause = dcs_[rs.dc].last_event;
-        }
-      }
-      double p = dns_ok * reach * admit * serve;
-      UserCohort::Step st = co.cohort.step(dt, diurnal[co.region], dns_ok, p);
-      if (rs.dc >= 0) offered[rs.dc] += st.attempts * dns_ok * reach * admit;
-      // What the requests that resolved put on the way (retries included: they load the network too).
-      if (routed)
-        bgp->offer_traffic(*region.asn, sites_[rs.site].spec->address,
-                           st.attempts * dns_ok * app.bytes_per_request * 8);
-      if (names) names->set_demand(region.id, app.name, st.dns_queries);
-      co.avail += p * dt;
-      co.online += st.online * dt;
-      co.attempts += st.attempts * dt;
-      co.good += st.good * dt;
-      co.dns += st.dns_queries * dt;
-      co.reports += st.new_reports;
-      co.time += dt;
-      // A region losing or regaining a service is an event, with its reason and cause.
-      bool down = p < 0.5;
-      if (down != co.down) {
-        co.down = down;
-        nlohmann::ordered_json data;
-        data["service"] = services[co.service].id;
-        data["availability"] = std::round(p * 1000) / 1000;
-        if (down)
-          ctx.emit("users.service_lost", "region:" + region.id, services[co.service].id + ": " + why, cause,
-                   data);
-        else
-          ctx.emit("users.service_restored", "region:" + region.id, services[co.service].id + ": works again",
-                   rs.dc >= 0 ? dcs_[rs.dc].last_event : 0, data);
-      }
-    }
-  }
-
   void sample(RunContext& ctx, double start, double) {
     auto& tl = ctx.timeline();
-    const auto& services = ctx.scenario().services;
     if (sample_time_ > 0) {
       tl.add(start, "", "", "dc.power_mw", power_sum_ / sample_time_);
       for (auto& d : dcs_) {
@@ -566,37 +488,19 @@ private:
     }
     power_sum_ = 0;
     sample_time_ = 0;
-    if (!cfg_.users.present) return;
-    std::map<std::size_t, std::array<double, 4>> per_service; // attempts, good, dns, reports
-    for (auto& co : cohorts_) {
-      if (co.time <= 0) continue;
-      const std::string& region = regions_[co.region].id;
-      const std::string& service = services[co.service].id;
-      tl.add(start, region, service, "availability", co.avail / co.time);
-      tl.add(start, region, service, "users.active", std::round(co.online / co.time));
-      auto& acc = per_service[co.service];
-      acc[0] += co.attempts / co.time;
-      acc[1] += co.good / co.time;
-      acc[2] += co.dns / co.time;
-      acc[3] += co.reports;
-      co.avail = co.online = co.attempts = co.good = co.dns = co.reports = co.time = 0;
-    }
-    for (const auto& [sv, acc] : per_service) {
-      tl.add(start, "", services[sv].id, "requests", std::round(acc[0]));
-      tl.add(start, "", services[sv].id, "requests.good", std::round(acc[1]));
-      tl.add(start, "", services[sv].id, "dns.queries", std::round(acc[2]));
-      tl.add(start, "", services[sv].id, "users.reports", std::round(acc[3]));
-    }
   }
 
   FacilitiesConfig cfg_;
   double tick_ = 10, dip_window_ = 900;
-  DiurnalCurve curve_;
+  const World* world_ = nullptr;
+  const std::vector<sim::ServiceSpec>* services_ = nullptr;
   std::vector<DcState> dcs_;
   std::vector<SiteState> sites_;
-  std::vector<RegionState> regions_;
-  std::vector<CohortState> cohorts_;
-  std::vector<RouteState> routes_;
+  sim::ServingService::Demand* demand_ = nullptr; // the users, when they run
+  std::vector<RegionState> regions_;              // regions of the attached flows, in first-seen order
+  std::vector<FlowState> flows_;
+  std::vector<RouteState> routes_; // per flow
+  std::vector<double> offered_;    // requests/s offered to each datacenter within the current step
   std::vector<bool> dc_reachable_;
   std::vector<std::uint64_t> dc_cause_;
   std::vector<bool> last_state_;
@@ -611,16 +515,16 @@ private:
 sim::ModelInfo datacenter_model_info() {
   sim::ModelInfo m;
   m.name = "datacenter";
-  m.doc = "Datacenters (capacity, power, staged restart), health-checked DNS/edge sites that withdraw their "
-          "announcements, and users (diurnal cohorts, retries, reports, switching) who record availability; "
-          "reads the facilities: and users: sections.";
+  m.doc =
+      "Datacenters (capacity, power, staged restart) and health-checked DNS/edge sites that withdraw their "
+      "announcements; serves the users model (which it steps at its tick); reads the facilities: section.";
   m.params = {
       {"tick", sim::ParamType::Duration, "10s", "s",
        "step of users and datacenters (health checks keep their own interval)", 0.1, 3600},
       {"dip_window", sim::ParamType::Duration, "15m", "s",
        "window within which a fall of total power counts as a dip", 1, 86400},
   };
-  m.sections = {"facilities", "users"};
+  m.sections = {"facilities"};
   m.validate_sections = [](const sim::Scenario& s, sim::Diagnostics& d) { read_facilities(s, d); };
   m.create = [] { return std::make_unique<DatacenterModel>(); };
   return m;

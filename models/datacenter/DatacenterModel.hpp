@@ -1,16 +1,14 @@
 #pragma once
 // The datacenter model: datacenters with capacity, power that follows load and a restart policy;
-// DNS and edge sites whose health checks withdraw and re-announce their anycast prefixes; and the
-// users of the services (regions x apps as cohorts), who turn all of it into availability per
-// region and service, retry storms at DNS, outage reports and switching to alternatives.
+// DNS and edge sites whose health checks withdraw and re-announce their anycast prefixes. It offers
+// the ServingService (sim/run/Services.hpp) through which the users model (models/users/) learns
+// which datacenter serves each region and service and what share it takes, and offers its load.
 //
 // One actor on the world's control host steps everything: health checks at each site's interval,
-// users and datacenters every `tick`. It reads the world (links and nodes up), and uses the BGP and
-// DNS models' services when they run (looked up at each step, so model order does not matter):
-// AnnouncementService to withdraw a site's prefix, RouteService to tell whether a region reaches it,
-// NameService for resolution outcomes and to receive the users' query demand. Without them it falls
-// back to the topology: a withdrawn site stops serving, and resolvers answer from their caches.
-// Users record `availability` only when the scenario has a `users:` section.
+// datacenters and the attached users every `tick` (the users have no clock of their own: the order
+// within a tick is written down at ServingService). It reads the world (links and nodes up), and
+// uses the BGP model's AnnouncementService to withdraw a site's prefix when it runs (else a withdrawn
+// site just stops serving). Without users, each datacenter carries `facilities.load`.
 #include "sim/run/Model.hpp"
 
 namespace outagesim::datacenter {

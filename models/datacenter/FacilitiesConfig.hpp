@@ -1,9 +1,9 @@
 #pragma once
-// The datacenter model's scenario sections, read and validated once (MapReader: unknown keys are
+// The datacenter model's scenario section, read and validated once (MapReader: unknown keys are
 // errors with the valid ones listed):
 //
 //   facilities:
-//     load: 0.6                  # utilisation of each datacenter when no `users:` section drives it
+//     load: 0.6                  # utilisation of each datacenter when no users (section `users:`) drive it
 //     datacenters:               # topology datacenters with capacity, power and restart policy
 //       - {dc: dc:west, capacity: 2e6, idle_mw: 12, peak_mw: 40, restart: staged_fraction, stages: 4,
 //          stage_interval: 10m, warmup: 15m, cache_decay: 1h, cold_cost: 3, region_order: [a, b]}
@@ -12,19 +12,15 @@
 //          interval: 10s, fail_after: 3, recover_after: 3, prefix: 10.0.0.0/24, origin: "64500",
 //          (or prefixes: [10.0.0.0/24, 10.0.1.0/24]: a site announcing several anycast prefixes)
 //          internal: [backbone, internal]}
-//   users:                       # people: regions, apps, resolvers (the model then owns availability)
-//     regions: [pacific, atlantic]        # default: every topology region
-//     diurnal: [24 shares by local hour]   # default: DiurnalCurve()
-//     resolvers: [{kind: isp, share: 0.7}, {kind: public, share: 0.3, serve_stale: true}]
-//     apps: [{service: social, name: social.example, adoption: 0.6, ...AppSpec fields}]
-#include <array>
+//
+// The `users:` section (whose load drives the datacenters) belongs to the users model
+// (models/users/UsersConfig.hpp).
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "models/datacenter/Datacenter.hpp"
-#include "models/datacenter/UserCohort.hpp"
 #include "sim/scenario/Scenario.hpp"
 
 namespace outagesim::datacenter {
@@ -46,31 +42,14 @@ struct SiteSpec {
   std::vector<sim::LinkKind> internal = {sim::LinkKind::Backbone, sim::LinkKind::Internal};
 };
 
-/// A share of users behind one kind of resolver.
-struct ResolverShare {
-  std::string kind;
-  double share = 1;
-  bool serve_stale = false; ///< answers from an expired cache when the authoritative servers are gone
-};
-
-struct UsersSpec {
-  bool present = false;
-  std::vector<std::string> regions; ///< region ids
-  std::optional<std::array<double, 24>> diurnal;
-  std::vector<ResolverShare> resolvers = {{"isp", 1, false}};
-  std::vector<AppSpec> apps;
-  sim::Mark mark;
-};
-
 struct FacilitiesConfig {
   bool present = false;
   double load = 0.6;
   std::vector<DatacenterSpec> datacenters;
   std::vector<SiteSpec> sites;
-  UsersSpec users;
 };
 
-/// Reads and checks the `facilities` and `users` sections; problems go to `d`.
+/// Reads and checks the `facilities` section; problems go to `d`.
 FacilitiesConfig read_facilities(const sim::Scenario& s, sim::Diagnostics& d);
 
 /// Parses "a.b.c.d/len" into the first address (host order); nullopt if malformed.

@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "models/datacenter/UserCohort.hpp"
+#include "models/users/UserCohort.hpp"
 
-using namespace outagesim::datacenter;
+using namespace outagesim::users;
 
 TEST_CASE("diurnal curve follows each region's local hour", "[users]") {
   DiurnalCurve c;

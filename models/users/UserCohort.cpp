@@ -1,9 +1,9 @@
-#include "models/datacenter/UserCohort.hpp"
+#include "models/users/UserCohort.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-namespace outagesim::datacenter {
+namespace outagesim::users {
 
 DiurnalCurve::DiurnalCurve()
     : hourly_{0.45, 0.33, 0.25, 0.21, 0.20, 0.23, 0.32, 0.46, 0.60, 0.68, 0.72, 0.75,
@@ -66,4 +66,4 @@ UserCohort::Step UserCohort::step(double dt, double diurnal, double dns_ok, doub
   return s;
 }
 
-} // namespace outagesim::datacenter
+} // namespace outagesim::users

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-namespace outagesim::datacenter {
+namespace outagesim::users {
 
 /// Share of a region's users online by local hour, linearly interpolated between whole hours.
 class DiurnalCurve {
@@ -88,4 +88,4 @@ private:
   double reports_ = 0;
 };
 
-} // namespace outagesim::datacenter
+} // namespace outagesim::users

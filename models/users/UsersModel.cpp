@@ -1,0 +1,217 @@
+#include "models/users/UsersModel.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <map>
+#include <optional>
+
+#include "models/users/UserCohort.hpp"
+#include "models/users/UsersConfig.hpp"
+#include "sim/run/RunContext.hpp"
+
+namespace outagesim::users {
+
+using sim::RunContext;
+using sim::World;
+
+namespace {
+
+struct RegionState {
+  std::string id;
+  double population;
+  double utc_offset;
+  std::optional<std::uint32_t> asn;
+};
+
+struct CohortState {
+  std::size_t region; // index into regions_
+  std::size_t app;
+  std::size_t service; // index into scenario services
+  UserCohort cohort;
+  double lost_dns_at = -1; // when the region lost every DNS site (resolver caches age from then)
+  bool down = false;       // availability below 50 % (an event marks each change)
+  // Sums over the current sample interval (value x seconds).
+  double avail = 0, online = 0, attempts = 0, good = 0, dns = 0, reports = 0, time = 0;
+};
+
+class UsersModel : public sim::Model, public sim::ServingService::Demand {
+public:
+  void start(RunContext& ctx) override {
+    sim::Diagnostics ignored; // validated at load time
+    spec_ = read_users(ctx.scenario(), ignored);
+    if (!spec_.present) return;
+    // Offered by the datacenter model's start(), which runs before this one (registry order).
+    serving_ = ctx.serving();
+    if (!serving_) return;
+    ctx_ = &ctx;
+    if (spec_.diurnal) curve_ = DiurnalCurve(*spec_.diurnal);
+    World& w = ctx.world();
+    for (const auto& id : spec_.regions) {
+      const auto& node = w.node(*w.find_node("region:" + id));
+      regions_.push_back({id, node.population, node.utc_offset_h, node.asn});
+    }
+    const auto& services = ctx.scenario().services;
+    std::vector<sim::ServingService::Flow> flows;
+    for (std::size_t r = 0; r < regions_.size(); ++r)
+      for (std::size_t a = 0; a < spec_.apps.size(); ++a) {
+        const AppSpec& app = spec_.apps[a];
+        std::size_t sv =
+            static_cast<std::size_t>(std::find_if(services.begin(), services.end(),
+                                                  [&](const auto& x) { return x.id == app.service; }) -
+                                     services.begin());
+        // Cohort c is flow c of the serving side.
+        cohorts_.push_back({r, a, sv, UserCohort(app, regions_[r].population)});
+        flows.push_back({regions_[r].id, app.service});
+      }
+    serving_->attach(*this, std::move(flows));
+    ctx.on_sample([this, &ctx](double a, double b) { sample(ctx, a, b); });
+  }
+
+  void finish(RunContext& ctx) override {
+    if (!ctx_) return; // never attached: no users ran
+    std::map<std::string, double> reports;
+    double total = 0;
+    for (const auto& c : cohorts_) {
+      reports[spec_.apps[c.app].service] += c.cohort.reports();
+      total += c.cohort.reports();
+    }
+    for (const auto& [service, n] : reports)
+      ctx.add_signal({"users.reports_total", "service:" + service, "number", std::round(n)});
+    ctx.add_signal({"users.reports_total", "service:all", "number", std::round(total)});
+  }
+
+  // Stepped by the serving side (the datacenter model's actor) once per tick, between its
+  // datacenters' state changes and the load they take: see ServingService.
+  void step(double now, double dt) override {
+    RunContext& ctx = *ctx_;
+    sim::NameService* names = ctx.names();
+    sim::RouteService* bgp = ctx.routes();
+    double epoch = double(ctx.scenario().info.start_epoch) + now;
+    std::vector<double> diurnal(regions_.size());
+    for (std::size_t r = 0; r < regions_.size(); ++r)
+      diurnal[r] = curve_.at(DiurnalCurve::local_hour(epoch, regions_[r].utc_offset));
+    const auto& services = ctx.scenario().services;
+    for (std::size_t c = 0; c < cohorts_.size(); ++c) {
+      auto& co = cohorts_[c];
+      const AppSpec& app = spec_.apps[co.app];
+      const RegionState& region = regions_[co.region];
+      const sim::ServingAnswer sa = serving_->serving(c);
+      // DNS: the DNS model when it runs; else resolvers answer from their caches once no DNS site is
+      // reachable (entries expire over one TTL; serve-stale resolvers keep answering).
+      double dns_ok = 1;
+      std::uint64_t cause = sa.cause;
+      std::string why = sa.why;
+      if (names) {
+        auto o = names->resolve(region.id, app.name);
+        dns_ok = o.success;
+        if (o.success < 1 && o.cause) cause = o.cause;
+        if (o.success < 0.5) why = app.name + ": resolution fails (" + o.failure_answer + ")";
+      } else if (!sa.dns_reach) {
+        if (co.lost_dns_at < 0) co.lost_dns_at = now;
+        double cached = std::max(0.0, 1 - (now - co.lost_dns_at) / app.dns_ttl);
+        dns_ok = 0;
+        for (const auto& res : spec_.resolvers)
+          dns_ok += res.share * (res.serve_stale ? 1.0 : cached);
+      } else {
+        co.lost_dns_at = -1;
+      }
+      double reach = sa.reached() ? 1 : 0;
+      const bool routed = reach > 0 && bgp && region.asn && sa.address;
+      if (routed) {
+        auto ans = bgp->route_lookup(*region.asn, sa.address);
+        if (ans.status != sim::RouteAnswer::Status::Delivered) {
+          reach = 0;
+          why = ans.reason;
+        } else {
+          // A congested transit AS on the way drops a share of the requests (1 when none is).
+          reach = ans.delivered;
+          if (reach < 0.5) why = ans.loss;
+          if (reach < 1 && ans.cause) cause = ans.cause;
+        }
+      }
+      const double admit = sa.admitted, serve = sa.served;
+      if (reach > 0 && !sa.refusal.empty()) {
+        why = sa.refusal;
+        cause = sa.datacenter_event;
+      }
+      double p = dns_ok * reach * admit * serve;
+      UserCohort::Step st = co.cohort.step(dt, diurnal[co.region], dns_ok, p);
+      serving_->offer_load(c, st.attempts * dns_ok * reach * admit);
+      // What the requests that resolved put on the way (retries included: they load the network too).
+      if (routed)
+        bgp->offer_traffic(*region.asn, sa.address, st.attempts * dns_ok * app.bytes_per_request * 8);
+      if (names) names->set_demand(region.id, app.name, st.dns_queries);
+      co.avail += p * dt;
+      co.online += st.online * dt;
+      co.attempts += st.attempts * dt;
+      co.good += st.good * dt;
+      co.dns += st.dns_queries * dt;
+      co.reports += st.new_reports;
+      co.time += dt;
+      // A region losing or regaining a service is an event, with its reason and cause.
+      bool down = p < 0.5;
+      if (down != co.down) {
+        co.down = down;
+        nlohmann::ordered_json data;
+        data["service"] = services[co.service].id;
+        data["availability"] = std::round(p * 1000) / 1000;
+        if (down)
+          ctx.emit("users.service_lost", "region:" + region.id, services[co.service].id + ": " + why, cause,
+                   data);
+        else
+          ctx.emit("users.service_restored", "region:" + region.id, services[co.service].id + ": works again",
+                   sa.datacenter_event, data);
+      }
+    }
+  }
+
+private:
+  void sample(RunContext& ctx, double start, double) {
+    auto& tl = ctx.timeline();
+    const auto& services = ctx.scenario().services;
+    std::map<std::size_t, std::array<double, 4>> per_service; // attempts, good, dns, reports
+    for (auto& co : cohorts_) {
+      if (co.time <= 0) continue;
+      const std::string& region = regions_[co.region].id;
+      const std::string& service = services[co.service].id;
+      tl.add(start, region, service, "availability", co.avail / co.time);
+      tl.add(start, region, service, "users.active", std::round(co.online / co.time));
+      auto& acc = per_service[co.service];
+      acc[0] += co.attempts / co.time;
+      acc[1] += co.good / co.time;
+      acc[2] += co.dns / co.time;
+      acc[3] += co.reports;
+      co.avail = co.online = co.attempts = co.good = co.dns = co.reports = co.time = 0;
+    }
+    for (const auto& [sv, acc] : per_service) {
+      tl.add(start, "", services[sv].id, "requests", std::round(acc[0]));
+      tl.add(start, "", services[sv].id, "requests.good", std::round(acc[1]));
+      tl.add(start, "", services[sv].id, "dns.queries", std::round(acc[2]));
+      tl.add(start, "", services[sv].id, "users.reports", std::round(acc[3]));
+    }
+  }
+
+  UsersSpec spec_;
+  RunContext* ctx_ = nullptr; // set once attached to a ServingService
+  sim::ServingService* serving_ = nullptr;
+  DiurnalCurve curve_;
+  std::vector<RegionState> regions_;
+  std::vector<CohortState> cohorts_;
+};
+
+} // namespace
+
+sim::ModelInfo users_model_info() {
+  sim::ModelInfo m;
+  m.name = "users";
+  m.doc = "Users of the services as cohorts per region and app (diurnal activity, resolver mix, retries and "
+          "back-off, reports, switching) who record availability; served by the datacenter model, stepped "
+          "at its tick; reads the users: section.";
+  m.sections = {"users"};
+  m.validate_sections = [](const sim::Scenario& s, sim::Diagnostics& d) { read_users(s, d); };
+  m.create = [] { return std::make_unique<UsersModel>(); };
+  return m;
+}
+
+} // namespace outagesim::users
