@@ -22,31 +22,13 @@ std::optional<std::uint32_t> prefix_address(const std::string& prefix) {
 
 namespace {
 
-const sim::NodeSpec* find_node(const sim::Scenario& s, const std::string& path) {
-  for (const auto& n : s.nodes)
-    if (n.path() == path) return &n;
-  return nullptr;
-}
-
-bool has_service(const sim::Scenario& s, const std::string& id) {
-  return std::any_of(s.services.begin(), s.services.end(),
-                     [&](const sim::ServiceSpec& v) { return v.id == id; });
-}
-
-std::vector<std::string> service_ids(const sim::Scenario& s) {
-  std::vector<std::string> out;
-  for (const auto& v : s.services)
-    out.push_back(v.id);
-  return out;
-}
-
 void read_datacenter(const sim::Scenario& s, const YamlNode& item, Diagnostics& d, FacilitiesConfig& out) {
   MapReader r(&item, "facilities datacenter", d);
   if (!r.is_map()) return;
   DatacenterSpec dc;
   if (auto v = r.string("dc", true)) {
     dc.path = *v;
-    const sim::NodeSpec* n = find_node(s, *v);
+    const sim::NodeSpec* n = s.find_node(*v);
     if (!n || n->kind != sim::EntityKind::Datacenter)
       d.error(r.get("dc")->mark,
               "facilities datacenter '" + *v + "' names no topology datacenter; expected dc:ID");
@@ -67,7 +49,7 @@ void read_datacenter(const sim::Scenario& s, const YamlNode& item, Diagnostics& 
   if (auto v = r.number("cold_cost", false, 1, 1000)) dc.cold_cost = *v;
   if (auto v = r.strings("region_order"))
     for (const auto& [id, m] : *v) {
-      const sim::NodeSpec* n = find_node(s, "region:" + id);
+      const sim::NodeSpec* n = s.find_node("region:" + id);
       if (!n) d.error(m, "region_order names '" + id + "', which is no topology region");
       dc.region_order.push_back(id);
     }
@@ -86,20 +68,20 @@ void read_site(const sim::Scenario& s, const YamlNode& item, Diagnostics& d, Fac
   if (auto v = r.string("id", true)) st.id = *v;
   if (auto v = r.string("node", true)) {
     st.node = *v;
-    if (!find_node(s, *v))
+    if (!s.find_node(*v))
       d.error(r.get("node")->mark, "site '" + st.id + "' node '" + *v + "' names no topology node");
   }
   if (auto v = r.choice("role", {"dns", "edge"}, true)) st.dns = *v == "dns";
   if (auto v = r.strings("services", true))
     for (const auto& [id, m] : *v) {
-      if (!has_service(s, id))
+      if (!s.has_service(id))
         d.error(m, "site '" + st.id + "' names service '" + id +
-                       "'; expected one of: " + sim::join(service_ids(s)));
+                       "'; expected one of: " + sim::join(s.service_ids()));
       st.services.push_back(id);
     }
   if (auto v = r.strings("checks"))
     for (const auto& [p, m] : *v) {
-      const sim::NodeSpec* n = find_node(s, p);
+      const sim::NodeSpec* n = s.find_node(p);
       if (!n || n->kind != sim::EntityKind::Datacenter)
         d.error(m,
                 "site '" + st.id + "' checks '" + p + "', which is no topology datacenter; expected dc:ID");

@@ -13,33 +13,15 @@ using sim::YamlNode;
 
 namespace {
 
-const sim::NodeSpec* find_node(const sim::Scenario& s, const std::string& path) {
-  for (const auto& n : s.nodes)
-    if (n.path() == path) return &n;
-  return nullptr;
-}
-
-bool has_service(const sim::Scenario& s, const std::string& id) {
-  return std::any_of(s.services.begin(), s.services.end(),
-                     [&](const sim::ServiceSpec& v) { return v.id == id; });
-}
-
-std::vector<std::string> service_ids(const sim::Scenario& s) {
-  std::vector<std::string> out;
-  for (const auto& v : s.services)
-    out.push_back(v.id);
-  return out;
-}
-
 void read_app(const sim::Scenario& s, const YamlNode& item, Diagnostics& d, UsersSpec& out) {
   MapReader r(&item, "users app", d);
   if (!r.is_map()) return;
   AppSpec a;
   if (auto v = r.string("service", true)) {
     a.service = *v;
-    if (!has_service(s, *v))
+    if (!s.has_service(*v))
       d.error(r.get("service")->mark,
-              "users app names service '" + *v + "'; expected one of: " + sim::join(service_ids(s)));
+              "users app names service '" + *v + "'; expected one of: " + sim::join(s.service_ids()));
   }
   a.name = a.service;
   if (auto v = r.string("name")) a.name = *v;
@@ -68,7 +50,7 @@ void read_users(const sim::Scenario& s, const YamlNode& n, Diagnostics& d, Users
   u.mark = n.mark;
   if (auto v = r.strings("regions")) {
     for (const auto& [id, m] : *v) {
-      const sim::NodeSpec* node = find_node(s, "region:" + id);
+      const sim::NodeSpec* node = s.find_node("region:" + id);
       if (!node) d.error(m, "users region '" + id + "' is no topology region (topology.regions)");
       u.regions.push_back(id);
     }

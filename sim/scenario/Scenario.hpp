@@ -91,6 +91,25 @@ struct Scenario {
   std::map<std::string, ParamValues> params; ///< per model, defaults filled in
   std::map<std::string, bool> enabled;       ///< per model
   YamlPtr root;                              ///< the merged document, for sections models read themselves
+
+  /// Lookups for models reading their own sections: the node with this path ("region:eu"), if any;
+  /// whether a service has this id; every service id (for "expected one of" messages).
+  const NodeSpec* find_node(const std::string& path) const {
+    for (const auto& n : nodes)
+      if (n.path() == path) return &n;
+    return nullptr;
+  }
+  bool has_service(const std::string& id) const {
+    for (const auto& v : services)
+      if (v.id == id) return true;
+    return false;
+  }
+  std::vector<std::string> service_ids() const {
+    std::vector<std::string> out;
+    for (const auto& v : services)
+      out.push_back(v.id);
+    return out;
+  }
 };
 
 } // namespace outagesim::sim
