@@ -111,7 +111,13 @@ UsersSpec read_users(const sim::Scenario& s, Diagnostics& d) {
   if (on && probe != s.enabled.end() && probe->second && !u.regions.empty())
     d.error(n->mark, "both the users model and the probe model would record availability for regions " +
                          sim::join(u.regions) +
-                         "; disable one (models: {probe: {enabled: false}}) or remove this users section");
+                         "; disable one (models: {probe: {enabled: false}} or {users: {enabled: false}}) or "
+                         "remove this users section");
+  // Users are served by the datacenter model (it steps them): without it they would silently do nothing.
+  auto dc = s.enabled.find("datacenter");
+  if (on && dc != s.enabled.end() && !dc->second)
+    d.error(n->mark, "users are served by the datacenter model, which is disabled; enable it or disable "
+                     "users (models: {users: {enabled: false}})");
   return u;
 }
 

@@ -140,8 +140,11 @@ int cmd_models() {
     for (const auto& a : m.actions)
       std::cout << "  action " << a.kind << ":* " << a.action
                 << (a.undo.empty() ? "" : " (until: " + a.undo + ")") << "\n      " << a.doc << "\n";
-    std::cout << "  set with: models: {" << m.name << ": {PARAM: VALUE}} in a scenario, or --set models."
-              << m.name << ".PARAM=VALUE\n\n";
+    if (m.params.empty())
+      std::cout << "  no parameters; turn it off with models: {" << m.name << ": {enabled: false}}\n\n";
+    else
+      std::cout << "  set with: models: {" << m.name << ": {PARAM: VALUE}} in a scenario, or --set models."
+                << m.name << ".PARAM=VALUE\n\n";
   }
   std::cout << "engine actions on entities (fault timeline):\n"
                "  link:*                     down, up\n"
