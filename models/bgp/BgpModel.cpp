@@ -259,14 +259,14 @@ public:
     return a;
   }
 
-  void offer_traffic(std::uint32_t from_asn, std::uint32_t address, double bits_per_s) override {
+  void offer_traffic(const sim::RouteAnswer& route, double bits_per_s) override {
     // Without declared capacities nothing is accounted: every other scenario runs as before.
-    if (!driver_ || !load_.has_capacities() || !graph_->index_of(from_asn)) return;
-    catch_up();
+    if (!driver_ || !load_.has_capacities()) return;
     close_tick();
-    LookupResult r = driver_->engine().route_lookup(from_asn, address);
+    // Traffic without a route loads nothing, but still opens the tick (TransitLoad.hpp).
     static const std::vector<Asn> kNone;
-    load_.offer(sg4::Engine::get_clock(), r.status == LookupStatus::Delivered ? r.path : kNone, bits_per_s);
+    load_.offer(sg4::Engine::get_clock(),
+                route.status == sim::RouteAnswer::Status::Delivered ? route.as_path : kNone, bits_per_s);
   }
 
   // ---- AnnouncementService (call it from an actor: it wakes the engine's actor with a simcall)

@@ -198,8 +198,9 @@ private:
       shares.end(r.fault);
     else
       shares.clear();
-    rate = shares.total().rate;
-    flood = shares.total().flood;
+    const AttackShares::Attack total = shares.total();
+    rate = total.rate;
+    flood = total.flood;
     nlohmann::ordered_json data;
     data["queries_per_s"] = rate;
     if (flood > 0 || flood_before > 0) data["flood_bps"] = flood;

@@ -118,8 +118,9 @@ public:
       }
       double reach = sa.reached() ? 1 : 0;
       const bool routed = reach > 0 && bgp && region.asn && sa.address;
+      sim::RouteAnswer ans;
       if (routed) {
-        auto ans = bgp->route_lookup(*region.asn, sa.address);
+        ans = bgp->route_lookup(*region.asn, sa.address);
         if (ans.status != sim::RouteAnswer::Status::Delivered) {
           reach = 0;
           why = ans.reason;
@@ -140,7 +141,7 @@ public:
       serving_->offer_load(c, st.attempts * dns_ok * reach * admit);
       // What the requests that resolved put on the way (retries included: they load the network too).
       if (routed)
-        bgp->offer_traffic(*region.asn, sa.address, st.attempts * dns_ok * app.bytes_per_request * 8);
+        bgp->offer_traffic(ans, st.attempts * dns_ok * app.bytes_per_request * 8);
       if (names) names->set_demand(region.id, app.name, st.dns_queries);
       co.avail += p * dt;
       co.online += st.online * dt;

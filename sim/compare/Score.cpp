@@ -54,15 +54,6 @@ ScoreResult score_run(const nlohmann::json& summary, const ObservedRecord& obser
       s.never = true;
       s.simulated_text = "never";
       s.in_window = o.never;
-    } else if (o.never) {
-      // Observed never; the run computed a value (the event happened) or nothing at all.
-      if (v) {
-        s.missing = false;
-        s.simulated_text = v->is_string() && o.kind == "time" && summary_time(v->get<std::string>())
-                               ? time_text(*summary_time(v->get<std::string>()))
-                           : v->is_number() && o.kind == "duration" ? format_duration(v->get<double>())
-                                                                    : v->dump();
-      }
     } else if (v && o.kind == "time" && v->is_string()) {
       x = summary_time(v->get<std::string>());
       if (x) s.simulated_text = time_text(*x);
@@ -85,7 +76,9 @@ ScoreResult score_run(const nlohmann::json& summary, const ObservedRecord& obser
     }
     if (x) {
       s.missing = false;
-      if (*x >= o.low && *x <= o.high) {
+      if (o.never) {
+        // Observed never, but it happened in the run: no match, and no partial score either.
+      } else if (*x >= o.low && *x <= o.high) {
         s.in_window = true;
       } else {
         double width = std::max(o.high - o.low, 1e-9);

@@ -20,7 +20,7 @@ struct ActionRequest {
   std::string reason;      ///< why (the fault's note, or "end of fault X")
   std::uint64_t cause = 0; ///< id of the fault event that asks for it
   std::map<std::string, std::string> params; ///< the fault's `with:` arguments
-  /// The timeline entry that asks (its id, or "TARGET ACTION" without one; empty for actions of
+  /// The timeline entry that asks (its id, or "#N", its position, without one; empty for actions of
   /// models such as operators' repairs), and whether this is its end (`until:`/`for:`). Lets effects
   /// that add up (two attacks on one site) be undone one by one.
   std::string fault;

@@ -101,7 +101,9 @@ void play_faults(RunContext& ctx, const std::vector<ModelInfo>& models) {
     data["target"] = f.target;
     if (!f.params.empty()) data["with"] = f.params;
     std::uint64_t fid = ctx.emit(step.undo ? "fault.ended" : "fault.applied", f.target, reason, 0, data);
-    ActionRequest req{action, step.at, reason, fid, f.params, label, step.undo};
+    // Entries without an id are told apart by their position (two alike must still add up).
+    std::string entry = f.id.empty() ? "#" + std::to_string(&f - ctx.scenario().faults.data()) : f.id;
+    ActionRequest req{action, step.at, reason, fid, f.params, entry, step.undo};
     for (const auto& path : ctx.directory().match(f.target))
       ctx.directory().apply(path, req);
   }

@@ -29,11 +29,11 @@ public:
   virtual ~RouteService() = default;
   /// Where a packet from `from_asn` to the IPv4 address `address` (host order) goes now.
   virtual RouteAnswer route_lookup(std::uint32_t from_asn, std::uint32_t address) const = 0;
-  /// A model's traffic from `from_asn` to `address`, in bits/s, offered now along the current path
-  /// (call it once per step and flow; the rate holds until the next step). It loads the transit
-  /// ASes of that path, and route_lookup's `delivered` follows from the load of the previous step.
-  /// Default: traffic is not accounted (unlimited capacity).
-  virtual void offer_traffic(std::uint32_t /*from_asn*/, std::uint32_t /*address*/, double /*bits_per_s*/) {}
+  /// A model's traffic, in bits/s, offered now along the path of `route`, an answer route_lookup gave
+  /// at this date (call it once per step and flow; the rate holds until the next step; no second
+  /// lookup). It loads the transit ASes of that path, and route_lookup's `delivered` follows from the
+  /// load of the previous step. Default: traffic is not accounted (unlimited capacity).
+  virtual void offer_traffic(const RouteAnswer& /*route*/, double /*bits_per_s*/) {}
 };
 
 /// Announcements a site controls (offered by the BGP model): a DNS or edge site's health check

@@ -175,6 +175,7 @@ TEST_CASE("dns access links: a flooded site's catchment times out and retries, t
   CHECK(core.sample(30).resolver_attempts[0] > 1.2 * core.sample(30).resolver_base[0]);
   CHECK(core.sample(30).sites[1][0].dropped > 0);
   // Its failures say why and point at the flood.
+  REQUIRE_FALSE(failure_starts(events).empty());
   for (const auto& e : failure_starts(events)) {
     CHECK(e.subject == "resolver:east");
     CHECK(e.reason.find("lost on their access links") != std::string::npos);
@@ -316,6 +317,7 @@ TEST_CASE("dns routes: a congested network on the way loses its share of the que
   CHECK(failures(core, 11, 60, 0) > 0.1 * attempts);
   CHECK(core.sample(30).resolver_attempts[0] > 1.2 * core.sample(30).resolver_base[0]);
   CHECK(failures(core, 0, 60, 1) == 0);
+  REQUIRE_FALSE(failure_starts(events).empty());
   for (const auto& e : failure_starts(events)) {
     CHECK(e.subject == "resolver:east");
     CHECK(e.reason.find("are lost on the way (AS64500 congested") != std::string::npos);
