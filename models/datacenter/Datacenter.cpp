@@ -85,10 +85,12 @@ void Datacenter::apply_load(double dt, double offered_rps) {
   else
     warmth_ *= std::exp(-dt / spec_.cache_decay);
   double work = offered_rps * (1 + (spec_.cold_cost - 1) * (1 - warmth_));
-  double demand = spec_.capacity_rps > 0 ? work / spec_.capacity_rps : 0;
+  // A partial loss: only the working share of the capacity serves, and draws power (idle and busy).
+  const double capacity = spec_.capacity_rps * working_;
+  double demand = capacity > 0 ? work / capacity : (work > 0 ? 1e18 : 0);
   utilisation_ = std::min(1.0, demand);
   served_share_ = demand > 1 ? 1 / demand : 1;
-  power_mw_ = spec_.idle_mw + (spec_.peak_mw - spec_.idle_mw) * utilisation_;
+  power_mw_ = working_ * (spec_.idle_mw + (spec_.peak_mw - spec_.idle_mw) * utilisation_);
 }
 
 double largest_drop(const std::vector<std::pair<double, double>>& series, double window) {
@@ -111,7 +113,11 @@ void describe_serving(const Datacenter& dc, const std::string& region, sim::Serv
   answer.admitted = dc.admits_region(region) ? dc.admitted_fraction() : 0;
   answer.served = dc.served_share();
   answer.refusal.clear();
-  if (answer.admitted < 0.5)
+  if (answer.admitted >= 0.5 && answer.served < 0.5 && dc.working_share() < 1)
+    answer.refusal = dc.spec().path + " is overloaded: " +
+                     std::to_string(int(std::lround(100 * (1 - dc.working_share())))) +
+                     " % of its capacity is lost";
+  else if (answer.admitted < 0.5)
     answer.refusal = dc.spec().path +
                      (dc.state() == Datacenter::State::Dark ? " is dark" : " has not admitted this load yet");
   else if (answer.served < 0.5)

@@ -10,6 +10,7 @@
 // Restarting: load is admitted by the policy (all at once, staged by fraction, or staged by region);
 // requests that miss a cold cache cost `cold_cost` times the work of a warm one, so a sudden return
 // of all load drives utilisation (and power: the "surge") to the top and leaves requests unserved.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,10 @@ public:
   bool admits_region(const std::string& region) const;
   /// Share of admitted requests served at the last applied load (capacity / work, at most 1).
   double served_share() const { return served_share_; }
+  /// Share of its capacity (and of its power draw) still working: 1 normally; below after a partial
+  /// loss (a hall without power or cooling, broken hardware after power returns) until a repair.
+  void set_working_share(double share) { working_ = std::clamp(share, 0.0, 1.0); }
+  double working_share() const { return working_; }
   double warmth() const { return warmth_; }
   double utilisation() const { return utilisation_; }
   double power_mw() const { return power_mw_; }
@@ -70,6 +75,7 @@ private:
   double warmth_ = 1;
   double utilisation_ = 0;
   double served_share_ = 1;
+  double working_ = 1;
   double power_mw_ = 0;
   double restart_began_ = 0;
   int stage_ = 0; ///< restart stage reached (1..stages), 0 when not restarting

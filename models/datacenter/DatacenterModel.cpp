@@ -12,6 +12,7 @@
 #include "models/datacenter/FacilitiesConfig.hpp"
 #include "models/datacenter/HealthCheck.hpp"
 #include "sim/run/RunContext.hpp"
+#include "sim/scenario/Reader.hpp"
 
 namespace outagesim::datacenter {
 
@@ -143,6 +144,11 @@ public:
           s.checks.push_back(i);
       sites_.push_back(std::move(s));
     }
+    // Partial and lingering losses: dc:X degrade (with: capacity_share, the share lost) | repair.
+    for (const char* action : {"degrade", "repair"})
+      ctx.directory().on("dc", action, [this, &ctx](const std::string& path, const sim::ActionRequest& r) {
+        return degrade(ctx, path, r);
+      });
     // The users model (after this one in the registry) attaches to it in its own start().
     ctx.provide_serving(this);
     world_ = &w;
@@ -399,6 +405,33 @@ private:
     }
   }
 
+  // dc:X degrade: the share `capacity_share` (default 0.5) of its capacity is lost (and draws no
+  // power) until dc:X repair (an operator's action, or the end of the entry). A power loss whose
+  // hardware stays partly broken is a crash/restore plus a degrade that outlasts it.
+  std::uint64_t degrade(RunContext& ctx, const std::string& path, const sim::ActionRequest& r) {
+    for (auto& ds : dcs_) {
+      if (ds.dc.spec().path != path) continue;
+      const bool on = r.action == "degrade";
+      double lost = 0.5;
+      if (auto it = r.params.find("capacity_share"); it != r.params.end())
+        lost = std::clamp(sim::parse_double(it->second).value_or(0.5), 0.0, 1.0);
+      const double working = on ? 1 - lost : 1;
+      if (std::abs(working - ds.dc.working_share()) < 1e-12) return 0;
+      ds.dc.set_working_share(working);
+      nlohmann::ordered_json data;
+      data["working_share"] = working;
+      const std::string what =
+          on ? std::to_string(int(std::lround(100 * lost))) + " % of its capacity lost (servers, power or "
+                                                              "cooling), until repaired"
+             : "its whole capacity works again";
+      ds.last_event = ctx.emit(on ? "dc.degraded" : "dc.repaired", path,
+                               r.reason.empty() ? what : r.reason + "; " + what, r.cause, data);
+      ctx.world().set_last_change(path, ds.last_event);
+      return ds.last_event;
+    }
+    return 0;
+  }
+
   // A fingerprint of everything routing depends on; routes are recomputed only when it changes.
   std::vector<bool> world_state(const World& w) const {
     std::vector<bool> v;
@@ -525,7 +558,25 @@ sim::ModelInfo datacenter_model_info() {
        "window within which a fall of total power counts as a dip", 1, 86400},
   };
   m.sections = {"facilities"};
-  m.validate_sections = [](const sim::Scenario& s, sim::Diagnostics& d) { read_facilities(s, d); };
+  m.validate_sections = [](const sim::Scenario& s, sim::Diagnostics& d) {
+    read_facilities(s, d);
+    for (const auto& f : s.faults)
+      if (f.action == "degrade" && f.target.rfind("dc:", 0) == 0)
+        if (auto it = f.params.find("capacity_share"); it != f.params.end())
+          if (auto x = sim::parse_double(it->second); !x || *x < 0 || *x > 1)
+            d.error(f.params_mark, "fault '" + f.id + "' degrade 'capacity_share' is '" + it->second +
+                                       "'; expected a number between 0 and 1 (the share of capacity lost)");
+  };
+  m.actions = {
+      {"dc",
+       "degrade",
+       "a partial loss: the share with: capacity_share (0..1, default 0.5) of the datacenter's capacity "
+       "stops serving and draws no power (a hall without power or cooling; hardware still broken after "
+       "power returns) until repair",
+       "repair",
+       {"capacity_share"}},
+      {"dc", "repair", "operators bring the lost capacity of a degraded datacenter back", ""},
+  };
   m.create = [] { return std::make_unique<DatacenterModel>(); };
   return m;
 }

@@ -95,6 +95,15 @@ struct ResolverPolicy {
   /// cache with infra-keep-probing off: down hosts "may take infra-host-ttl time to get probed
   /// again", default 900 s). 0: only servfail_ttl holds.
   double infra_holddown = 0;
+  /// Time budget of one resolution, seconds: no upstream query is sent once this much time has passed
+  /// since the resolution began, and the client gets SERVFAIL at the budget at the latest. Knot
+  /// Resolver: KR_RESOLVE_TIME_LIMIT 10000 ms (lib/defines.h); BIND 9: resolver-query-timeout, 10 s
+  /// (its minimum, ISC issue bind9#4320); PowerDNS Recursor: max-total-msec 7000.
+  double budget = 10;
+  /// Upstream queries one resolution may send at most (every zone it asks on the way). Unbound:
+  /// MAX_SENT_COUNT 32 (iterator/iterator.h, "max number of queries-sent-out"; max-sent-count since
+  /// 1.17); BIND 9: max-recursion-queries (50 after CVE-2014-8500, 100 in 9.16-9.18).
+  int max_tries = 32;
 };
 
 /// How stubs and apps retry (model parameters).

@@ -305,6 +305,13 @@ void DnsCore::set_flood(std::size_t node, double bps, std::uint64_t cause) {
   n.cause = cause;
 }
 
+void DnsCore::set_misbehave(std::size_t node, Misbehave answer, double share, std::uint64_t cause) {
+  SiteNode& n = site_nodes_.at(node);
+  n.misbehave = share > 0 ? answer : Misbehave::None;
+  n.misbehave_share = n.misbehave == Misbehave::None ? 0 : std::clamp(share, 0.0, 1.0);
+  n.misbehave_cause = cause;
+}
+
 bool DnsCore::set_zone_deleted(std::size_t zone, bool deleted, std::uint64_t cause) {
   if (bool(zone_deleted_.at(zone)) == deleted) return false;
   zone_deleted_[zone] = deleted;
@@ -385,6 +392,7 @@ SampleStats& DnsCore::stats_at(std::size_t k) {
     s.resolver_answers.assign(config_.resolvers.size(), {});
     for (const auto& sv : config_.servers)
       s.sites.emplace_back(sv.sites.size());
+    s.zones.resize(zones_.size());
     stats_.push_back(std::move(s));
   }
   return stats_[k];
@@ -544,12 +552,14 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
     double p = 0, latency = 0;
     bool no_route = true;       ///< every site unreachable for want of a route: fails without a timeout
     std::uint32_t hijacker = 0; ///< the address is routed to this AS, which answers with forged data
+    double fast = 0;            ///< share of tries answered SERVFAIL/REFUSED (next server at once)
+    double wrong = 0;           ///< share of its good answers that are wrong addresses (misbehaving)
   };
   p.forged = 0;
   std::vector<Choice> choice(n);
   std::string why;
   std::uint64_t cause = 0;
-  bool overloaded = false, congested = false, lossy_route = false;
+  bool overloaded = false, congested = false, lossy_route = false, misbehaving = false;
   std::string link_why;  // the congested access links on the way, when any
   std::string route_why; // the congested networks on the routes, when any
   for (std::size_t i = 0; i < n; ++i) {
@@ -610,10 +620,35 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
                                 : " answers") +
                            " in " + ms_text(2 * choice[i].latency));
       }
+      // A misbehaving site: answers that fail (SERVFAIL, REFUSED: the resolver moves on at once), no
+      // answer (the resolver times out), or a wrong address it accepts.
+      if (sn.misbehave != Misbehave::None && sn.misbehave_share > 0) {
+        const double m = sn.misbehave_share;
+        const char* kind = sn.misbehave == Misbehave::ServFail  ? "SERVFAIL"
+                           : sn.misbehave == Misbehave::Refused ? "REFUSED"
+                           : sn.misbehave == Misbehave::Timeout ? "nothing"
+                                                                : "a wrong address";
+        if (sn.misbehave == Misbehave::WrongAddress) {
+          choice[i].wrong = m;
+        } else {
+          if (sn.misbehave != Misbehave::Timeout) {
+            choice[i].fast = choice[i].p * m;
+            p.lame = true;
+          }
+          choice[i].p *= 1 - m;
+        }
+        const std::string text = "site " + sv.sites[site] + " answers " + kind + " to " + percent_text(m) +
+                                 " of queries";
+        if (why.find(text) == std::string::npos) why += (why.empty() ? "" : "; ") + text;
+        cause = std::max(cause, sn.misbehave_cause);
+        misbehaving = true;
+        if (p.trace) p.trace->push_back("ask " + sv.id + " for " + qname + ": " + text);
+      }
       // A congested network on the route (a leaker drowning in what it attracted) loses its share of
       // the queries before they reach the site; they time out like dropped ones.
       if (const Reach& route = reach(r, servers[i], site); route.delivered < 1) {
         choice[i].p *= route.delivered;
+        choice[i].fast *= route.delivered;
         lossy_route = true;
         if (route_why.find(route.loss) == std::string::npos)
           route_why += (route_why.empty() ? "" : "; ") + route.loss;
@@ -648,36 +683,60 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
   std::array<double, 16> timeouts{}; // per round (server_retries is at most 10)
   for (int round = 0; round < rounds && round < 16; ++round)
     timeouts[std::size_t(round)] = pol.timeout * std::pow(pol.backoff, round);
+  // The resolution's budgets (time and upstream queries) bound the tries: earlier zones of this
+  // resolution (a delegation) have spent p.lat_ok seconds and p.tries queries on their way to success.
+  // A try is sent only while time is left; a resolution out of time or tries fails (SERVFAIL).
+  const double time_left = std::max(0.0, pol.budget - p.lat_ok);
+  const double tries_left = std::max(0.0, double(pol.max_tries) - std::floor(p.tries + kEps));
+  double tries_ok = 0;
   for (std::size_t o = 0; o < n; ++o) {
     double still = 1.0 / n, elapsed = 0;
+    int sent = 0;
     for (int round = 0; round < rounds; ++round) {
       double timeout = timeouts[std::size_t(std::min(round, 15))];
       for (std::size_t k = 0; k < n; ++k) {
+        if (elapsed >= time_left - kEps || sent >= tries_left - kEps) break;
         std::size_t i = (o + k) % n;
         add_attempt(i, weight * still);
+        ++sent;
         double ok = still * choice[i].p;
         success += ok;
         if (choice[i].hijacker) {
           forged += ok;
           p.hijacker = choice[i].hijacker;
+        } else if (choice[i].wrong > 0) {
+          forged += ok * choice[i].wrong;
         }
         lat_ok += ok * (elapsed + 2 * choice[i].latency);
+        tries_ok += ok * sent;
+        // A server the resolver has no route to fails at once (no reply to wait for); one that answers
+        // SERVFAIL or REFUSED after a round trip; the rest after the timeout (expected time of those
+        // still unanswered).
+        const double wait = choice[i].site < 0 && choice[i].no_route ? 0.001 : timeout;
+        const double failed = still - ok, fast = still * choice[i].fast;
+        elapsed += fast > 0 && failed > kEps ? (fast * 2 * choice[i].latency + (failed - fast) * wait) / failed
+                                             : wait;
         still -= ok;
-        // A server the resolver has no route to fails at once (no reply to wait for).
-        elapsed += choice[i].site < 0 && choice[i].no_route ? 0.001 : timeout;
       }
     }
-    lat_fail = elapsed;
+    // The last try's timeout may run past the budget: the resolver gives up at the budget.
+    lat_fail = std::min(elapsed, time_left);
   }
   p.lat_fail = p.lat_ok + lat_fail;
   if (congested) why += (why.empty() ? "" : "; ") + link_why;
   if (lossy_route) why += (why.empty() ? "" : "; ") + route_why;
+  if (misbehaving && success <= kEps) {
+    p.reason = "no server of " + zones_[zone].name + " answers " + qname + " (" + why + ")";
+    p.cause = cause;
+    return 0;
+  }
   if (success <= kEps) {
     p.reason = "no server of " + zones_[zone].name + " answers for " + qname + " (" + why + ")";
     p.cause = cause;
     return 0;
   }
   p.lat_ok += lat_ok / success;
+  p.tries += tries_ok / success;
   p.forged = forged / success;
   if (congested) {
     p.reason = "queries to the servers of " + zones_[zone].name + " are lost on their access links" +
@@ -686,6 +745,9 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
   } else if (lossy_route) {
     p.reason = "queries to the servers of " + zones_[zone].name + " are lost on the way" +
                (overloaded ? " and dropped past capacity" : "") + " (" + why + ")";
+    p.cause = cause;
+  } else if (misbehaving) {
+    p.reason = "servers of " + zones_[zone].name + " misbehave (" + why + ")";
     p.cause = cause;
   } else if (overloaded || success < 1 - kEps) {
     p.reason = "servers of " + zones_[zone].name + " drop queries past their capacity" +
@@ -717,8 +779,10 @@ DnsCore::Delegation DnsCore::ensure_delegation(std::size_t r, std::size_t inst, 
   p.p *= pz;
   weight *= pz;
   if (take_forged(inst, p.forged)) {
-    p.reason = "the servers of " + zones_[parent].name + " are hijacked by AS" + std::to_string(p.hijacker) +
-               ": forged delegation of " + zones_[zone].name;
+    p.reason = p.hijacker ? "the servers of " + zones_[parent].name + " are hijacked by AS" +
+                                std::to_string(p.hijacker) + ": forged delegation of " + zones_[zone].name
+                          : "a server of " + zones_[parent].name + " answers a wrong delegation of " +
+                                zones_[zone].name + " (" + p.reason + ")";
     return Delegation::Forged;
   }
   if (undelegated_[zone]) {
@@ -800,8 +864,10 @@ DnsCore::Plan DnsCore::plan(std::size_t r, std::size_t inst, std::size_t q, doub
       // The hijacker answers the question asked with its own address (the record's usual TTL).
       p.writes.push_back({false, cur, CacheEntry::Kind::Forged, present(cur) ? names_[cur].ttl : 300});
       p.rcode = Answer::WrongAddress;
-      p.reason = "the servers of " + zones_[zone].name + " are hijacked by AS" + std::to_string(p.hijacker) +
-                 ": forged address for " + names_[cur].name;
+      p.reason = p.hijacker ? "the servers of " + zones_[zone].name + " are hijacked by AS" +
+                                  std::to_string(p.hijacker) + ": forged address for " + names_[cur].name
+                            : "a server of " + zones_[zone].name + " answers a wrong address for " +
+                                  names_[cur].name + " (" + p.reason + ")";
       return p;
     }
     write_name(cur);
@@ -847,10 +913,13 @@ void DnsCore::account(SampleStats& st, std::size_t r, std::size_t d, const Plan&
   int own = names_[demand_names_[d]].zone;
   int parent = zones_[own].parent;
   auto& pn = st.names[d];
+  pn.resolutions += resolutions;
+  pn.resolutions_failed += resolutions * failure_driven_share;
   for (const auto& a : p.attempts) {
     double count = a.count * resolutions;
     auto& site = st.sites[a.server][a.site];
     site.sent += count;
+    st.zones[std::size_t(a.zone)].sent += count;
     if (!a.arrived) continue;
     site.arrived += count;
     site.dropped += count * (1 - accept(a.server, a.site));
@@ -939,7 +1008,8 @@ void DnsCore::step_pair(std::size_t r, std::size_t inst, std::size_t d, double t
     stale = stale && pol.serve_stale;
     // Every server failed: the instance holds them down (infra cache) before asking again.
     double hold = stale ? pol.stale_refresh
-                        : (p.p <= kEps ? std::max(pol.servfail_ttl, pol.infra_holddown) : pol.servfail_ttl);
+                        : (p.p <= kEps && !p.lame ? std::max(pol.servfail_ttl, pol.infra_holddown)
+                                                  : pol.servfail_ttl);
     double dur = std::max(p.lat_fail, 1e-3);
     Answer in_flight = stale ? Answer::Stale : (dur > clients_.timeout ? Answer::Timeout : Answer::ServFail);
     Answer held = stale ? Answer::Stale : Answer::ServFail;
@@ -1034,12 +1104,14 @@ void DnsCore::baseline(std::size_t d, const std::vector<double>& demand_rd, std:
   for (std::size_t n : needs_[d]) {
     double lam = item_demand_names_[n];
     double rate = n_inst / (names_[n].ttl + n_inst / lam) * lam_d / lam;
+    st.zones[std::size_t(names_[n].zone)].base += rate * dt;
     if (names_[n].zone == own) pn.auth_base += rate * dt;
     if (names_[n].zone == parent) pn.tld_base += rate * dt;
   }
   for (int z : needs_zones_[d]) {
     double lam = item_demand_zones_[z];
     double rate = n_inst / (zones_[z].ns_ttl + n_inst / lam) * lam_d / lam;
+    st.zones[std::size_t(zones_[z].parent)].base += rate * dt;
     if (zones_[z].parent == own) pn.auth_base += rate * dt;
     if (zones_[z].parent == parent) pn.tld_base += rate * dt;
   }

@@ -104,6 +104,9 @@ struct SampleStats {
     double attempts = 0;     ///< queries reaching resolvers (with client retries)
     std::array<double, kAnswerKinds> answers{};
     double gave_up = 0;
+    /// Upstream resolutions started by the caches, and those that ended in SERVFAIL (every try lost, or
+    /// the time or query budget spent).
+    double resolutions = 0, resolutions_failed = 0;
     // Upstream queries arriving at the name's TLD (parent zone) and authoritative servers.
     double tld_base = 0, tld_failure_driven = 0;
     double auth_base = 0, auth_failure_driven = 0, auth_attack = 0;
@@ -122,6 +125,11 @@ struct SampleStats {
     bool congested = false;            ///< offered more than its capacity at some step
   };
   std::vector<std::vector<PerLink>> links; ///< per site node, per access link (as last set)
+  struct PerZone {
+    double sent = 0; ///< legitimate queries the resolvers sent to the zone's servers about it (retries too)
+    double base = 0; ///< the same with every server answering (analytic, see baseline())
+  };
+  std::vector<PerZone> zones; ///< per configured zone: retry amplification = sent / base
 };
 
 /// The DNS model's state and mechanisms, independent of any engine.
@@ -166,6 +174,13 @@ public:
   /// Non-query attack traffic (reflection, amplification junk) towards a site node, bits/s; 0 ends it.
   void set_flood(std::size_t node, double bps, std::uint64_t cause = 0);
   double site_node_flood(std::size_t node) const { return site_nodes_[node].flood_bps; }
+  /// A site's servers misbehave: they stay up and announced, but the share `share` (0..1) of their
+  /// answers is `answer` (after a bad configuration push, a broken backend): ServFail and Refused
+  /// send the resolver to the next server of the NS set at once (a lame server, RFC 9520 s. 3.1),
+  /// Timeout is no answer (the resolver waits for its timeout), WrongAddress is a wrong address the
+  /// resolver accepts and caches for the record's TTL. Share 0 (or None) ends it.
+  enum class Misbehave { None, ServFail, Refused, Timeout, WrongAddress };
+  void set_misbehave(std::size_t node, Misbehave answer, double share, std::uint64_t cause = 0);
   /// Bytes of one attack or legitimate query on the wire (IP and UDP headers included).
   void set_query_bytes(double bytes) { query_bytes_ = bytes; }
   /// Share of packets towards a site node that its access links deliver in the current step (1: all).
@@ -255,7 +270,8 @@ private:
   struct Plan {
     double p = 1;        ///< probability it succeeds
     double lat_ok = 0;   ///< duration if it succeeds
-    double lat_fail = 0; ///< duration if it fails (all timeouts)
+    double lat_fail = 0; ///< duration if it fails (all timeouts, or the time budget)
+    double tries = 0;    ///< upstream queries sent on the way to success so far (the query budget)
     Answer rcode = Answer::NoError;
     std::vector<Write> writes;
     std::vector<std::size_t> drop_zones; ///< delegations to forget (refetch_delegation)
@@ -263,7 +279,8 @@ private:
     std::string reason;
     std::uint64_t cause = 0;
     double forged = 0;          ///< share of the last zone query's answers that came from a hijacker
-    std::uint32_t hijacker = 0; ///< the AS that answered them
+    std::uint32_t hijacker = 0; ///< the AS that answered them (0: a misbehaving server of the zone)
+    bool lame = false; ///< some server answered SERVFAIL or REFUSED: a failure is not held down as a timeout
     double neg_ttl = 0;         ///< negative TTL of a parent's NXDOMAIN for a removed delegation
     std::vector<std::string>* trace = nullptr; ///< steps, when this resolution is traced
   };
@@ -298,6 +315,9 @@ private:
     double pass = 1;             ///< share delivered in this step
     std::vector<char> congested; ///< per link: state for events (with hysteresis)
     std::string why; ///< while pass < 1: "congested link:x: 40 Gbps offered to 10 Gbps", or all down
+    Misbehave misbehave = Misbehave::None; ///< what its servers answer wrongly (set_misbehave)
+    double misbehave_share = 0;
+    std::uint64_t misbehave_cause = 0;
   };
 
   const Reach& reach(std::size_t resolver, std::size_t server, std::size_t site);

@@ -41,6 +41,8 @@ public:
     pol.coalesce = p.flag("coalesce");
     pol.refetch_delegation = p.flag("refetch_delegation");
     pol.infra_holddown = p.number("infra_holddown");
+    pol.budget = p.number("resolution_budget");
+    pol.max_tries = static_cast<int>(p.number("max_tries"));
     ClientPolicy cl;
     cl.immediate_retries = static_cast<int>(p.number("immediate_retries"));
     cl.app_retries = static_cast<int>(p.number("app_retries"));
@@ -111,6 +113,15 @@ public:
       ctx.directory().on("dns", action,
                          [this, &ctx, on](const std::string& path, const sim::ActionRequest& r) {
                            return set_attack(ctx, path, on, r);
+                         });
+    }
+
+    // Servers that keep running and announced but answer wrongly.
+    for (const char* action : {"misbehave", "behave"}) {
+      bool on = std::string(action) == "misbehave";
+      ctx.directory().on("dns", action,
+                         [this, &ctx, on](const std::string& path, const sim::ActionRequest& r) {
+                           return set_misbehave(ctx, path, on, r);
                          });
     }
 
@@ -192,29 +203,83 @@ private:
     const double flood_before = core_->site_node_flood(std::size_t(g));
     // Attacks add up (AttackShares); a `calm` entry of its own, not the end of a `ddos`, stops all.
     AttackShares& shares = attacks_[path];
-    if (on)
-      shares.start(r.fault, {rate, flood});
-    else if (r.undo)
+    if (on) {
+      AttackShares::Attack a;
+      a.rate = rate;
+      a.flood = flood;
+      a.start = ctx.now();
+      auto duration = [&](const char* key, double fallback) {
+        auto it = r.params.find(key);
+        return it == r.params.end() ? fallback : sim::parse_duration(it->second).value_or(fallback);
+      };
+      a.ramp = duration("ramp", 0);
+      a.wave_on = duration("wave_on", 0);
+      a.wave_off = duration("wave_off", 0);
+      a.scrub_after = duration("scrub_after", -1);
+      if (auto it = r.params.find("scrub"); it != r.params.end()) {
+        a.scrub = sim::parse_double(it->second).value_or(0);
+        if (a.scrub_after < 0) a.scrub_after = 0;
+      }
+      shares.start(r.fault, a);
+    } else if (r.undo) {
       shares.end(r.fault);
-    else
+    } else {
       shares.clear();
-    const AttackShares::Attack total = shares.total();
+    }
+    // The event says what the entries ask for at their peak; the site receives their shape now.
+    const AttackShares::Load total = shares.at(ctx.now());
+    const AttackShares::Load peak = shares.total();
     rate = total.rate;
     flood = total.flood;
     nlohmann::ordered_json data;
-    data["queries_per_s"] = rate;
-    if (flood > 0 || flood_before > 0) data["flood_bps"] = flood;
+    data["queries_per_s"] = peak.rate;
+    if (peak.flood > 0 || flood_before > 0) data["flood_bps"] = peak.flood;
     const std::uint64_t id =
-        ctx.emit(on                        ? "dns.attack_start"
-                 : rate > 0 || flood > 0 ? "dns.attack_changed" // another attack goes on
-                                         : "dns.attack_end",
+        ctx.emit(on                     ? "dns.attack_start"
+                 : !shares.empty()      ? "dns.attack_changed" // another attack goes on
+                                        : "dns.attack_end",
                  path, r.reason, r.cause, data);
     ctx.world().set_last_change(path, id);
+    SiteAttack& sa = site_attacks_[path];
+    sa.cause = id;
+    sa.on = total.on;
+    sa.scrubbing = total.scrubbing;
     const auto& servers = core_->config().servers;
     for (std::size_t s = 0; s < servers.size(); ++s)
       for (std::size_t k = 0; k < servers[s].sites.size(); ++k)
         if (servers[s].sites[k] == path) core_->set_attack(s, k, rate, id);
     core_->set_flood(std::size_t(g), flood, id);
+    return id;
+  }
+
+  // dns:SITE misbehave (with: answer: servfail|refused|timeout|wrong_address, share: 0..1) | behave.
+  std::uint64_t set_misbehave(RunContext& ctx, const std::string& path, bool on, const sim::ActionRequest& r) {
+    const int g = core_->site_node_index(path);
+    if (g < 0) return 0;
+    // Values were checked when the scenario was loaded (check_misbehave_arguments).
+    std::string answer = "servfail";
+    double share = 1;
+    if (auto it = r.params.find("answer"); it != r.params.end()) answer = it->second;
+    if (auto it = r.params.find("share"); it != r.params.end()) share = sim::parse_double(it->second).value_or(1);
+    using M = DnsCore::Misbehave;
+    const M kind = answer == "refused"         ? M::Refused
+                   : answer == "timeout"       ? M::Timeout
+                   : answer == "wrong_address" ? M::WrongAddress
+                                               : M::ServFail;
+    nlohmann::ordered_json data;
+    std::string what;
+    if (on) {
+      data["answer"] = answer;
+      data["share"] = share;
+      what = "its servers stay up and announced but answer " + answer + " to " +
+             std::to_string(int(std::lround(100 * share))) + " % of queries";
+    } else {
+      what = "its servers answer correctly again";
+    }
+    const std::uint64_t id = ctx.emit(on ? "dns.misbehave_start" : "dns.misbehave_end", path,
+                                      r.reason.empty() ? what : r.reason + "; " + what, r.cause, data);
+    ctx.world().set_last_change(path, id);
+    core_->set_misbehave(std::size_t(g), on ? kind : M::None, on ? share : 0, id);
     return id;
   }
 
@@ -393,6 +458,7 @@ private:
       }
       signature_ = std::move(sig);
       refresh_access_links(ctx);
+      reshape_attacks(ctx, t);
       core_->step(t, next);
       for (const auto& e : core_->take_events()) {
         nlohmann::ordered_json data;
@@ -403,6 +469,36 @@ private:
         ctx.emit(e.type, e.subject, e.reason, e.cause, data);
       }
       t = next;
+    }
+  }
+
+  // Attacks with a shape (ramp, waves, scrubbing): what each site receives in the step starting at t.
+  // A wave that starts or ends, and scrubbing that begins, are events (caused by the attack's start).
+  void reshape_attacks(RunContext& ctx, double t) {
+    for (auto& [path, shares] : attacks_) {
+      if (!shares.shaped()) continue;
+      const int g = core_->site_node_index(path);
+      if (g < 0) continue;
+      SiteAttack& sa = site_attacks_[path];
+      const AttackShares::Load l = shares.at(t);
+      nlohmann::ordered_json data;
+      data["queries_per_s"] = l.rate;
+      if (l.flood > 0) data["flood_bps"] = l.flood;
+      if (l.on != sa.on)
+        ctx.emit(l.on ? "dns.attack_wave_start" : "dns.attack_wave_end", path,
+                 l.on ? "the attack comes back" : "the attack pauses between waves", sa.cause, data);
+      if (l.scrubbing && !sa.scrubbing)
+        ctx.emit("dns.scrubbing_start", path,
+                 "the operators' scrubbing service drops its share of the attack traffic before the site's "
+                 "links",
+                 sa.cause, data);
+      sa.on = l.on;
+      sa.scrubbing = l.scrubbing;
+      const auto& servers = core_->config().servers;
+      for (std::size_t s = 0; s < servers.size(); ++s)
+        for (std::size_t k = 0; k < servers[s].sites.size(); ++k)
+          if (servers[s].sites[k] == path) core_->set_attack(s, k, l.rate, sa.cause);
+      core_->set_flood(std::size_t(g), l.flood, sa.cause);
     }
   }
 
@@ -448,6 +544,10 @@ private:
         tl.add(a, cfg.servers[s].sites[x], "", "sent_per_s", ps.sent / len);
         tl.add(a, cfg.servers[s].sites[x], "", "dropped_per_s", ps.dropped / len);
       }
+    // Retry amplification per zone: legitimate queries sent to its servers over their no-fault level.
+    for (std::size_t z = 0; z < cfg.zones.size() && z < st.zones.size(); ++z)
+      if (st.zones[z].base > 0)
+        tl.add(a, "zone:" + cfg.zones[z].name, "", "retry_amplification", st.zones[z].sent / st.zones[z].base);
     // Access links, only those aimed at by an attack or congested in the interval (a small file).
     for (std::size_t g = 0; g < st.links.size(); ++g)
       for (std::size_t i = 0; i < st.links[g].size(); ++i) {
@@ -504,6 +604,29 @@ private:
       if (tld_peak > 0) ctx.add_signal({"tld.query_multiplier_peak", subject, "number", round3(tld_peak)});
       if (auth_peak > 0) ctx.add_signal({"auth.query_multiplier_peak", subject, "number", round3(auth_peak)});
     }
+    // dns.retry_amplification per zone: the peak, over a sliding window of 15 minutes (a few TTLs of
+    // refreshes: one sample of a cache that refreshes once a minute is 0 or 2 times its mean), of the
+    // legitimate queries the resolvers sent to the zone's servers (timeouts re-sent, other servers of
+    // the NS set, stub retries that start new resolutions) over what they send with every server
+    // answering. 1: no amplification.
+    const std::size_t window = std::max<std::size_t>(1, std::size_t(std::ceil(900 / step - 1e-9)));
+    for (std::size_t z = 0; z < cfg.zones.size(); ++z) {
+      double peak = 0, sent = 0, base = 0;
+      for (std::size_t k = 0; k < n; ++k) {
+        const auto& zs = core_->sample(k).zones;
+        if (z >= zs.size()) continue;
+        sent += zs[z].sent;
+        base += zs[z].base;
+        if (k >= window && z < core_->sample(k - window).zones.size()) {
+          sent -= core_->sample(k - window).zones[z].sent;
+          base -= core_->sample(k - window).zones[z].base;
+        }
+        if (k + 1 >= window && base > 1e-12) peak = std::max(peak, sent / base);
+      }
+      if (n < window && base > 1e-12) peak = sent / base; // a run shorter than the window: its mean
+      if (peak > 0 || base > 0)
+        ctx.add_signal({"dns.retry_amplification", "zone:" + cfg.zones[z].name, "number", round3(peak)});
+    }
     std::set<std::string> groups{"all"};
     for (const auto& r : cfg.resolvers)
       groups.insert(r.group);
@@ -534,6 +657,11 @@ private:
   std::vector<char> signature_;
   std::map<std::string, std::uint64_t> withdrawn_; // site path -> the withdrawal's event
   std::map<std::string, AttackShares> attacks_; // site path -> its running attacks
+  struct SiteAttack {
+    std::uint64_t cause = 0; ///< the last attack change's event
+    bool on = false, scrubbing = false;
+  };
+  std::map<std::string, SiteAttack> site_attacks_; // site path -> wave and scrubbing state
   mutable std::map<std::pair<std::uint32_t, std::uint32_t>, sim::RouteAnswer> lookups_;
   std::map<std::pair<std::size_t, std::size_t>, std::optional<double>> paths_; // (from, to) -> latency
   double tick_ = 10, ddos_rate_ = 1e6;
@@ -541,19 +669,25 @@ private:
 
 // The `with:` values of every ddos fault (the loader checks their keys, not their values): rate a
 // number of queries/s, flood a bandwidth. Errors point at the value.
-void check_ddos_arguments(const sim::Scenario& s, sim::Diagnostics& d) {
+// FaultSpec keeps the `with:` values as text: the mapping itself, found by its position, gives the
+// marks of its values (nullptr when not found: errors then point at the mapping).
+const sim::YamlNode* with_node(const sim::Scenario& s, const sim::FaultSpec& f) {
   const sim::YamlNode* faults = s.root ? s.root->find("faults") : nullptr;
+  const sim::YamlNode* with = nullptr;
+  for (std::size_t i = 0; faults && faults->kind == sim::YamlNode::Kind::Sequence && i < faults->items.size();
+       ++i) {
+    const sim::YamlNode* w = faults->items[i]->find("with");
+    if (w && w->mark.line == f.params_mark.line && w->mark.col == f.params_mark.col && w->mark.file &&
+        f.params_mark.file && *w->mark.file == *f.params_mark.file)
+      with = w;
+  }
+  return with;
+}
+
+void check_ddos_arguments(const sim::Scenario& s, sim::Diagnostics& d) {
   for (const auto& f : s.faults) {
     if (f.action != "ddos" || f.target.rfind("dns:", 0) != 0 || f.params.empty()) continue;
-    // FaultSpec keeps the values as text: find the `with:` mapping by its position for the marks.
-    const sim::YamlNode* with = nullptr;
-    for (std::size_t i = 0;
-         faults && faults->kind == sim::YamlNode::Kind::Sequence && i < faults->items.size(); ++i) {
-      const sim::YamlNode* w = faults->items[i]->find("with");
-      if (w && w->mark.line == f.params_mark.line && w->mark.col == f.params_mark.col && w->mark.file &&
-          f.params_mark.file && *w->mark.file == *f.params_mark.file)
-        with = w;
-    }
+    const sim::YamlNode* with = with_node(s, f);
     const std::string what = "fault '" + f.id + "' ddos";
     for (const auto& [key, value] : f.params) {
       const sim::YamlNode* v = with ? with->find(key) : nullptr;
@@ -562,6 +696,16 @@ void check_ddos_arguments(const sim::Scenario& s, sim::Diagnostics& d) {
           (void)sim::read_number(*v, what + " 'rate'", d, 0, 1e12);
         else if (auto x = sim::parse_double(value); !x || *x < 0 || *x > 1e12)
           d.error(f.params_mark, what + " 'rate' is '" + value + "'; expected a number between 0 and 1e+12");
+      } else if (key == "ramp" || key == "wave_on" || key == "wave_off" || key == "scrub_after") {
+        if (v)
+          (void)sim::read_duration(*v, what + " '" + key + "'", d);
+        else if (auto x = sim::parse_duration(value); !x || *x < 0)
+          d.error(f.params_mark, what + " '" + key + "' is '" + value + "'; expected a duration such as 10m");
+      } else if (key == "scrub") {
+        if (v)
+          (void)sim::read_number(*v, what + " 'scrub'", d, 0, 1);
+        else if (auto x = sim::parse_double(value); !x || *x < 0 || *x > 1)
+          d.error(f.params_mark, what + " 'scrub' is '" + value + "'; expected a number between 0 and 1");
       } else if (key == "flood") {
         if (v)
           (void)sim::read_bandwidth(*v, what + " 'flood'", d);
@@ -569,6 +713,30 @@ void check_ddos_arguments(const sim::Scenario& s, sim::Diagnostics& d) {
           d.error(f.params_mark, what + " 'flood' is '" + value +
                                      "'; expected a bandwidth such as 10Gbps, 100Mbps, 64kbps (positive)");
       }
+    }
+    // Waves need both halves of their cycle.
+    if (f.params.count("wave_on") != f.params.count("wave_off"))
+      d.error(f.params_mark, what + " has " + (f.params.count("wave_on") ? "'wave_on'" : "'wave_off'") +
+                                 " without " + (f.params.count("wave_on") ? "'wave_off'" : "'wave_on'") +
+                                 "; expected both (waves of wave_on, pauses of wave_off) or neither");
+  }
+}
+
+// The `with:` values of every misbehave fault: answer one of four words, share a number in [0, 1].
+void check_misbehave_arguments(const sim::Scenario& s, sim::Diagnostics& d) {
+  for (const auto& f : s.faults) {
+    if (f.action != "misbehave" || f.target.rfind("dns:", 0) != 0) continue;
+    const std::string what = "fault '" + f.id + "' misbehave";
+    const sim::YamlNode* with = f.params.empty() ? nullptr : with_node(s, f);
+    for (const auto& [key, value] : f.params) {
+      const sim::YamlNode* v = with ? with->find(key) : nullptr;
+      const sim::Mark& at = v ? v->mark : f.params_mark;
+      if (key == "answer" && value != "servfail" && value != "refused" && value != "timeout" &&
+          value != "wrong_address")
+        d.error(at, what + " 'answer' is '" + value + "'; expected one of servfail, refused, timeout, wrong_address");
+      if (key == "share")
+        if (auto x = sim::parse_double(value); !x || *x < 0 || *x > 1)
+          d.error(at, what + " 'share' is '" + value + "'; expected a number between 0 and 1");
     }
   }
 }
@@ -605,6 +773,15 @@ sim::ModelInfo dns_model_info() {
        "after every server of a zone timed out or had no route, a cache answers SERVFAIL without asking "
        "them again for this long (Unbound infra-host-ttl with infra-keep-probing off: 900s); 0: off",
        0, 86400},
+      {"resolution_budget", ParamType::Duration, "10s", "s",
+       "time budget of one resolution: no upstream query is sent past it, and the client gets SERVFAIL "
+       "(Knot Resolver KR_RESOLVE_TIME_LIMIT 10 s; BIND resolver-query-timeout 10 s; PowerDNS "
+       "max-total-msec 7 s)",
+       0.01, 300},
+      {"max_tries", ParamType::Integer, "32", "queries",
+       "upstream queries one resolution may send at most, over every zone it asks (Unbound "
+       "MAX_SENT_COUNT / max-sent-count 32; BIND max-recursion-queries 50-100)",
+       1, 1000},
       {"random_cache_ages", ParamType::Bool, "false", "",
        "caches start warm, each entry filled at a random time within one TTL before the start (seeded "
        "stream dns.cache_ages); false: caches start empty",
@@ -634,6 +811,7 @@ sim::ModelInfo dns_model_info() {
   m.validate_sections = [](const sim::Scenario& s, sim::Diagnostics& d) {
     (void)read_dns_section(s, d);
     check_ddos_arguments(s, d);
+    check_misbehave_arguments(s, d);
   };
   m.actions = {
       {"dns",
@@ -642,10 +820,23 @@ sim::ModelInfo dns_model_info() {
        "(drops past its capacity), of query_bytes each, and with: flood, junk that fills the site's access "
        "links but never reaches a server (a bandwidth, e.g. 300Gbps; a flood alone sends no queries). "
        "Links offered more than their capacity lose that share of every packet. Attacks on one site add "
-       "up; the end of one leaves the others",
+       "up; the end of one leaves the others. Shape: with: ramp (a duration from nothing to the peak, of "
+       "the attack and of each wave), wave_on and wave_off (durations: waves that come back while the "
+       "entry lasts); mitigation: with: scrub (share 0..1 of the attack traffic a scrubbing service drops) "
+       "from scrub_after (a duration after the start, default 0)",
        "calm",
-       {"rate", "flood"}},
+       {"rate", "flood", "ramp", "wave_on", "wave_off", "scrub", "scrub_after"}},
       {"dns", "calm", "end every attack (queries and flood) at a DNS site", "ddos"},
+      {"dns",
+       "misbehave",
+       "the site's servers stay up and announced (health checks that test reachability pass) but answer "
+       "with: answer (servfail, the default; refused; timeout: no answer; wrong_address) to with: share of "
+       "queries (0..1, default 1). Resolvers move to the next server at once after SERVFAIL or REFUSED, "
+       "wait their timeout after no answer, and accept and cache a wrong address; a resolution that finds "
+       "no good answer is SERVFAIL to the client, cached servfail_ttl (RFC 2308, RFC 9520)",
+       "behave",
+       {"answer", "share"}},
+      {"dns", "behave", "the site's servers answer correctly again", "misbehave"},
       {"dns", "withdraw",
        "the site withdraws its anycast announcement: queries reaching its AS (covering or stale route) "
        "find no site",

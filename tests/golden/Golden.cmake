@@ -32,6 +32,7 @@ outagesim_golden(05-shared-fate-out-of-band scenarios/teaching/05-shared-fate-ou
 outagesim_golden(06-bgp-path-exploration scenarios/teaching/06-bgp-path-exploration.yaml)
 outagesim_golden(07-ddos-bandwidth scenarios/teaching/07-ddos-bandwidth.yaml)
 outagesim_golden(08-route-leak scenarios/teaching/08-route-leak.yaml)
+outagesim_golden(10-botnet-vs-dns-providers scenarios/teaching/10-botnet-vs-dns-providers.yaml)
 outagesim_determinism(06-bgp-path-exploration scenarios/teaching/06-bgp-path-exploration.yaml)
 outagesim_golden(facebook-2021-small scenarios/facebook-2021/small.yaml)
 outagesim_determinism(02-backbone-partition scenarios/teaching/02-backbone-partition.yaml)

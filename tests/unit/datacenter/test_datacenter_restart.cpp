@@ -94,3 +94,32 @@ TEST_CASE("staged-by-region restart lets regions back in order", "[datacenter]")
   CHECK(dc.update(700, true) == Datacenter::Transition::Restored);
   CHECK(dc.admits_region("south"));
 }
+
+TEST_CASE("datacenter partial loss: the working share serves, the rest of the load is refused",
+          "[datacenter]") {
+  Datacenter dc(spec(RestartPolicy::StagedFraction));
+  // Warm, 800 rps of 1000: everything served, 80 % utilised.
+  for (double t = 0; t < 3600; t += 60) {
+    dc.update(t, true);
+    dc.apply_load(60, 800);
+  }
+  CHECK(dc.served_share() == 1);
+  CHECK(dc.power_mw() == Approx(10 + 20 * 0.8));
+  // A hall loses power: 70 % of the capacity is gone; 300 rps of capacity for 800 offered.
+  dc.set_working_share(0.3);
+  dc.apply_load(60, 800);
+  CHECK(dc.served_share() == Approx(300.0 / 800));
+  CHECK(dc.utilisation() == 1);
+  CHECK(dc.power_mw() == Approx(0.3 * 30)); // the working share, fully busy; the rest draws nothing
+  outagesim::sim::ServingAnswer a;
+  describe_serving(dc, "region:x", a);
+  CHECK(a.served == Approx(0.375));
+  CHECK(a.refusal == "dc:a is overloaded: 70 % of its capacity is lost");
+  // Power is back, hardware is not (no repair yet): the same; repaired: everything served again.
+  dc.update(3700, true);
+  dc.apply_load(60, 800);
+  CHECK(dc.served_share() == Approx(0.375));
+  dc.set_working_share(1);
+  dc.apply_load(60, 800);
+  CHECK(dc.served_share() == 1);
+}
