@@ -28,6 +28,24 @@
 // not; the site's servers then see what passed, and their own capacity applies to it. Lost queries
 // are lost like dropped ones: the resolver times out and tries the next server or round.
 //
+// Budgets: a resolution sends its tries (rounds over the NS set, timeouts growing by `backoff`) only
+// while its time budget lasts (ResolverPolicy::budget, 10 s) and up to max_tries queries (32); past
+// either the client gets SERVFAIL. Under a loss l on every path, a resolution that can send k tries
+// fails with probability l^k (tests/unit/dns/test_dns_storms.cpp).
+//
+// Load feedback: the queries a step sends to a site (first tries, timeouts re-sent to the other
+// servers, the new resolutions that clients' retries start) are the site's legitimate load in the
+// NEXT step: on its access links (with the attack, where they lose the same share of every packet)
+// and at its servers' capacity. Next step, not a fixed point within the step: the step (10 s) is
+// shorter than a failed resolution's cycle (timeouts, then SERVFAIL cached), so the retries of a
+// step land in the next one anyway. It is stable because the loop load -> loss -> tries -> load is
+// bounded and its gain is below 1: a cache sends at most max_tries queries per name and per
+// (budget + servfail_ttl) whatever the loss (with coalescing), so the retry load saturates; and under
+// tail drop a site's loss is 1 - capacity/(attack + legitimate), whose change with the legitimate
+// load is legitimate/offered times smaller than the load itself. The iteration settles within a few
+// steps instead of running away. dns.retry_amplification (per zone) is the legitimate load over its
+// no-fault level.
+//
 // Demand comes either from the config (lookups per person per second, with the core's own client
 // retries) or from outside (set_external_demand: a users model's queries per second per region and
 // name, its app retries included; the core then adds only the stub's immediate retries). For
