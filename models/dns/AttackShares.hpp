@@ -22,6 +22,10 @@ public:
     double wave_on = 0, wave_off = 0; ///< seconds; wave_on 0: one wave for as long as the entry lasts
     double scrub = 0;                 ///< share of the attack's traffic dropped by scrubbing, 0..1
     double scrub_after = -1;          ///< seconds after the start when scrubbing begins; < 0: never
+    /// With a botnet footprint (sources by region): the share of the botnet's traffic that anycast
+    /// routing brings to this site now (the model recomputes it every step); 1 without a footprint.
+    double catchment = 1;
+    bool footprint = false;
 
     /// Share of the peak sent at time t (0..1): ramp, waves.
     double level(double t) const {
@@ -43,7 +47,9 @@ public:
     double passed(double t) const { return scrubbing(t) ? 1 - scrub : 1.0; }
     bool scrubbing(double t) const { return scrub > 0 && scrub_after >= 0 && t - start >= scrub_after; }
     /// Whether its traffic changes over time (the model then refreshes it every step).
-    bool shaped() const { return ramp > 0 || (wave_on > 0 && wave_off > 0) || (scrub > 0 && scrub_after >= 0); }
+    bool shaped() const {
+      return footprint || ramp > 0 || (wave_on > 0 && wave_off > 0) || (scrub > 0 && scrub_after >= 0);
+    }
   };
   /// What a site receives at one instant.
   struct Load {
@@ -58,6 +64,8 @@ public:
   /// Every attack ends (a `calm` entry of its own).
   void clear() { shares_.clear(); }
   bool empty() const { return shares_.empty(); }
+  /// Every running attack by its entry (to refresh footprints' catchments).
+  std::map<std::string, Attack>& attacks() { return shares_; }
   bool shaped() const {
     for (const auto& [fault, a] : shares_)
       if (a.shaped()) return true;
@@ -67,7 +75,7 @@ public:
   Load at(double t) const {
     Load l;
     for (const auto& [fault, a] : shares_) {
-      const double f = a.level(t) * a.passed(t);
+      const double f = a.level(t) * a.passed(t) * a.catchment;
       l.rate += a.rate * f;
       l.flood += a.flood * f;
       l.on = l.on || a.in_wave(t);
@@ -75,12 +83,13 @@ public:
     }
     return l;
   }
-  /// The peak of every running attack, unshaped (what the entries ask for).
+  /// The peak of every running attack, unshaped (what the entries ask for; a footprint's share of
+  /// it here as it is now).
   Load total() const {
     Load l;
     for (const auto& [fault, a] : shares_) {
-      l.rate += a.rate;
-      l.flood += a.flood;
+      l.rate += a.rate * a.catchment;
+      l.flood += a.flood * a.catchment;
       l.on = true;
     }
     return l;

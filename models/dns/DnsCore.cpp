@@ -223,6 +223,32 @@ void DnsCore::fill_caches_at_random_ages(std::uint64_t seed) {
   }
 }
 
+std::vector<double> DnsCore::catchment(std::size_t region, std::size_t server) {
+  const std::size_t n = config_.servers.at(server).sites.size();
+  std::vector<double> out(n, 0.0);
+  double weight = 0;
+  for (std::size_t r = 0; r < config_.resolvers.size(); ++r) {
+    const double w = region_share_.at(region)[r];
+    if (w <= 0) continue;
+    weight += w;
+    long best = -1;
+    double lat = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+      const Reach& re = reach(r, server, k);
+      if (!re.ok || re.hijacked_by) continue;
+      if (best < 0 || re.latency < lat) {
+        best = static_cast<long>(k);
+        lat = re.latency;
+      }
+    }
+    if (best >= 0) out[std::size_t(best)] += w;
+  }
+  if (weight > 0)
+    for (double& x : out)
+      x /= weight;
+  return out;
+}
+
 int DnsCore::region_index(const std::string& path) const {
   for (std::size_t g = 0; g < regions_.size(); ++g)
     if (regions_[g].path == path) return static_cast<int>(g);

@@ -174,6 +174,11 @@ public:
     std::uint64_t cause = 0;
   };
   RegionOutcome region_outcome(std::size_t region, std::size_t demand) const;
+  /// Anycast catchment of a region for one server address: the share of the region's traffic to the
+  /// address that lands at each of its sites now, seen from the resolvers the region uses (their
+  /// nearest reachable site; bots in a region sit behind the same networks). Sums to the reachable
+  /// share (1, or less when some resolvers reach no site).
+  std::vector<double> catchment(std::size_t region, std::size_t server);
   /// Index of a region by path ("region:ID"), or -1.
   int region_index(const std::string& path) const;
   /// Adds (or removes, with 0) attack traffic in queries/s at one site of a server; `cause` (the

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -22,6 +23,37 @@ using sim::EntityKind;
 using sim::RunContext;
 
 namespace {
+
+// A botnet's footprint, `with: {sources: "us-east 0.4, brazil 0.35, asia 0.2, europe 0.05"}`: region
+// ids (or region:ID) and the share of the bots in each. Returns the pairs, or the problem.
+std::pair<std::vector<std::pair<std::string, double>>, std::string> parse_sources(const std::string& text) {
+  std::vector<std::pair<std::string, double>> out;
+  std::size_t pos = 0;
+  double sum = 0;
+  while (pos <= text.size()) {
+    std::size_t comma = text.find(',', pos);
+    std::string item = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    pos = comma == std::string::npos ? text.size() + 1 : comma + 1;
+    const auto b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
+    if (b == std::string::npos) return {{}, "an empty item; expected 'REGION SHARE' items separated by commas"};
+    item = item.substr(b, e - b + 1);
+    const auto space = item.find_last_of(" \t");
+    if (space == std::string::npos) return {{}, "'" + item + "' has no share; expected 'REGION SHARE'"};
+    std::string region = item.substr(0, item.find_first_of(" \t"));
+    if (region.rfind("region:", 0) != 0) region = "region:" + region;
+    const auto share = sim::parse_double(item.substr(space + 1));
+    if (!share || *share < 0 || *share > 1)
+      return {{}, "'" + item + "' has share '" + item.substr(space + 1) + "'; expected a number between 0 and 1"};
+    sum += *share;
+    out.emplace_back(region, *share);
+  }
+  if (sum > 1 + 1e-6) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", sum);
+    return {{}, std::string("shares add up to ") + buf + "; expected at most 1"};
+  }
+  return {out, ""};
+}
 
 class DnsModel : public sim::Model, public sim::NameService {
 public:
@@ -219,6 +251,15 @@ private:
       if (auto it = r.params.find("scrub"); it != r.params.end()) {
         a.scrub = sim::parse_double(it->second).value_or(0);
         if (a.scrub_after < 0) a.scrub_after = 0;
+      }
+      if (auto it = r.params.find("sources"); it != r.params.end()) {
+        // The botnet's footprint: this site receives the share its anycast catchment holds.
+        std::vector<std::pair<std::size_t, double>> sources;
+        for (const auto& [region, share] : parse_sources(it->second).first)
+          if (int gi = core_->region_index(region); gi >= 0) sources.emplace_back(std::size_t(gi), share);
+        footprints_[{path, r.fault}] = sources;
+        a.footprint = true;
+        a.catchment = site_catchment(std::size_t(g), sources);
       }
       shares.start(r.fault, a);
     } else if (r.undo) {
@@ -479,6 +520,11 @@ private:
       if (!shares.shaped()) continue;
       const int g = core_->site_node_index(path);
       if (g < 0) continue;
+      // Footprints follow the routes: a site that withdraws, or a route that changes, moves bots.
+      for (auto& [fault, a] : shares.attacks())
+        if (a.footprint)
+          if (auto it = footprints_.find({path, fault}); it != footprints_.end())
+            a.catchment = site_catchment(std::size_t(g), it->second);
       SiteAttack& sa = site_attacks_[path];
       const AttackShares::Load l = shares.at(t);
       nlohmann::ordered_json data;
@@ -500,6 +546,23 @@ private:
           if (servers[s].sites[k] == path) core_->set_attack(s, k, l.rate, sa.cause);
       core_->set_flood(std::size_t(g), l.flood, sa.cause);
     }
+  }
+
+  // The share of a botnet with these sources (region index, share of the bots) that anycast brings to
+  // site node g: over the server addresses served there (the bots aim at every address alike), the
+  // mean of what the regions' catchments send to this site.
+  double site_catchment(std::size_t g, const std::vector<std::pair<std::size_t, double>>& sources) {
+    const auto& servers = core_->config().servers;
+    double sum = 0;
+    int addresses = 0;
+    for (std::size_t s = 0; s < servers.size(); ++s)
+      for (std::size_t k = 0; k < servers[s].sites.size(); ++k)
+        if (servers[s].sites[k] == core_->site_node(g)) {
+          ++addresses;
+          for (const auto& [region, share] : sources)
+            sum += share * core_->catchment(region, s)[k];
+        }
+    return addresses > 0 ? sum / addresses : 0;
   }
 
   // Capacity (SimGrid holds bytes/s: World::build_platform divides the scenario's bits/s by 8) and
@@ -662,6 +725,8 @@ private:
     bool on = false, scrubbing = false;
   };
   std::map<std::string, SiteAttack> site_attacks_; // site path -> wave and scrubbing state
+  // (site path, entry) -> the botnet's sources (region index, share of the bots)
+  std::map<std::pair<std::string, std::string>, std::vector<std::pair<std::size_t, double>>> footprints_;
   mutable std::map<std::pair<std::uint32_t, std::uint32_t>, sim::RouteAnswer> lookups_;
   std::map<std::pair<std::size_t, std::size_t>, std::optional<double>> paths_; // (from, to) -> latency
   double tick_ = 10, ddos_rate_ = 1e6;
@@ -701,6 +766,15 @@ void check_ddos_arguments(const sim::Scenario& s, sim::Diagnostics& d) {
           (void)sim::read_duration(*v, what + " '" + key + "'", d);
         else if (auto x = sim::parse_duration(value); !x || *x < 0)
           d.error(f.params_mark, what + " '" + key + "' is '" + value + "'; expected a duration such as 10m");
+      } else if (key == "sources") {
+        const auto [parsed, problem] = parse_sources(value);
+        const sim::Mark& at = v ? v->mark : f.params_mark;
+        if (!problem.empty())
+          d.error(at, what + " 'sources' " + problem);
+        else
+          for (const auto& [region, share] : parsed)
+            if (!s.find_node(region))
+              d.error(at, what + " 'sources' names " + region + ", which is not a declared region");
       } else if (key == "scrub") {
         if (v)
           (void)sim::read_number(*v, what + " 'scrub'", d, 0, 1);
@@ -823,9 +897,12 @@ sim::ModelInfo dns_model_info() {
        "up; the end of one leaves the others. Shape: with: ramp (a duration from nothing to the peak, of "
        "the attack and of each wave), wave_on and wave_off (durations: waves that come back while the "
        "entry lasts); mitigation: with: scrub (share 0..1 of the attack traffic a scrubbing service drops) "
-       "from scrub_after (a duration after the start, default 0)",
+       "from scrub_after (a duration after the start, default 0). A botnet's footprint: with: sources "
+       "('us-east 0.4, brazil 0.35, ...': regions and the share of the bots in each): rate and flood are "
+       "then the whole botnet's, and each site targeted receives the share that the regions' anycast "
+       "catchments bring to it (recomputed every step as routes change)",
        "calm",
-       {"rate", "flood", "ramp", "wave_on", "wave_off", "scrub", "scrub_after"}},
+       {"rate", "flood", "ramp", "wave_on", "wave_off", "scrub", "scrub_after", "sources"}},
       {"dns", "calm", "end every attack (queries and flood) at a DNS site", "ddos"},
       {"dns",
        "misbehave",

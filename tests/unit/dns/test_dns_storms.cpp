@@ -301,3 +301,37 @@ TEST_CASE("dns misbehaving servers: each wrong answer gets its resolver reaction
   const Totals t = totals(core, 1, 360);
   CHECK(t.failed / t.resolutions == Approx(std::pow(0.5, 8)).epsilon(1e-3));
 }
+
+TEST_CASE("dns anycast catchment: where a region's traffic to an address lands, as routes change",
+          "[dns][dns-storms]") {
+  // Two regions, each with its own resolver; one address served at sites east and west; each
+  // resolver reaches its own side's site first.
+  DnsConfig c;
+  c.servers = {{"tld", {"dns:tld"}, std::nullopt, 1e9}, {"any", {"dns:east", "dns:west"}, std::nullopt, 1e9}};
+  ZoneSpec com{"com", {"tld"}, 172800, 900, {}};
+  ZoneSpec ex{"example.com", {"any"}, 172800, 300, {{"www.example.com", RecordSpec::Type::A, 60, ""}}};
+  c.zones = {com, ex};
+  c.resolvers = {{"resolver:east", "isp", 1e9, std::nullopt, std::nullopt},
+                 {"resolver:west", "isp", 1e9, std::nullopt, std::nullopt}};
+  c.clients = {{"region:east", {{"resolver:east", 0.75}, {"resolver:west", 0.25}}},
+               {"region:west", {{"resolver:west", 1.0}}}};
+  c.names = {{"www.example.com", 0.01}};
+  DnsCore core(c, ResolverPolicy{}, ClientPolicy{}, {{"region:east", 1000, 0}, {"region:west", 1000, 0}}, 60);
+  bool east_up = true;
+  core.set_reach([&east_up](std::size_t r, std::size_t, std::size_t site) {
+    Reach re;
+    re.ok = site != 0 || east_up;
+    re.latency = site == r ? 0.005 : 0.05;
+    return re;
+  });
+  auto east = core.catchment(0, 1);
+  CHECK(east[0] == Approx(0.75)); // the region's users behind resolver east land at site east
+  CHECK(east[1] == Approx(0.25));
+  CHECK(core.catchment(1, 1)[1] == Approx(1));
+  // Site east withdraws: its catchment moves to west.
+  east_up = false;
+  core.invalidate_reach();
+  east = core.catchment(0, 1);
+  CHECK(east[0] == 0);
+  CHECK(east[1] == Approx(1));
+}
