@@ -245,14 +245,24 @@ private:
     for (std::size_t i : s.checks)
       if (r.dist[dcs_[i].node] < kInf) healthy = true;
     std::string subject = w.node(s.node).path();
+    // A check that asks the site's servers a question: their wrong answers fail it too.
+    sim::NameService::SiteAnswers answers;
+    if (healthy && s.spec->dns && s.spec->checks_answers && ctx.names())
+      answers = ctx.names()->check_site(subject);
+    healthy = healthy && answers.ok;
     auto transition = s.check.record(healthy);
     using T = HealthCheck::Transition;
     nlohmann::ordered_json data;
     data["site"] = s.spec->id;
     if (transition == T::FirstFailure || (transition == T::Withdraw && s.spec->fail_after == 1)) {
-      std::string why = "site " + s.spec->id + " cannot reach any datacenter it checks";
-      if (!r.cut.empty()) why += "; cut off by " + list_some(r.cut);
-      s.first_failure = ctx.emit("health.check_failed", subject, why, r.cut_cause, data);
+      if (!answers.ok) {
+        s.first_failure = ctx.emit("health.check_failed", subject,
+                                   "site " + s.spec->id + ": its servers " + answers.why, answers.cause, data);
+      } else {
+        std::string why = "site " + s.spec->id + " cannot reach any datacenter it checks";
+        if (!r.cut.empty()) why += "; cut off by " + list_some(r.cut);
+        s.first_failure = ctx.emit("health.check_failed", subject, why, r.cut_cause, data);
+      }
     }
     if (transition == T::Withdraw) {
       std::string why = std::to_string(s.spec->fail_after) + " failed health checks in a row";

@@ -90,6 +90,7 @@ void read_site(const sim::Scenario& s, const YamlNode& item, Diagnostics& d, Fac
   if (auto v = r.duration("interval")) st.interval = std::max(0.1, *v);
   if (auto v = r.integer("fail_after", false, 1, 1000)) st.fail_after = static_cast<int>(*v);
   if (auto v = r.integer("recover_after", false, 1, 1000)) st.recover_after = static_cast<int>(*v);
+  if (auto v = r.boolean("checks_answers")) st.checks_answers = *v;
   if (auto v = r.string("prefix")) {
     st.prefix = *v;
     st.prefixes = {*v};

@@ -35,6 +35,10 @@ struct SiteSpec {
   double interval = 10;
   int fail_after = 3;
   int recover_after = 3;
+  /// A DNS site's check also asks its servers a question and fails when they answer wrongly (a
+  /// misbehaving server: SERVFAIL, REFUSED, nothing, a wrong address); otherwise a site whose servers
+  /// run and reach a datacenter passes, whatever they answer.
+  bool checks_answers = false;
   std::string prefix;                ///< anycast prefix it announces ("" when no BGP prefix is modelled)
   std::vector<std::string> prefixes; ///< every prefix it announces (`prefix`, or the list `prefixes`)
   std::string origin;                ///< origin site as the BGP model knows it (AS number or node path)

@@ -201,6 +201,19 @@ public:
     core_->set_external_demand(static_cast<std::size_t>(g), static_cast<std::size_t>(d), queries_per_s);
   }
 
+  // A health check's question to a site's servers: it fails while they misbehave for at least half
+  // of the queries (one check query; the threshold stands for its odds).
+  SiteAnswers check_site(const std::string& site) const override {
+    SiteAnswers a;
+    auto it = misbehaving_.find(site);
+    if (it == misbehaving_.end() || it->second.share < 0.5) return a;
+    a.ok = false;
+    a.why = "answer " + it->second.answer + " to " + std::to_string(int(std::lround(100 * it->second.share))) +
+            " % of queries";
+    a.cause = it->second.cause;
+    return a;
+  }
+
 private:
   std::uint64_t set_site_announced(RunContext& ctx, const std::string& path, bool on,
                                    const sim::ActionRequest& r) {
@@ -321,6 +334,10 @@ private:
                                       r.reason.empty() ? what : r.reason + "; " + what, r.cause, data);
     ctx.world().set_last_change(path, id);
     core_->set_misbehave(std::size_t(g), on ? kind : M::None, on ? share : 0, id);
+    if (on)
+      misbehaving_[path] = {answer, share, id};
+    else
+      misbehaving_.erase(path);
     return id;
   }
 
@@ -725,6 +742,12 @@ private:
     bool on = false, scrubbing = false;
   };
   std::map<std::string, SiteAttack> site_attacks_; // site path -> wave and scrubbing state
+  struct Misbehaving {
+    std::string answer;
+    double share = 0;
+    std::uint64_t cause = 0;
+  };
+  std::map<std::string, Misbehaving> misbehaving_; // site path -> what its servers answer wrongly
   // (site path, entry) -> the botnet's sources (region index, share of the bots)
   std::map<std::pair<std::string, std::string>, std::vector<std::pair<std::size_t, double>>> footprints_;
   mutable std::map<std::pair<std::uint32_t, std::uint32_t>, sim::RouteAnswer> lookups_;

@@ -63,6 +63,17 @@ public:
   /// The users model's demand: queries per second from a region's users for a name, including their
   /// retries (the DNS model turns it into load on resolvers, TLD and authoritative servers).
   virtual void set_demand(const std::string& region, const std::string& name, double queries_per_s) = 0;
+  /// What a health check that asks the servers of a site (a node path) a question gets now: ok, or
+  /// why not ("answers servfail to 100 % of queries") and the event behind it.
+  struct SiteAnswers {
+    bool ok = true;
+    std::string why;
+    std::uint64_t cause = 0;
+  };
+  virtual SiteAnswers check_site(const std::string& site) const {
+    (void)site;
+    return {};
+  }
 };
 
 /// What the requests of one region for one service meet on the serving side now (offered by the

@@ -35,6 +35,7 @@ outagesim_golden(08-route-leak scenarios/teaching/08-route-leak.yaml)
 outagesim_golden(10-botnet-vs-dns-providers scenarios/teaching/10-botnet-vs-dns-providers.yaml)
 outagesim_determinism(06-bgp-path-exploration scenarios/teaching/06-bgp-path-exploration.yaml)
 outagesim_golden(facebook-2021-small scenarios/facebook-2021/small.yaml)
+outagesim_golden(misbehave-and-degrade tests/golden/misbehave-and-degrade/scenario.yaml)
 outagesim_determinism(02-backbone-partition scenarios/teaching/02-backbone-partition.yaml)
 
 # The full 4 October 2021 replay, scored against the observed record (skipped without ../shared).
