@@ -114,8 +114,8 @@ void describe_serving(const Datacenter& dc, const std::string& region, sim::Serv
   answer.served = dc.served_share();
   answer.refusal.clear();
   if (answer.admitted >= 0.5 && answer.served < 0.5 && dc.working_share() < 1)
-    answer.refusal = dc.spec().path + " is overloaded: " +
-                     std::to_string(int(std::lround(100 * (1 - dc.working_share())))) +
+    answer.refusal = dc.spec().path +
+                     " is overloaded: " + std::to_string(int(std::lround(100 * (1 - dc.working_share())))) +
                      " % of its capacity is lost";
   else if (answer.admitted < 0.5)
     answer.refusal = dc.spec().path +

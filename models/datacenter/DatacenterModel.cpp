@@ -256,8 +256,9 @@ private:
     data["site"] = s.spec->id;
     if (transition == T::FirstFailure || (transition == T::Withdraw && s.spec->fail_after == 1)) {
       if (!answers.ok) {
-        s.first_failure = ctx.emit("health.check_failed", subject,
-                                   "site " + s.spec->id + ": its servers " + answers.why, answers.cause, data);
+        s.first_failure =
+            ctx.emit("health.check_failed", subject, "site " + s.spec->id + ": its servers " + answers.why,
+                     answers.cause, data);
       } else {
         std::string why = "site " + s.spec->id + " cannot reach any datacenter it checks";
         if (!r.cut.empty()) why += "; cut off by " + list_some(r.cut);
@@ -430,10 +431,10 @@ private:
       ds.dc.set_working_share(working);
       nlohmann::ordered_json data;
       data["working_share"] = working;
-      const std::string what =
-          on ? std::to_string(int(std::lround(100 * lost))) + " % of its capacity lost (servers, power or "
-                                                              "cooling), until repaired"
-             : "its whole capacity works again";
+      const std::string what = on ? std::to_string(int(std::lround(100 * lost))) +
+                                        " % of its capacity lost (servers, power or "
+                                        "cooling), until repaired"
+                                  : "its whole capacity works again";
       ds.last_event = ctx.emit(on ? "dc.degraded" : "dc.repaired", path,
                                r.reason.empty() ? what : r.reason + "; " + what, r.cause, data);
       ctx.world().set_last_change(path, ds.last_event);

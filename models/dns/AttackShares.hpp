@@ -15,10 +15,10 @@ namespace outagesim::dns {
 class AttackShares {
 public:
   struct Attack {
-    double rate = 0;  ///< queries/s per server address at the site, at the peak
-    double flood = 0; ///< non-query traffic, bits/s, at the peak
-    double start = 0; ///< seconds: when the entry began
-    double ramp = 0;  ///< seconds from nothing to the peak (of the attack, and of every wave)
+    double rate = 0;                  ///< queries/s per server address at the site, at the peak
+    double flood = 0;                 ///< non-query traffic, bits/s, at the peak
+    double start = 0;                 ///< seconds: when the entry began
+    double ramp = 0;                  ///< seconds from nothing to the peak (of the attack, and of every wave)
     double wave_on = 0, wave_off = 0; ///< seconds; wave_on 0: one wave for as long as the entry lasts
     double scrub = 0;                 ///< share of the attack's traffic dropped by scrubbing, 0..1
     double scrub_after = -1;          ///< seconds after the start when scrubbing begins; < 0: never

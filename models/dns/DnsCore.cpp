@@ -663,8 +663,8 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
           }
           choice[i].p *= 1 - m;
         }
-        const std::string text = "site " + sv.sites[site] + " answers " + kind + " to " + percent_text(m) +
-                                 " of queries";
+        const std::string text =
+            "site " + sv.sites[site] + " answers " + kind + " to " + percent_text(m) + " of queries";
         if (why.find(text) == std::string::npos) why += (why.empty() ? "" : "; ") + text;
         cause = std::max(cause, sn.misbehave_cause);
         misbehaving = true;
@@ -681,7 +681,8 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
         cause = std::max(cause, route.cause);
         if (p.trace)
           p.trace->push_back("ask " + sv.id + " for " + qname + ": " + percent_text(1 - route.delivered) +
-                             " of queries lost on the way to site " + sv.sites[site] + " (" + route.loss + ")");
+                             " of queries lost on the way to site " + sv.sites[site] + " (" + route.loss +
+                             ")");
       }
     } else {
       why += (why.empty() ? "" : "; ") + (server_why.empty() ? sv.id + " unreachable" : server_why);
@@ -740,8 +741,9 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
         // still unanswered).
         const double wait = choice[i].site < 0 && choice[i].no_route ? 0.001 : timeout;
         const double failed = still - ok, fast = still * choice[i].fast;
-        elapsed += fast > 0 && failed > kEps ? (fast * 2 * choice[i].latency + (failed - fast) * wait) / failed
-                                             : wait;
+        elapsed += fast > 0 && failed > kEps
+                       ? (fast * 2 * choice[i].latency + (failed - fast) * wait) / failed
+                       : wait;
         still -= ok;
       }
     }
@@ -1033,9 +1035,9 @@ void DnsCore::step_pair(std::size_t r, std::size_t inst, std::size_t d, double t
     }
     stale = stale && pol.serve_stale;
     // Every server failed: the instance holds them down (infra cache) before asking again.
-    double hold = stale ? pol.stale_refresh
-                        : (p.p <= kEps && !p.lame ? std::max(pol.servfail_ttl, pol.infra_holddown)
-                                                  : pol.servfail_ttl);
+    double hold =
+        stale ? pol.stale_refresh
+              : (p.p <= kEps && !p.lame ? std::max(pol.servfail_ttl, pol.infra_holddown) : pol.servfail_ttl);
     double dur = std::max(p.lat_fail, 1e-3);
     Answer in_flight = stale ? Answer::Stale : (dur > clients_.timeout ? Answer::Timeout : Answer::ServFail);
     Answer held = stale ? Answer::Stale : Answer::ServFail;

@@ -35,7 +35,8 @@ std::pair<std::vector<std::pair<std::string, double>>, std::string> parse_source
     std::string item = text.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
     pos = comma == std::string::npos ? text.size() + 1 : comma + 1;
     const auto b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
-    if (b == std::string::npos) return {{}, "an empty item; expected 'REGION SHARE' items separated by commas"};
+    if (b == std::string::npos)
+      return {{}, "an empty item; expected 'REGION SHARE' items separated by commas"};
     item = item.substr(b, e - b + 1);
     const auto space = item.find_last_of(" \t");
     if (space == std::string::npos) return {{}, "'" + item + "' has no share; expected 'REGION SHARE'"};
@@ -43,7 +44,8 @@ std::pair<std::vector<std::pair<std::string, double>>, std::string> parse_source
     if (region.rfind("region:", 0) != 0) region = "region:" + region;
     const auto share = sim::parse_double(item.substr(space + 1));
     if (!share || *share < 0 || *share > 1)
-      return {{}, "'" + item + "' has share '" + item.substr(space + 1) + "'; expected a number between 0 and 1"};
+      return {{},
+              "'" + item + "' has share '" + item.substr(space + 1) + "'; expected a number between 0 and 1"};
     sum += *share;
     out.emplace_back(region, *share);
   }
@@ -208,8 +210,8 @@ public:
     auto it = misbehaving_.find(site);
     if (it == misbehaving_.end() || it->second.share < 0.5) return a;
     a.ok = false;
-    a.why = "answer " + it->second.answer + " to " + std::to_string(int(std::lround(100 * it->second.share))) +
-            " % of queries";
+    a.why = "answer " + it->second.answer + " to " +
+            std::to_string(int(std::lround(100 * it->second.share))) + " % of queries";
     a.cause = it->second.cause;
     return a;
   }
@@ -288,11 +290,10 @@ private:
     nlohmann::ordered_json data;
     data["queries_per_s"] = peak.rate;
     if (peak.flood > 0 || flood_before > 0) data["flood_bps"] = peak.flood;
-    const std::uint64_t id =
-        ctx.emit(on                     ? "dns.attack_start"
-                 : !shares.empty()      ? "dns.attack_changed" // another attack goes on
-                                        : "dns.attack_end",
-                 path, r.reason, r.cause, data);
+    const std::uint64_t id = ctx.emit(on                ? "dns.attack_start"
+                                      : !shares.empty() ? "dns.attack_changed" // another attack goes on
+                                                        : "dns.attack_end",
+                                      path, r.reason, r.cause, data);
     ctx.world().set_last_change(path, id);
     SiteAttack& sa = site_attacks_[path];
     sa.cause = id;
@@ -307,14 +308,16 @@ private:
   }
 
   // dns:SITE misbehave (with: answer: servfail|refused|timeout|wrong_address, share: 0..1) | behave.
-  std::uint64_t set_misbehave(RunContext& ctx, const std::string& path, bool on, const sim::ActionRequest& r) {
+  std::uint64_t set_misbehave(RunContext& ctx, const std::string& path, bool on,
+                              const sim::ActionRequest& r) {
     const int g = core_->site_node_index(path);
     if (g < 0) return 0;
     // Values were checked when the scenario was loaded (check_misbehave_arguments).
     std::string answer = "servfail";
     double share = 1;
     if (auto it = r.params.find("answer"); it != r.params.end()) answer = it->second;
-    if (auto it = r.params.find("share"); it != r.params.end()) share = sim::parse_double(it->second).value_or(1);
+    if (auto it = r.params.find("share"); it != r.params.end())
+      share = sim::parse_double(it->second).value_or(1);
     using M = DnsCore::Misbehave;
     const M kind = answer == "refused"         ? M::Refused
                    : answer == "timeout"       ? M::Timeout
@@ -627,7 +630,8 @@ private:
     // Retry amplification per zone: legitimate queries sent to its servers over their no-fault level.
     for (std::size_t z = 0; z < cfg.zones.size() && z < st.zones.size(); ++z)
       if (st.zones[z].base > 0)
-        tl.add(a, "zone:" + cfg.zones[z].name, "", "retry_amplification", st.zones[z].sent / st.zones[z].base);
+        tl.add(a, "zone:" + cfg.zones[z].name, "", "retry_amplification",
+               st.zones[z].sent / st.zones[z].base);
     // Access links, only those aimed at by an attack or congested in the interval (a small file).
     for (std::size_t g = 0; g < st.links.size(); ++g)
       for (std::size_t i = 0; i < st.links[g].size(); ++i) {
@@ -736,7 +740,7 @@ private:
   std::vector<std::vector<std::size_t>> access_links_;
   std::vector<char> signature_;
   std::map<std::string, std::uint64_t> withdrawn_; // site path -> the withdrawal's event
-  std::map<std::string, AttackShares> attacks_; // site path -> its running attacks
+  std::map<std::string, AttackShares> attacks_;    // site path -> its running attacks
   struct SiteAttack {
     std::uint64_t cause = 0; ///< the last attack change's event
     bool on = false, scrubbing = false;
@@ -830,7 +834,8 @@ void check_misbehave_arguments(const sim::Scenario& s, sim::Diagnostics& d) {
       const sim::Mark& at = v ? v->mark : f.params_mark;
       if (key == "answer" && value != "servfail" && value != "refused" && value != "timeout" &&
           value != "wrong_address")
-        d.error(at, what + " 'answer' is '" + value + "'; expected one of servfail, refused, timeout, wrong_address");
+        d.error(at, what + " 'answer' is '" + value +
+                        "'; expected one of servfail, refused, timeout, wrong_address");
       if (key == "share")
         if (auto x = sim::parse_double(value); !x || *x < 0 || *x > 1)
           d.error(at, what + " 'share' is '" + value + "'; expected a number between 0 and 1");

@@ -172,10 +172,10 @@ TEST_CASE("dns attack shape: ramp, waves and scrubbing", "[dns][dns-storms]") {
   a.ramp = 60;
   a.wave_on = 600;
   a.wave_off = 900;
-  CHECK(a.level(50) == 0);          // before the start
+  CHECK(a.level(50) == 0);            // before the start
   CHECK(a.level(130) == Approx(0.5)); // half way up the ramp
   CHECK(a.level(400) == 1);
-  CHECK(a.level(800) == 0);            // the pause after the first wave
+  CHECK(a.level(800) == 0);                 // the pause after the first wave
   CHECK(a.level(1600 + 30) == Approx(0.5)); // the second wave ramps up again
   a.scrub = 0.9;
   a.scrub_after = 1800;
@@ -275,9 +275,9 @@ TEST_CASE("dns misbehaving servers: each wrong answer gets its resolver reaction
         if (e.type == "dns.servfail_start" || e.type == "dns.timeout_start") {
           said = true;
           CHECK(e.cause == 5);
-          CHECK(e.reason.find(kind == M::Timeout ? "answers nothing" : kind == M::Refused ? "answers REFUSED"
-                                                                                           : "answers SERVFAIL") !=
-                std::string::npos);
+          CHECK(e.reason.find(kind == M::Timeout   ? "answers nothing"
+                              : kind == M::Refused ? "answers REFUSED"
+                                                   : "answers SERVFAIL") != std::string::npos);
         }
       CHECK(said);
       if (kind == M::Timeout) {
