@@ -313,6 +313,13 @@ void DnsCore::set_attack(std::size_t server, std::size_t site, double rate, std:
   site_nodes_[site_node_of_[server][site]].cause = cause;
 }
 
+void DnsCore::set_capacity(std::size_t server, std::size_t site, double queries_per_s) {
+  if (capacity_.empty())
+    for (const auto& sv : config_.servers)
+      capacity_.emplace_back(sv.sites.size(), sv.capacity);
+  capacity_.at(server).at(site) = queries_per_s < 0 ? config_.servers[server].capacity : queries_per_s;
+}
+
 int DnsCore::site_node_index(const std::string& node) const {
   for (std::size_t g = 0; g < site_nodes_.size(); ++g)
     if (site_nodes_[g].node == node) return static_cast<int>(g);
@@ -448,7 +455,7 @@ const Reach& DnsCore::reach(std::size_t resolver, std::size_t server, std::size_
 
 double DnsCore::accept(std::size_t server, std::size_t site) const {
   double load = load_prev_[server][site] + attack_[server][site];
-  double cap = config_.servers[server].capacity;
+  double cap = capacity_.empty() ? config_.servers[server].capacity : capacity_[server][site];
   const double pass = site_nodes_[site_node_of_[server][site]].pass;
   if (pass >= 1) return load <= cap ? 1.0 : cap / load;
   // The servers see only what the links passed; their capacity applies to that.

@@ -204,6 +204,9 @@ public:
   /// resolver accepts and caches for the record's TTL. Share 0 (or None) ends it.
   enum class Misbehave { None, ServFail, Refused, Timeout, WrongAddress };
   void set_misbehave(std::size_t node, Misbehave answer, double share, std::uint64_t cause = 0);
+  /// Operators add (or remove) capacity at one site of a server: queries/s it answers there; a
+  /// negative value restores the configured capacity.
+  void set_capacity(std::size_t server, std::size_t site, double queries_per_s);
   /// Bytes of one attack or legitimate query on the wire (IP and UDP headers included).
   void set_query_bytes(double bytes) { query_bytes_ = bytes; }
   /// Share of packets towards a site node that its access links deliver in the current step (1: all).
@@ -397,6 +400,7 @@ private:
   std::vector<std::vector<Reach>> reach_;           ///< resolver -> flat site index
   std::vector<std::size_t> site_base_;              ///< server -> first flat site index
   std::vector<std::vector<double>> attack_;         ///< server -> site -> queries/s
+  std::vector<std::vector<double>> capacity_;       ///< server -> site -> queries/s (empty: as configured)
   std::vector<SiteNode> site_nodes_;
   std::vector<std::vector<std::size_t>> site_node_of_; ///< server -> site -> site node index
   double query_bytes_ = 80;

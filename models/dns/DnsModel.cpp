@@ -150,6 +150,10 @@ public:
                          });
     }
 
+    // Operators add servers at a site (mitigation): its capacity per address.
+    ctx.directory().on("dns", "scale", [this, &ctx](const std::string& path, const sim::ActionRequest& r) {
+      return scale(ctx, path, r);
+    });
     // Servers that keep running and announced but answer wrongly.
     for (const char* action : {"misbehave", "behave"}) {
       bool on = std::string(action) == "misbehave";
@@ -341,6 +345,32 @@ private:
       misbehaving_[path] = {answer, share, id};
     else
       misbehaving_.erase(path);
+    return id;
+  }
+
+  // dns:SITE scale (with: capacity: queries/s per server address at the site); its end restores the
+  // configured capacity.
+  std::uint64_t scale(RunContext& ctx, const std::string& path, const sim::ActionRequest& r) {
+    if (core_->site_node_index(path) < 0) return 0;
+    double cap = -1;
+    if (auto it = r.params.find("capacity"); it != r.params.end() && !r.undo)
+      cap = sim::parse_double(it->second).value_or(-1);
+    const auto& servers = core_->config().servers;
+    nlohmann::ordered_json data;
+    for (std::size_t s = 0; s < servers.size(); ++s)
+      for (std::size_t k = 0; k < servers[s].sites.size(); ++k)
+        if (servers[s].sites[k] == path) {
+          core_->set_capacity(s, k, cap);
+          data["queries_per_s"] = cap < 0 ? servers[s].capacity : cap;
+        }
+    char num[32];
+    std::snprintf(num, sizeof num, "%g", cap);
+    const std::string what = cap < 0
+                                 ? "its servers' capacity is back to what is configured"
+                                 : std::string("its servers answer up to ") + num + " queries/s per address";
+    const std::uint64_t id = ctx.emit("dns.capacity_changed", path,
+                                      r.reason.empty() ? what : r.reason + "; " + what, r.cause, data);
+    ctx.world().set_last_change(path, id);
     return id;
   }
 
@@ -914,6 +944,16 @@ sim::ModelInfo dns_model_info() {
     (void)read_dns_section(s, d);
     check_ddos_arguments(s, d);
     check_misbehave_arguments(s, d);
+    for (const auto& f : s.faults)
+      if (f.action == "scale" && f.target.rfind("dns:", 0) == 0) {
+        auto it = f.params.find("capacity");
+        if (it == f.params.end())
+          d.error(f.action_mark,
+                  "fault '" + f.id + "' scale needs with: capacity (queries/s per server address)");
+        else if (auto x = sim::parse_double(it->second); !x || *x < 0 || *x > 1e12)
+          d.error(f.params_mark, "fault '" + f.id + "' scale 'capacity' is '" + it->second +
+                                     "'; expected a number of queries/s between 0 and 1e+12");
+      }
   };
   m.actions = {
       {"dns",
@@ -942,6 +982,12 @@ sim::ModelInfo dns_model_info() {
        "behave",
        {"answer", "share"}},
       {"dns", "behave", "the site's servers answer correctly again", "misbehave"},
+      {"dns",
+       "scale",
+       "operators change the site's server capacity (mitigation: more machines): with: capacity, queries/s "
+       "per server address at the site; the end of the entry restores the configured capacity",
+       "scale",
+       {"capacity"}},
       {"dns", "withdraw",
        "the site withdraws its anycast announcement: queries reaching its AS (covering or stale route) "
        "find no site",
