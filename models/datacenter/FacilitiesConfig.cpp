@@ -147,8 +147,7 @@ void read_site(const sim::Scenario& s, const YamlNode& item, Diagnostics& d, Fac
 
 FacilitiesConfig read_facilities(const sim::Scenario& s, Diagnostics& d) {
   FacilitiesConfig c;
-  if (!s.root) return c;
-  if (const YamlNode* f = s.root->find("facilities"); f && f->kind != YamlNode::Kind::Null) {
+  if (const YamlNode* f = s.section("facilities")) {
     MapReader r(f, "facilities", d);
     if (r.is_map()) {
       c.present = true;

@@ -23,11 +23,18 @@ using sim::RunContext;
 
 namespace {
 
+// The dns model's config for a run: its section, parsed once at load.
+struct DnsModelConfig : sim::ModelConfig {
+  explicit DnsModelConfig(DnsConfig c) : dns(std::move(c)) {}
+  DnsConfig dns;
+};
+
 class DnsModel : public sim::Model, public sim::NameService {
 public:
+  explicit DnsModel(const DnsModelConfig& config) : config_(config) {}
+
   void start(RunContext& ctx) override {
-    sim::Diagnostics ignored; // the loader already validated the section
-    DnsConfig cfg = read_dns_section(ctx.scenario(), ignored);
+    const DnsConfig& cfg = config_.dns;
     if (cfg.resolvers.empty() || cfg.names.empty()) return;
     const auto& p = ctx.params("dns");
     ResolverPolicy pol;
@@ -386,7 +393,10 @@ private:
         if (again == sig) break;
         sig = std::move(again);
       }
-      if (sig != signature_) paths_.clear();
+      if (sig != signature_) {
+        paths_.clear();
+        forget_crashed(ctx, sig);
+      }
       if (sig != signature_ || ctx.routes()) {
         core_->invalidate_reach();
         lookups_.clear();
@@ -403,6 +413,19 @@ private:
         ctx.emit(e.type, e.subject, e.reason, e.cause, data);
       }
       t = next;
+    }
+  }
+
+  // Resolvers that crashed since the last step lose their caches (a graceful stop, `down`, keeps
+  // them): told apart by the event that took the node down.
+  void forget_crashed(RunContext& ctx, const std::vector<char>& sig) {
+    auto& w = ctx.world();
+    for (std::size_t i = 0; i < w.node_count() && i < signature_.size(); ++i) {
+      if (sig[i] || !signature_[i] || w.node(i).kind != EntityKind::Resolver) continue;
+      const std::string path = w.node(i).path();
+      const sim::Event* e = ctx.events().find(w.last_change(path));
+      const int res = core_->resolver_index(path);
+      if (e && e->type == "node.crashed" && res >= 0) core_->forget_all(std::size_t(res));
     }
   }
 
@@ -537,23 +560,15 @@ private:
   mutable std::map<std::pair<std::uint32_t, std::uint32_t>, sim::RouteAnswer> lookups_;
   std::map<std::pair<std::size_t, std::size_t>, std::optional<double>> paths_; // (from, to) -> latency
   double tick_ = 10, ddos_rate_ = 1e6;
+  const DnsModelConfig& config_; // held by the scenario for the run
 };
 
 // The `with:` values of every ddos fault (the loader checks their keys, not their values): rate a
 // number of queries/s, flood a bandwidth. Errors point at the value.
 void check_ddos_arguments(const sim::Scenario& s, sim::Diagnostics& d) {
-  const sim::YamlNode* faults = s.root ? s.root->find("faults") : nullptr;
   for (const auto& f : s.faults) {
     if (f.action != "ddos" || f.target.rfind("dns:", 0) != 0 || f.params.empty()) continue;
-    // FaultSpec keeps the values as text: find the `with:` mapping by its position for the marks.
-    const sim::YamlNode* with = nullptr;
-    for (std::size_t i = 0;
-         faults && faults->kind == sim::YamlNode::Kind::Sequence && i < faults->items.size(); ++i) {
-      const sim::YamlNode* w = faults->items[i]->find("with");
-      if (w && w->mark.line == f.params_mark.line && w->mark.col == f.params_mark.col && w->mark.file &&
-          f.params_mark.file && *w->mark.file == *f.params_mark.file)
-        with = w;
-    }
+    const sim::YamlNode* with = f.with.get();
     const std::string what = "fault '" + f.id + "' ddos";
     for (const auto& [key, value] : f.params) {
       const sim::YamlNode* v = with ? with->find(key) : nullptr;
@@ -631,9 +646,13 @@ sim::ModelInfo dns_model_info() {
        0, 0},
   };
   m.sections = {"dns"};
-  m.validate_sections = [](const sim::Scenario& s, sim::Diagnostics& d) {
-    (void)read_dns_section(s, d);
+  m.provides = {sim::service::kNames};
+  m.uses = {sim::service::kRoutes};
+  m.configure = [](const sim::Scenario& s, sim::Diagnostics& d) -> std::shared_ptr<const sim::ModelConfig> {
+    DnsConfig dns = read_dns_section(s, d);
     check_ddos_arguments(s, d);
+    if (!s.section("dns")) return nullptr;
+    return std::make_shared<const DnsModelConfig>(std::move(dns));
   };
   m.actions = {
       {"dns",
@@ -671,15 +690,40 @@ sim::ModelInfo dns_model_info() {
        {"name", "ttl"}},
       {"resolver", "flush", "the resolver's caches forget with: name", "", {"name"}},
   };
-  m.match_entities = [](const sim::Scenario& s, const std::string& pattern) {
+  m.events = {
+      {"dns.site_withdrawn", "dns", "a DNS site withdraws its anycast announcement (withdraw action)"},
+      {"dns.site_announced", "dns", "the site announces again"},
+      {"dns.attack_start", "dns", "attack traffic starts at a DNS site (ddos)"},
+      {"dns.attack_changed", "dns", "one of several attacks at a site ends, others go on"},
+      {"dns.attack_end", "dns", "the last attack at a site ends"},
+      {"dns.record_deleted", "zone", "a record of a zone is deleted"},
+      {"dns.record_restored", "zone", "the record is back"},
+      {"dns.zone_deleted", "zone", "every record of a zone is deleted"},
+      {"dns.zone_restored", "zone", "the zone's records are back"},
+      {"dns.delegation_removed", "zone", "the parent zone drops the delegation"},
+      {"dns.delegation_restored", "zone", "the parent delegates the zone again"},
+      {"dns.cache_poisoned", "resolver", "a resolver's caches hold a forged address"},
+      {"dns.cache_flushed", "resolver", "a resolver's caches forget a name"},
+      {"dns.link_congested", "dns", "a site's access links are offered more than their capacity"},
+      {"dns.link_cleared", "dns", "they carry what they are offered again"},
+      {"dns.servfail_start", "resolver", "half or more of a resolver's resolutions of a name fail, SERVFAIL the most"},
+      {"dns.timeout_start", "resolver", "the same, timeouts the most"},
+      {"dns.nxdomain_start", "resolver", "the same, NXDOMAIN the most"},
+      {"dns.wrong_address_start", "resolver", "the same, a wrong (forged) address the most"},
+      {"dns.stale_start", "resolver", "a resolver answers a name from expired data (serve-stale)"},
+      {"dns.resolution_recovered", "resolver", "resolutions of the name succeed again"},
+      {"dns.trace", "resolver", "how one traced resolution went (param trace), when it changes"},
+  };
+  m.match_entities = [](const sim::ModelConfig& c, const std::string& pattern) {
     std::vector<std::string> out;
     if (pattern.rfind("zone:", 0) != 0) return out;
-    sim::Diagnostics quiet;
-    for (const auto& z : read_dns_section(s, quiet).zones)
+    for (const auto& z : sim::config_as<DnsModelConfig>(c).dns.zones)
       if (sim::glob_match(pattern, "zone:" + z.name)) out.push_back("zone:" + z.name);
     return out;
   };
-  m.create = [] { return std::make_unique<DnsModel>(); };
+  m.create = [](const sim::ModelConfig& c) {
+    return std::make_unique<DnsModel>(sim::config_as<DnsModelConfig>(c));
+  };
   return m;
 }
 
