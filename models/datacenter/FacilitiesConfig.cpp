@@ -58,6 +58,9 @@ void read_datacenter(const sim::Scenario& s, const YamlNode& item, Diagnostics& 
             "facilities datacenter '" + dc.path +
                 "' restarts staged_region but has no region_order; expected region_order: [ID, ...]");
   r.finish();
+  for (const auto& other : out.datacenters)
+    if (!dc.path.empty() && other.path == dc.path)
+      d.error(r.mark(), "facilities datacenter '" + dc.path + "' is listed twice; expected one entry per datacenter");
   out.datacenters.push_back(dc);
 }
 

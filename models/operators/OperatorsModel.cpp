@@ -183,7 +183,15 @@ OperatorsConfig read_operators(const sim::Scenario& s, Diagnostics& d) {
     if (auto v = p.string("id", true)) ps.id = *v;
     if (const YamlNode* t = p.get("trigger", true)) {
       MapReader tr(t, "plan trigger", d);
-      if (auto v = tr.string("event", true)) ps.trigger_type = *v;
+      if (auto v = tr.string("event", true)) {
+        ps.trigger_type = *v;
+        // A trigger no model or engine part emits would never set the plan off.
+        if (!s.event_types.empty() &&
+            !std::binary_search(s.event_types.begin(), s.event_types.end(), *v))
+          d.error(tr.get("event")->mark, "plan '" + ps.id + "' trigger event '" + *v +
+                                             "' is no event type; expected one that `outagesim models` lists "
+                                             "(such as link.down, node.stopped, dc.dark)");
+      }
       if (auto v = tr.string("subject")) ps.trigger_subject = *v;
       tr.finish();
     }

@@ -729,6 +729,12 @@ struct Validator {
     top.finish();
     check_references();
     int before_models = d.error_count();
+    for (const auto& e : core_event_decls())
+      s.event_types.push_back(e.type);
+    for (const auto& m : models)
+      for (const auto& e : m.events)
+        s.event_types.push_back(e.type);
+    std::sort(s.event_types.begin(), s.event_types.end());
     // Each model's sections, parsed once into the config it runs with (validation is configuring).
     for (const auto& m : models) {
       if (!m.configure) {

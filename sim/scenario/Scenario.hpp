@@ -97,6 +97,9 @@ struct Scenario {
   /// The top-level sections models declared (ModelInfo::sections), as merged: what their configure
   /// reads (not the whole document: the core sections are parsed into the structs above).
   std::map<std::string, YamlPtr> sections;
+  /// Every event type the engine and the models declare (sorted): sections that name one (an
+  /// operators plan's trigger) are checked against it.
+  std::vector<std::string> event_types;
   /// Per model with work in this scenario: its sections parsed once (ModelInfo::configure).
   std::map<std::string, std::shared_ptr<const ModelConfig>> configs;
 
