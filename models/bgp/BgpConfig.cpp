@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
-#include <mutex>
 #include <set>
 
 namespace outagesim::bgp {
@@ -294,34 +293,10 @@ std::optional<BgpConfig> read_bgp_config(const YamlNode& section, Diagnostics& d
 }
 
 const YamlNode* bgp_section(const sim::Scenario& s) {
-  if (!s.root) return nullptr;
-  const YamlNode* n = s.root->find("bgp");
-  if (!n || n->kind == YamlNode::Kind::Null) return nullptr;
-  return n;
+  return s.section("bgp");
 }
 
 std::shared_ptr<const AsGraph> bgp_graph(const BgpConfig& c, Diagnostics& d) {
-  // Cache key: the source and every inline link (the graph is a function of them).
-  std::string key;
-  switch (c.source) {
-  case BgpConfig::Source::Inline:
-    key = "inline";
-    break;
-  case BgpConfig::Source::Synthetic:
-    key = "synthetic:" + std::to_string(c.synthetic_ases) + ":" + std::to_string(c.synthetic_seed);
-    break;
-  case BgpConfig::Source::Caida:
-    key = "caida:" + std::filesystem::absolute(c.caida_path).lexically_normal().string();
-    break;
-  }
-  for (const auto& l : c.links)
-    key += ";" + std::to_string(l.a) + "," + std::to_string(l.b) + "," + std::string(to_string(l.b_is)) +
-           "," + std::to_string(l.delay_s);
-  static std::mutex mu;
-  static std::map<std::string, std::shared_ptr<const AsGraph>> cache;
-  std::lock_guard<std::mutex> lock(mu);
-  if (auto it = cache.find(key); it != cache.end()) return it->second;
-
   AsGraph base;
   try {
     if (c.source == BgpConfig::Source::Synthetic) {
@@ -372,7 +347,6 @@ std::shared_ptr<const AsGraph> bgp_graph(const BgpConfig& c, Diagnostics& d) {
     if (!ok) return nullptr;
     result = std::make_shared<const AsGraph>(b.build());
   }
-  cache[key] = result;
   return result;
 }
 

@@ -14,10 +14,12 @@
 //     transit_capacity: [{as: 26413, capacity: 800Gbps}]   # data plane; default unlimited
 //
 // Reading is in two steps: read_bgp_config() checks the section's shape and values (unknown keys,
-// bad values), then bgp_graph() builds the graph (cached per process: validation, match_entities and
-// the run share one load of a 60k-AS file) and check_bgp_config() checks every AS number against it.
+// bad values), then bgp_graph() builds the graph and check_bgp_config() checks every AS number against
+// it. The model's configure does this once per scenario (load_bgp_setup); validation, fault checks,
+// `outagesim routes` and the run share that one load of a 60k-AS file.
 #include "models/bgp/AsGraph.hpp"
 #include "models/bgp/Prefix.hpp"
+#include "sim/run/Model.hpp"
 #include "sim/scenario/Diagnostics.hpp"
 #include "sim/scenario/Scenario.hpp"
 #include "sim/scenario/YamlTree.hpp"
@@ -107,8 +109,7 @@ std::optional<BgpConfig> read_bgp_config(const sim::YamlNode& section, sim::Diag
 /// The section of a merged scenario, nullptr when it has none.
 const sim::YamlNode* bgp_section(const sim::Scenario& s);
 
-/// The AS graph of a config: the topology source plus the inline links. Loads are cached per
-/// process by (source, links). Problems (a CAIDA file's error, a link already in the topology) are
+/// The AS graph of a config: the topology source plus the inline links. Problems (a CAIDA file's error, a link already in the topology) are
 /// reported at the config's marks; returns nullptr then.
 std::shared_ptr<const AsGraph> bgp_graph(const BgpConfig& config, sim::Diagnostics& d);
 
@@ -122,14 +123,20 @@ bool check_bgp_config(const BgpConfig& config, const AsGraph& graph, const sim::
 /// (independent of the run seed, so changing --seed changes timers, not observers). Sorted.
 std::vector<Asn> pick_vantages(const BgpConfig& config, const AsGraph& graph);
 
-/// Everything a scenario's BGP part needs, read, loaded and checked in one go (used by the model,
-/// match_entities and `outagesim routes`); nullopt with diagnostics when anything is wrong or the
+/// Everything a scenario's BGP part needs, read, loaded and checked in one go (the model's configure
+/// and the unit tests); nullopt with diagnostics when anything is wrong or the
 /// scenario has no `bgp:` section (then `d` stays empty).
 struct BgpSetup {
   BgpConfig config;
   std::shared_ptr<const AsGraph> graph;
 };
 std::optional<BgpSetup> load_bgp_setup(const sim::Scenario& s, sim::Diagnostics& d);
+
+/// The bgp model's config for a run: its section parsed, its graph loaded and checked, once.
+struct BgpModelConfig : sim::ModelConfig {
+  explicit BgpModelConfig(BgpSetup s) : setup(std::move(s)) {}
+  BgpSetup setup;
+};
 
 /// Parses "A-B" (two AS numbers) of a session path's id.
 std::optional<std::pair<Asn, Asn>> parse_session_id(const std::string& id);

@@ -62,17 +62,13 @@ class BgpModel : public sim::Model,
                  public sim::AnnouncementService,
                  public BgpObserver {
 public:
+  explicit BgpModel(const BgpModelConfig& config) : setup_(config.setup) {}
+
   void start(RunContext& ctx) override {
-    sim::Diagnostics d;
-    auto setup = load_bgp_setup(ctx.scenario(), d);
-    if (!setup) {
-      if (d.has_errors()) throw sim::InputError(d);
-      return; // no bgp: section, nothing to model
-    }
     ctx_ = &ctx;
-    graph_ = setup->graph;
+    graph_ = setup_.graph;
     driver_ =
-        std::make_unique<BgpDriver>(setup->config, graph_, bgp_params_from(ctx.params("bgp"), ctx.seed()));
+        std::make_unique<BgpDriver>(setup_.config, graph_, bgp_params_from(ctx.params("bgp"), ctx.seed()));
     const BgpConfig& cfg = driver_->config();
     BgpEngine& e = driver_->engine();
 
@@ -404,14 +400,23 @@ private:
     return {false, {why, cause}};
   }
 
+  // Whether what took the session's last carrier away is a node stopped gracefully (node.stopped).
+  bool closed_gracefully(const std::pair<Asn, Asn>& key) const {
+    const sim::Event* e = ctx_->events().find(carried(key).second.second);
+    return e && e->type == "node.stopped";
+  }
+
   void transport_changed(const std::vector<std::pair<Asn, Asn>>& sessions) {
     for (const auto& key : sessions) {
       const bool up = carried(key).first;
       if (!up && !transport_down_.count(key) && !hold_pending_.count(key)) {
         hold_pending_.insert(key);
-        sg4::Actor::create("bgp/hold", ctx_->world().control_host(), [this, key] {
+        // A speaker stopped gracefully (`down`) closes its sessions at once (a Cease notification);
+        // a crash or a cut goes silent and the peer notices when its hold timer expires.
+        const bool graceful = closed_gracefully(key);
+        sg4::Actor::create("bgp/hold", ctx_->world().control_host(), [this, key, graceful] {
           sg4::Actor::self()->daemonize();
-          sg4::this_actor::sleep_for(hold_time_);
+          if (!graceful) sg4::this_actor::sleep_for(hold_time_);
           hold_pending_.erase(key);
           auto [still_up, why] = carried(key);
           if (still_up) return;
@@ -420,7 +425,9 @@ private:
           if (!applied) return; // already down (a fault took it down)
           transport_down_.insert(key);
           record_input(path, *applied,
-                       "hold timer expired (" + sim::format_duration(hold_time_) + "): " + why.first,
+                       (graceful ? std::string("session closed by a graceful stop")
+                                 : "hold timer expired (" + sim::format_duration(hold_time_) + ")") +
+                           ": " + why.first,
                        why.second);
         });
       } else if (up && transport_down_.count(key)) {
@@ -545,6 +552,7 @@ private:
     }
   }
 
+  BgpSetup setup_; // the config this run was created with (section, graph)
   RunContext* ctx_ = nullptr;
   std::shared_ptr<const AsGraph> graph_;
   std::unique_ptr<BgpDriver> driver_;
@@ -574,7 +582,9 @@ private:
   std::map<Asn, std::vector<TransitSample>> transit_series_;
 };
 
-void validate(const sim::Scenario& s, sim::Diagnostics& d) {
+// The bgp: section read, its graph loaded and checked, and the faults on BGP entities checked
+// against them: once per scenario. nullptr without a bgp: section (the model is idle) or on errors.
+std::shared_ptr<const sim::ModelConfig> configure(const sim::Scenario& s, sim::Diagnostics& d) {
   const auto decls = bgp_action_decls();
   if (!bgp_section(s)) { // BGP actions need the section, or they would silently do nothing
     for (const auto& f : s.faults) {
@@ -585,10 +595,10 @@ void validate(const sim::Scenario& s, sim::Diagnostics& d) {
           d.error(f.action_mark, "action '" + f.action + "' on " + kind +
                                      " entities is a BGP action; expected a bgp: section in the scenario");
     }
-    return;
+    return nullptr;
   }
   auto setup = load_bgp_setup(s, d);
-  if (!setup) return;
+  if (!setup) return nullptr;
   std::vector<std::string> kinds = {"prefix", "as", "session"};
   for (const auto& f : s.faults) {
     std::string kind, id;
@@ -597,6 +607,7 @@ void validate(const sim::Scenario& s, sim::Diagnostics& d) {
     std::string problem = check_bgp_action(setup->config, *setup->graph, f.target, f.action, f.params);
     if (!problem.empty()) d.error(f.params.empty() ? f.action_mark : f.params_mark, problem);
   }
+  return std::make_shared<const BgpModelConfig>(std::move(*setup));
 }
 
 } // namespace
@@ -608,15 +619,31 @@ sim::ModelInfo bgp_model_info() {
           "bgp: topology; offers route lookup and site announcements to other models.";
   m.params = bgp_param_decls();
   m.sections = {"bgp"};
-  m.validate_sections = validate;
+  m.provides = {sim::service::kRoutes, sim::service::kAnnouncements};
+  m.configure = configure;
   m.actions = bgp_action_decls();
-  m.match_entities = [](const sim::Scenario& s, const std::string& pattern) {
-    sim::Diagnostics quiet;
-    auto setup = load_bgp_setup(s, quiet);
-    if (!setup) return std::vector<std::string>{};
-    return match_bgp_entities(setup->config, *setup->graph, pattern);
+  m.events = {
+      {"bgp.withdraw", "prefix", "an origin withdraws a prefix (a fault, or a site's health check)"},
+      {"bgp.announce", "prefix", "an origin announces a prefix again"},
+      {"bgp.hijack", "as", "an AS originates a prefix it does not own"},
+      {"bgp.unhijack", "as", "the hijacking AS stops originating the prefix"},
+      {"bgp.leak", "as", "an AS exports routes against its policies (a route leak)"},
+      {"bgp.unleak", "as", "the leak ends"},
+      {"bgp.session_down", "session", "a BGP session closes (a fault, a graceful stop at once, a hold timer)"},
+      {"bgp.session_up", "session", "a BGP session is established again"},
+      {"bgp.route_lost", "as", "a vantage or victim AS loses its last route to a prefix"},
+      {"bgp.route_learned", "as", "a vantage or victim AS learns a route to a prefix it had none for"},
+      {"bgp.route_changed", "as", "a vantage or victim AS changes its best path to a prefix"},
+      {"bgp.congested", "as", "a transit AS with a declared capacity starts dropping traffic"},
+      {"bgp.congestion_cleared", "as", "it delivers all its traffic again"},
   };
-  m.create = [] { return std::make_unique<BgpModel>(); };
+  m.match_entities = [](const sim::ModelConfig& c, const std::string& pattern) {
+    const BgpSetup& setup = sim::config_as<BgpModelConfig>(c).setup;
+    return match_bgp_entities(setup.config, *setup.graph, pattern);
+  };
+  m.create = [](const sim::ModelConfig& c) {
+    return std::make_unique<BgpModel>(sim::config_as<BgpModelConfig>(c));
+  };
   return m;
 }
 

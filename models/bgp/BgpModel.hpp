@@ -15,8 +15,9 @@
 //
 // Sessions over the world: a scenario link between nodes of two adjacent ASes (as:, router:, dc:
 // ... with their `as`) carries their session. When the last such link (or a router at its ends)
-// fails, the session drops after the hold time (param hold_time); it comes back when one is
-// restored. Sessions without such a link are up unless a fault takes them down (session:A-B).
+// fails, the session drops after the hold time (param hold_time), or at once when what took the
+// last one away is a router stopped gracefully (`down`: it closes its sessions); it comes back when
+// one is restored. Sessions without such a link are up unless a fault takes them down (session:A-B).
 //
 // What it offers other models: sim::RouteService (route_lookup, hop by hop on the best routes, with
 // the reason when not delivered; offer_traffic and the delivered share when bgp.transit_capacity

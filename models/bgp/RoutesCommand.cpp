@@ -76,13 +76,13 @@ int routes_scenario(const RoutesOptions& o, const std::vector<sim::ModelInfo>& m
   if (o.seed) sets.push_back("scenario.seed=" + std::to_string(*o.seed));
   auto s = sim::load_scenario(o.scenario, sim::LoadOptions{sets}, models, d);
   if (!s) return fail(d, err);
-  auto setup = load_bgp_setup(*s, d);
-  if (!setup) {
-    if (!d.has_errors())
-      d.error(sim::Mark{std::make_shared<const std::string>(o.scenario), 0, 0},
-              "the scenario has no bgp: section; expected one (see models/bgp/BgpConfig.hpp)");
+  const auto* config = dynamic_cast<const BgpModelConfig*>(s->config("bgp"));
+  if (!config) {
+    d.error(sim::Mark{std::make_shared<const std::string>(o.scenario), 0, 0},
+            "the scenario has no bgp: section; expected one (see models/bgp/BgpConfig.hpp)");
     return fail(d, err);
   }
+  const BgpSetup* setup = &config->setup;
   double at = 0;
   if (!o.at.empty()) {
     sim::YamlNode n;

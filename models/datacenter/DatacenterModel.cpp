@@ -120,12 +120,17 @@ struct RegionState {
 // The datacenter model is also the serving side of the users: it owns the clock of both (its actor
 // steps the attached demand within its own tick, in the order written down at sim::ServingService),
 // which keeps one deterministic order of events and of the load that datacenters see.
+// The datacenter model's config for a run: its facilities section, parsed once at load.
+struct DatacenterModelConfig : sim::ModelConfig {
+  explicit DatacenterModelConfig(FacilitiesConfig c) : facilities(std::move(c)) {}
+  FacilitiesConfig facilities;
+};
+
 class DatacenterModel : public sim::Model, public sim::ServingService {
 public:
+  explicit DatacenterModel(const DatacenterModelConfig& config) : cfg_(config.facilities) {}
+
   void start(RunContext& ctx) override {
-    sim::Diagnostics ignored; // validated at load time
-    cfg_ = read_facilities(ctx.scenario(), ignored);
-    if (!cfg_.present) return;
     const auto& p = ctx.params("datacenter");
     tick_ = p.number("tick");
     dip_window_ = p.number("dip_window");
@@ -534,7 +539,7 @@ private:
     sample_time_ = 0;
   }
 
-  FacilitiesConfig cfg_;
+  const FacilitiesConfig& cfg_; // held by the scenario for the run
   double tick_ = 10, dip_window_ = 900;
   const World* world_ = nullptr;
   const std::vector<sim::ServiceSpec>* services_ = nullptr;
@@ -569,14 +574,29 @@ sim::ModelInfo datacenter_model_info() {
        "window within which a fall of total power counts as a dip", 1, 86400},
   };
   m.sections = {"facilities"};
-  m.validate_sections = [](const sim::Scenario& s, sim::Diagnostics& d) {
-    read_facilities(s, d);
+  m.provides = {sim::service::kServing};
+  m.uses = {sim::service::kAnnouncements, sim::service::kNames}; // health-checked sites withdraw through announcements; checks_answers asks the names service
+  m.events = {
+      {"health.check_failed", "site", "a site's health check fails (its datacenters out of reach)"},
+      {"site.withdrawn", "site", "the site withdraws its announcement after failed checks"},
+      {"site.announced", "site", "the site announces again after passing checks"},
+      {"dc.dark", "dc", "a datacenter admits no load"},
+      {"dc.restart_began", "dc", "a dark datacenter starts its staged restart"},
+      {"dc.restart_stage", "dc", "the restart admits its next share of load"},
+      {"dc.restored", "dc", "all load admitted again"},
+      {"dc.degraded", "dc", "a share of a datacenter's capacity is lost (degrade)"},
+      {"dc.repaired", "dc", "the lost capacity is back (repair)"},
+  };
+  m.configure = [](const sim::Scenario& s, sim::Diagnostics& d) -> std::shared_ptr<const sim::ModelConfig> {
+    FacilitiesConfig c = read_facilities(s, d);
     for (const auto& f : s.faults)
       if (f.action == "degrade" && f.target.rfind("dc:", 0) == 0)
         if (auto it = f.params.find("capacity_share"); it != f.params.end())
           if (auto x = sim::parse_double(it->second); !x || *x < 0 || *x > 1)
             d.error(f.params_mark, "fault '" + f.id + "' degrade 'capacity_share' is '" + it->second +
                                        "'; expected a number between 0 and 1 (the share of capacity lost)");
+    if (!c.present) return nullptr; // no facilities: nothing to model
+    return std::make_shared<const DatacenterModelConfig>(std::move(c));
   };
   m.actions = {
       {"dc",
@@ -588,7 +608,9 @@ sim::ModelInfo datacenter_model_info() {
        {"capacity_share"}},
       {"dc", "repair", "operators bring the lost capacity of a degraded datacenter back", ""},
   };
-  m.create = [] { return std::make_unique<DatacenterModel>(); };
+  m.create = [](const sim::ModelConfig& c) {
+    return std::make_unique<DatacenterModel>(sim::config_as<DatacenterModelConfig>(c));
+  };
   return m;
 }
 

@@ -58,6 +58,9 @@ void read_datacenter(const sim::Scenario& s, const YamlNode& item, Diagnostics& 
             "facilities datacenter '" + dc.path +
                 "' restarts staged_region but has no region_order; expected region_order: [ID, ...]");
   r.finish();
+  for (const auto& other : out.datacenters)
+    if (!dc.path.empty() && other.path == dc.path)
+      d.error(r.mark(), "facilities datacenter '" + dc.path + "' is listed twice; expected one entry per datacenter");
   out.datacenters.push_back(dc);
 }
 
@@ -148,8 +151,7 @@ void read_site(const sim::Scenario& s, const YamlNode& item, Diagnostics& d, Fac
 
 FacilitiesConfig read_facilities(const sim::Scenario& s, Diagnostics& d) {
   FacilitiesConfig c;
-  if (!s.root) return c;
-  if (const YamlNode* f = s.root->find("facilities"); f && f->kind != YamlNode::Kind::Null) {
+  if (const YamlNode* f = s.section("facilities")) {
     MapReader r(f, "facilities", d);
     if (r.is_map()) {
       c.present = true;

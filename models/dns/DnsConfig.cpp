@@ -290,9 +290,8 @@ struct SectionReader {
 } // namespace
 
 DnsConfig read_dns_section(const sim::Scenario& s, Diagnostics& d) {
-  if (!s.root) return {};
-  const YamlNode* n = s.root->find("dns");
-  if (!n || n->kind == YamlNode::Kind::Null) return {};
+  const YamlNode* n = s.section("dns");
+  if (!n) return {};
   SectionReader r{s, d, {}, {}};
   r.run(n);
   return r.c;

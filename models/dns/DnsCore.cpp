@@ -390,6 +390,12 @@ bool DnsCore::flush(std::size_t resolver, std::size_t name) {
   return true;
 }
 
+void DnsCore::forget_all(std::size_t resolver) {
+  const int n_inst = std::max(1, config_.resolvers.at(resolver).instances);
+  for (int i = 0; i < n_inst; ++i)
+    caches_[inst_base_[resolver] + std::size_t(i)].resize(names_.size(), zones_.size());
+}
+
 bool DnsCore::take_forged(std::size_t inst, double f) {
   if (f >= 1 - kEps) return true;
   if (f <= kEps) return false;

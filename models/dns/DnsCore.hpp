@@ -230,6 +230,9 @@ public:
   /// cache flush); both return false for an unknown name.
   bool poison(std::size_t resolver, std::size_t name, double t, double ttl);
   bool flush(std::size_t resolver, std::size_t name);
+  /// A crashed resolver comes back with empty caches: every instance forgets every name and
+  /// delegation (a graceful stop keeps them; resolvers that persist their cache are not modelled).
+  void forget_all(std::size_t resolver);
 
   /// Individual resolution tracing: every upstream resolution of demand `demand` by instance 0 of each
   /// resolver that region `region` uses records its steps; a dns.trace event is produced when the

@@ -57,11 +57,18 @@ std::pair<std::vector<std::pair<std::string, double>>, std::string> parse_source
   return {out, ""};
 }
 
+// The dns model's config for a run: its section, parsed once at load.
+struct DnsModelConfig : sim::ModelConfig {
+  explicit DnsModelConfig(DnsConfig c) : dns(std::move(c)) {}
+  DnsConfig dns;
+};
+
 class DnsModel : public sim::Model, public sim::NameService {
 public:
+  explicit DnsModel(const DnsModelConfig& config) : config_(config) {}
+
   void start(RunContext& ctx) override {
-    sim::Diagnostics ignored; // the loader already validated the section
-    DnsConfig cfg = read_dns_section(ctx.scenario(), ignored);
+    const DnsConfig& cfg = config_.dns;
     if (cfg.resolvers.empty() || cfg.names.empty()) return;
     const auto& p = ctx.params("dns");
     ResolverPolicy pol;
@@ -542,7 +549,10 @@ private:
         if (again == sig) break;
         sig = std::move(again);
       }
-      if (sig != signature_) paths_.clear();
+      if (sig != signature_) {
+        paths_.clear();
+        forget_crashed(ctx, sig);
+      }
       if (sig != signature_ || ctx.routes()) {
         core_->invalidate_reach();
         lookups_.clear();
@@ -613,6 +623,19 @@ private:
             sum += share * core_->catchment(region, s)[k];
         }
     return addresses > 0 ? sum / addresses : 0;
+  }
+
+  // Resolvers that crashed since the last step lose their caches (a graceful stop, `down`, keeps
+  // them): told apart by the event that took the node down.
+  void forget_crashed(RunContext& ctx, const std::vector<char>& sig) {
+    auto& w = ctx.world();
+    for (std::size_t i = 0; i < w.node_count() && i < signature_.size(); ++i) {
+      if (sig[i] || !signature_[i] || w.node(i).kind != EntityKind::Resolver) continue;
+      const std::string path = w.node(i).path();
+      const sim::Event* e = ctx.events().find(w.last_change(path));
+      const int res = core_->resolver_index(path);
+      if (e && e->type == "node.crashed" && res >= 0) core_->forget_all(std::size_t(res));
+    }
   }
 
   // Capacity (SimGrid holds bytes/s: World::build_platform divides the scenario's bits/s by 8) and
@@ -787,29 +810,15 @@ private:
   mutable std::map<std::pair<std::uint32_t, std::uint32_t>, sim::RouteAnswer> lookups_;
   std::map<std::pair<std::size_t, std::size_t>, std::optional<double>> paths_; // (from, to) -> latency
   double tick_ = 10, ddos_rate_ = 1e6;
+  const DnsModelConfig& config_; // held by the scenario for the run
 };
 
 // The `with:` values of every ddos fault (the loader checks their keys, not their values): rate a
 // number of queries/s, flood a bandwidth. Errors point at the value.
-// FaultSpec keeps the `with:` values as text: the mapping itself, found by its position, gives the
-// marks of its values (nullptr when not found: errors then point at the mapping).
-const sim::YamlNode* with_node(const sim::Scenario& s, const sim::FaultSpec& f) {
-  const sim::YamlNode* faults = s.root ? s.root->find("faults") : nullptr;
-  const sim::YamlNode* with = nullptr;
-  for (std::size_t i = 0; faults && faults->kind == sim::YamlNode::Kind::Sequence && i < faults->items.size();
-       ++i) {
-    const sim::YamlNode* w = faults->items[i]->find("with");
-    if (w && w->mark.line == f.params_mark.line && w->mark.col == f.params_mark.col && w->mark.file &&
-        f.params_mark.file && *w->mark.file == *f.params_mark.file)
-      with = w;
-  }
-  return with;
-}
-
 void check_ddos_arguments(const sim::Scenario& s, sim::Diagnostics& d) {
   for (const auto& f : s.faults) {
     if (f.action != "ddos" || f.target.rfind("dns:", 0) != 0 || f.params.empty()) continue;
-    const sim::YamlNode* with = with_node(s, f);
+    const sim::YamlNode* with = f.with.get();
     const std::string what = "fault '" + f.id + "' ddos";
     for (const auto& [key, value] : f.params) {
       const sim::YamlNode* v = with ? with->find(key) : nullptr;
@@ -858,7 +867,7 @@ void check_misbehave_arguments(const sim::Scenario& s, sim::Diagnostics& d) {
   for (const auto& f : s.faults) {
     if (f.action != "misbehave" || f.target.rfind("dns:", 0) != 0) continue;
     const std::string what = "fault '" + f.id + "' misbehave";
-    const sim::YamlNode* with = f.params.empty() ? nullptr : with_node(s, f);
+    const sim::YamlNode* with = f.params.empty() ? nullptr : f.with.get();
     for (const auto& [key, value] : f.params) {
       const sim::YamlNode* v = with ? with->find(key) : nullptr;
       const sim::Mark& at = v ? v->mark : f.params_mark;
@@ -940,8 +949,10 @@ sim::ModelInfo dns_model_info() {
        0, 0},
   };
   m.sections = {"dns"};
-  m.validate_sections = [](const sim::Scenario& s, sim::Diagnostics& d) {
-    (void)read_dns_section(s, d);
+  m.provides = {sim::service::kNames};
+  m.uses = {sim::service::kRoutes};
+  m.configure = [](const sim::Scenario& s, sim::Diagnostics& d) -> std::shared_ptr<const sim::ModelConfig> {
+    DnsConfig dns = read_dns_section(s, d);
     check_ddos_arguments(s, d);
     check_misbehave_arguments(s, d);
     for (const auto& f : s.faults)
@@ -954,6 +965,8 @@ sim::ModelInfo dns_model_info() {
           d.error(f.params_mark, "fault '" + f.id + "' scale 'capacity' is '" + it->second +
                                      "'; expected a number of queries/s between 0 and 1e+12");
       }
+    if (!s.section("dns")) return nullptr;
+    return std::make_shared<const DnsModelConfig>(std::move(dns));
   };
   m.actions = {
       {"dns",
@@ -1013,15 +1026,46 @@ sim::ModelInfo dns_model_info() {
        {"name", "ttl"}},
       {"resolver", "flush", "the resolver's caches forget with: name", "", {"name"}},
   };
-  m.match_entities = [](const sim::Scenario& s, const std::string& pattern) {
+  m.events = {
+      {"dns.site_withdrawn", "dns", "a DNS site withdraws its anycast announcement (withdraw action)"},
+      {"dns.site_announced", "dns", "the site announces again"},
+      {"dns.attack_start", "dns", "attack traffic starts at a DNS site (ddos)"},
+      {"dns.attack_changed", "dns", "one of several attacks at a site ends, others go on"},
+      {"dns.attack_end", "dns", "the last attack at a site ends"},
+      {"dns.attack_wave_start", "dns", "a shaped attack comes back (a new wave)"},
+      {"dns.attack_wave_end", "dns", "a shaped attack pauses between waves"},
+      {"dns.scrubbing_start", "dns", "the operators' scrubbing drops its share of the attack traffic"},
+      {"dns.misbehave_start", "dns", "a site's servers answer wrongly (servfail, refused, timeout, wrong_address)"},
+      {"dns.misbehave_end", "dns", "the site's servers answer correctly again"},
+      {"dns.capacity_changed", "dns", "a site's server capacity changes (scale)"},
+      {"dns.record_deleted", "zone", "a record of a zone is deleted"},
+      {"dns.record_restored", "zone", "the record is back"},
+      {"dns.zone_deleted", "zone", "every record of a zone is deleted"},
+      {"dns.zone_restored", "zone", "the zone's records are back"},
+      {"dns.delegation_removed", "zone", "the parent zone drops the delegation"},
+      {"dns.delegation_restored", "zone", "the parent delegates the zone again"},
+      {"dns.cache_poisoned", "resolver", "a resolver's caches hold a forged address"},
+      {"dns.cache_flushed", "resolver", "a resolver's caches forget a name"},
+      {"dns.link_congested", "dns", "a site's access links are offered more than their capacity"},
+      {"dns.link_cleared", "dns", "they carry what they are offered again"},
+      {"dns.servfail_start", "resolver", "half or more of a resolver's resolutions of a name fail, SERVFAIL the most"},
+      {"dns.timeout_start", "resolver", "the same, timeouts the most"},
+      {"dns.nxdomain_start", "resolver", "the same, NXDOMAIN the most"},
+      {"dns.wrong_address_start", "resolver", "the same, a wrong (forged) address the most"},
+      {"dns.stale_start", "resolver", "a resolver answers a name from expired data (serve-stale)"},
+      {"dns.resolution_recovered", "resolver", "resolutions of the name succeed again"},
+      {"dns.trace", "resolver", "how one traced resolution went (param trace), when it changes"},
+  };
+  m.match_entities = [](const sim::ModelConfig& c, const std::string& pattern) {
     std::vector<std::string> out;
     if (pattern.rfind("zone:", 0) != 0) return out;
-    sim::Diagnostics quiet;
-    for (const auto& z : read_dns_section(s, quiet).zones)
+    for (const auto& z : sim::config_as<DnsModelConfig>(c).dns.zones)
       if (sim::glob_match(pattern, "zone:" + z.name)) out.push_back("zone:" + z.name);
     return out;
   };
-  m.create = [] { return std::make_unique<DnsModel>(); };
+  m.create = [](const sim::ModelConfig& c) {
+    return std::make_unique<DnsModel>(sim::config_as<DnsModelConfig>(c));
+  };
   return m;
 }
 

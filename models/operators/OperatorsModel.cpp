@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <map>
 
 #include <simgrid/s4u.hpp>
 
@@ -62,7 +64,8 @@ bool reachable(const sim::World& w, std::size_t from, std::size_t to, const std:
   return false;
 }
 
-struct OperatorsConfig {
+// The operators model's config for a run: its section, parsed once at load.
+struct OperatorsConfig : sim::ModelConfig {
   bool present = false;
   std::vector<AccessSpec> access;
   std::vector<PlanSpec> plans;
@@ -81,11 +84,65 @@ std::vector<std::string> strings(MapReader& r, const std::string& key, bool requ
   return out;
 }
 
+// A step's target must name something of the topology when its kind is one of the topology's (a
+// repair of "dc:nowhere" would silently do nothing); kinds that models own (prefix:, zone:, ...) are
+// the owners' to resolve at run time.
+void check_step_target(const sim::Scenario& s, const StepSpec& step, const sim::Mark& mark, Diagnostics& d) {
+  std::string kind, id;
+  if (!sim::split_path(step.target, kind, id)) {
+    d.error(mark, "step '" + step.id + "' target '" + step.target +
+                      "' is not a path; expected KIND:ID such as dc:prineville or link:backbone/*");
+    return;
+  }
+  bool topology_kind = kind == "link";
+  std::size_t matches = 0;
+  for (const auto& l : s.links)
+    if (sim::glob_match(step.target, l.path())) ++matches;
+  for (const auto& n : s.nodes) {
+    topology_kind = topology_kind || kind == sim::entity_kind_prefix(n.kind);
+    if (sim::glob_match(step.target, n.path())) ++matches;
+  }
+  if (topology_kind && matches == 0)
+    d.error(mark, "step '" + step.id + "' target '" + step.target + "' matches no entity; expected a declared " +
+                      kind + " (check the id)");
+}
+
+// Steps that wait for each other (through `after`) would never start: reported once per plan.
+void check_step_cycles(const PlanSpec& ps, const sim::Mark& mark, Diagnostics& d) {
+  std::map<std::string, const StepSpec*> by_id;
+  for (const auto& st : ps.steps)
+    by_id.emplace(st.id, &st);
+  std::map<std::string, int> state; // 0 new, 1 on the path, 2 done
+  std::vector<std::string> path;
+  std::vector<std::string> cycle;
+  std::function<bool(const std::string&)> visit = [&](const std::string& id) {
+    state[id] = 1;
+    path.push_back(id);
+    for (const auto& dep : by_id.at(id)->after) {
+      if (!by_id.count(dep)) continue; // a dangling name is reported on its own
+      if (state[dep] == 1) {
+        cycle.assign(std::find(path.begin(), path.end(), dep), path.end());
+        cycle.push_back(dep);
+        return true;
+      }
+      if (state[dep] == 0 && visit(dep)) return true;
+    }
+    path.pop_back();
+    state[id] = 2;
+    return false;
+  };
+  for (const auto& st : ps.steps)
+    if (state[st.id] == 0 && visit(st.id)) {
+      d.error(mark, "steps of plan '" + ps.id + "' wait for each other in a cycle (" + sim::join(cycle, " after ") +
+                        "); expected an order that can start");
+      return;
+    }
+}
+
 OperatorsConfig read_operators(const sim::Scenario& s, Diagnostics& d) {
   OperatorsConfig c;
-  if (!s.root) return c;
-  const YamlNode* n = s.root->find("operators");
-  if (!n || n->kind == YamlNode::Kind::Null) return c;
+  const YamlNode* n = s.section("operators");
+  if (!n) return c;
   MapReader r(n, "operators", d);
   if (!r.is_map()) return c;
   c.present = true;
@@ -114,6 +171,9 @@ OperatorsConfig read_operators(const sim::Scenario& s, Diagnostics& d) {
     if (!as.reach.empty() && !has_node(s, as.from))
       d.error(a.mark(), "access '" + as.id + "' needs 'from: NODE' (a topology node) to check reach");
     a.finish();
+    if (!as.id.empty() &&
+        std::any_of(c.access.begin(), c.access.end(), [&](const AccessSpec& x) { return x.id == as.id; }))
+      d.error(a.mark(), "duplicate access '" + as.id + "'; expected unique ids under operators.access");
     c.access.push_back(as);
   });
   r.each("plans", [&](const YamlNode& item) {
@@ -123,7 +183,15 @@ OperatorsConfig read_operators(const sim::Scenario& s, Diagnostics& d) {
     if (auto v = p.string("id", true)) ps.id = *v;
     if (const YamlNode* t = p.get("trigger", true)) {
       MapReader tr(t, "plan trigger", d);
-      if (auto v = tr.string("event", true)) ps.trigger_type = *v;
+      if (auto v = tr.string("event", true)) {
+        ps.trigger_type = *v;
+        // A trigger no model or engine part emits would never set the plan off.
+        if (!s.event_types.empty() &&
+            !std::binary_search(s.event_types.begin(), s.event_types.end(), *v))
+          d.error(tr.get("event")->mark, "plan '" + ps.id + "' trigger event '" + *v +
+                                             "' is no event type; expected one that `outagesim models` lists "
+                                             "(such as link.down, node.stopped, dc.dark)");
+      }
       if (auto v = tr.string("subject")) ps.trigger_subject = *v;
       tr.finish();
     }
@@ -151,6 +219,11 @@ OperatorsConfig read_operators(const sim::Scenario& s, Diagnostics& d) {
       if (step.target.empty() != step.action.empty())
         d.error(st.mark(), "step '" + step.id + "' needs both 'target' and 'action' (or neither)");
       st.finish();
+      if (!step.id.empty() &&
+          std::any_of(ps.steps.begin(), ps.steps.end(), [&](const StepSpec& x) { return x.id == step.id; }))
+        d.error(st.mark(), "duplicate step '" + step.id + "' in plan '" + ps.id +
+                               "'; expected unique step ids within a plan");
+      if (!step.target.empty()) check_step_target(s, step, st.get("target")->mark, d);
       ps.steps.push_back(step);
     });
     for (const auto& step : ps.steps)
@@ -158,7 +231,11 @@ OperatorsConfig read_operators(const sim::Scenario& s, Diagnostics& d) {
         if (std::none_of(ps.steps.begin(), ps.steps.end(), [&](const StepSpec& x) { return x.id == dep; }))
           d.error(p.mark(), "step '" + step.id + "' comes after '" + dep + "', which is no step of plan '" +
                                 ps.id + "'");
+    check_step_cycles(ps, p.mark(), d);
     p.finish();
+    if (!ps.id.empty() &&
+        std::any_of(c.plans.begin(), c.plans.end(), [&](const PlanSpec& x) { return x.id == ps.id; }))
+      d.error(p.mark(), "duplicate plan '" + ps.id + "'; expected unique ids under operators.plans");
     c.plans.push_back(ps);
   });
   r.finish();
@@ -167,10 +244,10 @@ OperatorsConfig read_operators(const sim::Scenario& s, Diagnostics& d) {
 
 class OperatorsModel : public sim::Model {
 public:
+  explicit OperatorsModel(const OperatorsConfig& config) : cfg_(config) {}
+
   void start(RunContext& ctx) override {
-    Diagnostics ignored;
-    cfg_ = read_operators(ctx.scenario(), ignored);
-    if (!cfg_.present || cfg_.plans.empty()) return;
+    if (cfg_.plans.empty()) return;
     tick_ = ctx.params("operators").number("tick");
     for (const auto& p : cfg_.plans) {
       plans_.emplace_back(p);
@@ -328,7 +405,7 @@ private:
     }
   }
 
-  OperatorsConfig cfg_;
+  const OperatorsConfig& cfg_; // held by the scenario for the run
   double tick_ = 10;
   std::vector<OperatorPlan> plans_;
   std::vector<std::uint64_t> last_event_;
@@ -347,8 +424,26 @@ sim::ModelInfo operators_model_info() {
   m.params = {{"tick", sim::ParamType::Duration, "10s", "s",
                "how often operators re-check their access paths", 0.1, 3600}};
   m.sections = {"operators"};
-  m.validate_sections = [](const sim::Scenario& s, Diagnostics& d) { read_operators(s, d); };
-  m.create = [] { return std::make_unique<OperatorsModel>(); };
+  m.uses = {sim::service::kNames}; // access paths that must resolve a name
+  m.events = {
+      {"operator.alerted", "plan", "the operators see the failure that triggers a plan"},
+      {"operator.engaged", "plan", "the team starts working the plan"},
+      {"operator.access_blocked", "plan", "a step has no usable access path"},
+      {"operator.dispatched", "site", "engineers travel to a site"},
+      {"operator.arrived", "site", "engineers at the site, in physical security"},
+      {"operator.on_site", "site", "engineers inside with hands on the equipment"},
+      {"operator.step_started", "plan", "a step starts"},
+      {"operator.step_done", "plan", "a step is done (its action applied)"},
+      {"operator.unchecked", "operators", "an access path's name check is assumed (no DNS model runs)"},
+  };
+  m.configure = [](const sim::Scenario& s, Diagnostics& d) -> std::shared_ptr<const sim::ModelConfig> {
+    auto c = std::make_shared<OperatorsConfig>(read_operators(s, d));
+    if (!c->present) return nullptr; // no operators section: nothing to model
+    return c;
+  };
+  m.create = [](const sim::ModelConfig& c) {
+    return std::make_unique<OperatorsModel>(sim::config_as<OperatorsConfig>(c));
+  };
   return m;
 }
 

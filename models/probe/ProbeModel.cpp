@@ -164,7 +164,11 @@ sim::ModelInfo probe_model_info() {
        0.001, 3600},
       {"request_size", sim::ParamType::Integer, "1000", "bytes", "size of a probe and of its answer", 1, 1e9},
   };
-  m.create = [] { return std::make_unique<ProbeModel>(); };
+  m.events = {
+      {"service.lost", "region", "a region's probes of a service fail"},
+      {"service.restored", "region", "they succeed again"},
+  };
+  m.create = [](const sim::ModelConfig&) { return std::make_unique<ProbeModel>(); };
   return m;
 }
 

@@ -52,6 +52,8 @@ void read_users(const sim::Scenario& s, const YamlNode& n, Diagnostics& d, Users
     for (const auto& [id, m] : *v) {
       const sim::NodeSpec* node = s.find_node("region:" + id);
       if (!node) d.error(m, "users region '" + id + "' is no topology region (topology.regions)");
+      if (std::count(u.regions.begin(), u.regions.end(), id))
+        d.error(m, "users region '" + id + "' is listed twice; expected each region once");
       u.regions.push_back(id);
     }
   } else {
@@ -96,15 +98,11 @@ void read_users(const sim::Scenario& s, const YamlNode& n, Diagnostics& d, Users
 
 UsersSpec read_users(const sim::Scenario& s, Diagnostics& d) {
   UsersSpec u;
-  if (!s.root) return u;
-  const YamlNode* n = s.root->find("users");
-  if (!n || n->kind == YamlNode::Kind::Null) return u;
+  const YamlNode* n = s.section("users");
+  if (!n) return u;
   read_users(s, *n, d, u);
-  // Every datacenter that serves a service needs a capacity to serve users from: the datacenter
-  // model reads it from its facilities section (a mapping when it is there at all).
-  const YamlNode* f = s.root->find("facilities");
-  if (!f || f->kind != YamlNode::Kind::Map)
-    d.error(n->mark, "users need a facilities section (datacenters with capacity)");
+  // Users are served (and stepped) by the model that offers the serving service (ModelInfo::needs):
+  // without one the loader refuses the scenario, naming the model and why it does not offer it.
   auto probe = s.enabled.find("probe");
   auto self = s.enabled.find("users");
   bool on = self == s.enabled.end() || self->second;
@@ -113,11 +111,6 @@ UsersSpec read_users(const sim::Scenario& s, Diagnostics& d) {
                          sim::join(u.regions) +
                          "; disable one (models: {probe: {enabled: false}} or {users: {enabled: false}}) or "
                          "remove this users section");
-  // Users are served by the datacenter model (it steps them): without it they would silently do nothing.
-  auto dc = s.enabled.find("datacenter");
-  if (on && dc != s.enabled.end() && !dc->second)
-    d.error(n->mark, "users are served by the datacenter model, which is disabled; enable it or disable "
-                     "users (models: {users: {enabled: false}})");
   return u;
 }
 

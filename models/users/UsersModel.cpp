@@ -35,13 +35,18 @@ struct CohortState {
   double avail = 0, online = 0, attempts = 0, good = 0, dns = 0, reports = 0, time = 0;
 };
 
+// The users model's config for a run: its section, parsed once at load.
+struct UsersModelConfig : sim::ModelConfig {
+  explicit UsersModelConfig(UsersSpec s) : users(std::move(s)) {}
+  UsersSpec users;
+};
+
 class UsersModel : public sim::Model, public sim::ServingService::Demand {
 public:
+  explicit UsersModel(const UsersModelConfig& config) : spec_(config.users) {}
+
   void start(RunContext& ctx) override {
-    sim::Diagnostics ignored; // validated at load time
-    spec_ = read_users(ctx.scenario(), ignored);
-    if (!spec_.present) return;
-    // Offered by the datacenter model's start(), which runs before this one (registry order).
+    // Offered by the serving side's start(), which runs before this one (ModelInfo::needs).
     serving_ = ctx.serving();
     if (!serving_) return;
     ctx_ = &ctx;
@@ -193,7 +198,7 @@ private:
     }
   }
 
-  UsersSpec spec_;
+  const UsersSpec& spec_; // held by the scenario for the run
   RunContext* ctx_ = nullptr; // set once attached to a ServingService
   sim::ServingService* serving_ = nullptr;
   DiurnalCurve curve_;
@@ -210,8 +215,20 @@ sim::ModelInfo users_model_info() {
           "back-off, reports, switching) who record availability; served by the datacenter model, stepped "
           "at its tick; reads the users: section.";
   m.sections = {"users"};
-  m.validate_sections = [](const sim::Scenario& s, sim::Diagnostics& d) { read_users(s, d); };
-  m.create = [] { return std::make_unique<UsersModel>(); };
+  m.needs = {sim::service::kServing};
+  m.uses = {sim::service::kNames, sim::service::kRoutes};
+  m.events = {
+      {"users.service_lost", "region", "a region's users lose a service (availability below 50 %)"},
+      {"users.service_restored", "region", "the service works again for them"},
+  };
+  m.configure = [](const sim::Scenario& s, sim::Diagnostics& d) -> std::shared_ptr<const sim::ModelConfig> {
+    UsersSpec u = read_users(s, d);
+    if (!u.present) return nullptr; // no users section: nothing to model
+    return std::make_shared<const UsersModelConfig>(std::move(u));
+  };
+  m.create = [](const sim::ModelConfig& c) {
+    return std::make_unique<UsersModel>(sim::config_as<UsersModelConfig>(c));
+  };
   return m;
 }
 

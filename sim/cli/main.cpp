@@ -17,6 +17,7 @@
 #include "sim/run/RunContext.hpp"
 #include "sim/run/Runner.hpp"
 #include "sim/scenario/Loader.hpp"
+#include "sim/scenario/Reader.hpp"
 
 namespace sim = outagesim::sim;
 
@@ -129,6 +130,16 @@ int cmd_compare(sim::CompareOptions o, const std::vector<std::string>& sets) {
   return any_ok ? 0 : kExitInternal;
 }
 
+void print_action(const sim::ActionDecl& a) {
+  std::cout << "  action " << a.kind << ":* " << a.action << (a.undo.empty() ? "" : " (until: " + a.undo + ")");
+  if (!a.params.empty()) std::cout << " with: " << sim::join(a.params);
+  std::cout << "\n      " << a.doc << "\n";
+}
+
+void print_event(const sim::EventDecl& e) {
+  std::cout << "  event " << e.type << " (subject: " << e.subject << ")\n      " << e.doc << "\n";
+}
+
 int cmd_models() {
   for (const auto& m : outagesim::models::all()) {
     std::cout << m.name << ": " << m.doc << "\n";
@@ -137,18 +148,27 @@ int cmd_models() {
       if (!p.unit.empty()) std::cout << ", " << p.unit;
       std::cout << ", default " << p.default_value << ")\n      " << p.doc << "\n";
     }
+    auto services = [](const char* what, const std::vector<std::string>& list) {
+      if (!list.empty()) std::cout << "  " << what << ": " << sim::join(list) << "\n";
+    };
+    services("offers", m.provides);
+    services("needs", m.needs);
+    services("uses when offered", m.uses);
     for (const auto& a : m.actions)
-      std::cout << "  action " << a.kind << ":* " << a.action
-                << (a.undo.empty() ? "" : " (until: " + a.undo + ")") << "\n      " << a.doc << "\n";
+      print_action(a);
+    for (const auto& e : m.events)
+      print_event(e);
     if (m.params.empty())
       std::cout << "  no parameters; turn it off with models: {" << m.name << ": {enabled: false}}\n\n";
     else
       std::cout << "  set with: models: {" << m.name << ": {PARAM: VALUE}} in a scenario, or --set models."
                 << m.name << ".PARAM=VALUE\n\n";
   }
-  std::cout << "engine actions on entities (fault timeline):\n"
-               "  link:*                     down, up\n"
-               "  router:* dc:* dns:* resolver:*  down (graceful stop), up, crash, restore\n";
+  std::cout << "engine: actions on entities (fault timeline) and the events it emits\n";
+  for (const auto& a : sim::core_action_decls())
+    print_action(a);
+  for (const auto& e : sim::core_event_decls())
+    print_event(e);
   return 0;
 }
 

@@ -50,10 +50,25 @@ std::string Timeline::to_csv(std::int64_t start_epoch) const {
   std::string out = "time,region,service,metric,value\n";
   out.reserve(rows_.size() * 64);
   char num[64];
+  // Rows in the order of their columns (time, region, service, metric), not in the order models
+  // recorded them: the file does not depend on which model samples first. Rows of one series at one
+  // time (none today) keep their recording order.
+  std::vector<std::size_t> order(rows_.size());
+  for (std::size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [this](std::size_t a, std::size_t b) {
+    const Sample& x = rows_[a];
+    const Sample& y = rows_[b];
+    if (x.time != y.time) return x.time < y.time;
+    if (int c = x.region.compare(y.region)) return c < 0;
+    if (int c = x.service.compare(y.service)) return c < 0;
+    return x.metric < y.metric;
+  });
   // Rows come in runs of equal times: format each time once.
   double last_time = -1e300;
   std::string time_text;
-  for (const auto& r : rows_) {
+  for (std::size_t i : order) {
+    const Sample& r = rows_[i];
     if (r.time != last_time) {
       last_time = r.time;
       time_text = format_utc(double(start_epoch) + r.time);

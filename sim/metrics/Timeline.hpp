@@ -29,7 +29,7 @@ public:
                                                  const std::string& metric) const;
   /// The distinct (region, service) pairs that have `metric`, sorted.
   std::vector<std::pair<std::string, std::string>> keys(const std::string& metric) const;
-  /// CSV text: header `time,region,service,metric,value`, times as UTC.
+  /// CSV text: header `time,region,service,metric,value`, times as UTC, rows sorted by those columns.
   std::string to_csv(std::int64_t start_epoch) const;
 
 private:

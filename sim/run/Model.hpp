@@ -1,14 +1,23 @@
 #pragma once
-// How a model plugs into the engine. A model is declared by a ModelInfo (name, doc, parameters and a
-// factory) listed in models/Registry.cpp; the engine creates it for a run, calls start() once the
-// world and its SimGrid platform exist (the model creates its actors there), and finish() after the
-// simulation ends (the model adds its signals to the summary).
+// How a model plugs into the engine. A model is declared by a ModelInfo (name, doc, parameters, the
+// services it offers and needs, and its lifecycle functions) listed in models/Registry.cpp. Its
+// lifecycle, owned by sim/:
+//
+//   configure(scenario, diags)  at load: parses the model's sections once into a typed config (the
+//                               loader keeps the diagnostics: validation is configuration); the
+//                               scenario holds the config for the run
+//   create(config)              per run, for an enabled model with a config
+//   start(ctx)                  once the world and its SimGrid platform exist, in the order set by
+//                               the declared needs and offers (start_order): the model creates its
+//                               actors and offers its services there
+//   finish(ctx)                 after the simulation: the model adds its signals to the summary
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "sim/core/Params.hpp"
+#include "sim/fault/Actions.hpp"
 
 namespace outagesim::sim {
 
@@ -16,39 +25,71 @@ class RunContext;
 struct Scenario;
 class Diagnostics;
 
+/// A model's sections parsed once for one scenario: typed inside the model, opaque to sim/, held by
+/// the Scenario for the run. A model without sections gets this empty base.
+class ModelConfig {
+public:
+  virtual ~ModelConfig() = default;
+};
+
+/// The typed config a model's create() and match_entities receive (the one its configure made).
+template <class T> const T& config_as(const ModelConfig& c) {
+  return dynamic_cast<const T&>(c);
+}
+
 /// A model of one layer (probe, bgp, dns, ...), alive for one run.
 class Model {
 public:
   virtual ~Model() = default;
-  /// Creates the model's actors and registers its entities' actions. Called before simulation.
+  /// Creates the model's actors, registers its entities' actions and offers its services.
   virtual void start(RunContext& ctx) = 0;
   /// Called after the simulation ends; computes the model's share of the summary.
   virtual void finish(RunContext& ctx) {}
 };
 
-/// An action a model adds to the fault timeline for one kind of entity ("prefix", "withdraw").
-struct ActionDecl {
-  std::string kind; ///< entity path prefix ("link", "dc", "as", ...)
-  std::string action;
-  std::string doc;
-  std::string undo; ///< the action that `until:` plays to end it ("" if it cannot be undone)
-  std::vector<std::string> params; ///< keys allowed under the fault's `with:` (e.g. "prefix")
-};
+/// The services models offer each other (sim/run/Services.hpp), by the names ModelInfo uses.
+namespace service {
+inline const std::string kRoutes = "routes";               ///< RouteService
+inline const std::string kAnnouncements = "announcements"; ///< AnnouncementService
+inline const std::string kNames = "names";                 ///< NameService
+inline const std::string kServing = "serving";             ///< ServingService
+} // namespace service
 
 /// The declaration of a model: what `outagesim models` prints and the loader validates against.
 struct ModelInfo {
   std::string name; ///< key under `models:` in a scenario
   std::string doc;  ///< one or two lines
   std::vector<ParamDecl> params;
-  /// Extra top-level scenario sections the model reads itself (validated by `validate_sections`).
+  /// Extra top-level scenario sections the model reads itself (through configure).
   std::vector<std::string> sections;
-  /// Checks the model's own sections of a merged scenario; may be empty.
-  std::function<void(const Scenario&, Diagnostics&)> validate_sections;
+  /// Services the model offers in start() (service::k...).
+  std::vector<std::string> provides;
+  /// Services it cannot work without: a scenario where it has work (a config) and no enabled model
+  /// provides one of them is a load error. Their providers start before it.
+  std::vector<std::string> needs;
+  /// Services it uses when some model offers them (and falls back otherwise): their providers start
+  /// before it.
+  std::vector<std::string> uses;
+  /// Parses the model's sections once (problems go to the diagnostics). nullptr: the model has no
+  /// work in this scenario (its sections are absent); it is then neither created nor started. When
+  /// empty, every scenario gets an empty ModelConfig.
+  std::function<std::shared_ptr<const ModelConfig>(const Scenario&, Diagnostics&)> configure;
   std::vector<ActionDecl> actions;
+  std::vector<EventDecl> events; ///< the event types it emits
   /// Paths of the model's own entities (kinds of its ActionDecls) that match a pattern, known from
-  /// the scenario alone: fault targets are checked against them before a run.
-  std::function<std::vector<std::string>(const Scenario&, const std::string& pattern)> match_entities;
-  std::function<std::unique_ptr<Model>()> create;
+  /// its config: fault targets are checked against them before a run.
+  std::function<std::vector<std::string>(const ModelConfig&, const std::string& pattern)> match_entities;
+  std::function<std::unique_ptr<Model>(const ModelConfig&)> create;
 };
+
+/// The enabled models that have work (a config in `s`), in the order their start() runs: every
+/// provider of a service before the models that need or use it; models no declaration orders run
+/// by name, so the order never depends on the order of `models`. Throws std::logic_error on a cycle
+/// (checked at load by check_model_needs).
+std::vector<const ModelInfo*> start_order(const std::vector<ModelInfo>& models, const Scenario& s);
+
+/// Load-time checks of the declarations against a scenario: a needed service no enabled model
+/// provides (an error naming both, at the needing model's section), and needs that form a cycle.
+void check_model_needs(const std::vector<ModelInfo>& models, const Scenario& s, Diagnostics& d);
 
 } // namespace outagesim::sim

@@ -10,6 +10,7 @@
 #include <xbt/log.h>
 
 #include "outagesim/Version.hpp"
+#include "sim/fault/Actions.hpp"
 #include "sim/fault/EntityDirectory.hpp"
 #include "sim/run/RunContext.hpp"
 #include "sim/scenario/Loader.hpp"
@@ -40,8 +41,6 @@ void register_core_actions(RunContext& ctx) {
       return id;
     };
   };
-  ctx.directory().on("link", "down", link_handler(false));
-  ctx.directory().on("link", "up", link_handler(true));
   auto node_handler = [&ctx, &w](const std::string& action) {
     bool up = action == "up" || action == "restore";
     return [&ctx, &w, up, action](const std::string& path, const ActionRequest& r) -> std::uint64_t {
@@ -49,22 +48,25 @@ void register_core_actions(RunContext& ctx) {
       if (!ni) return 0;
       sg4::Host* h = w.host(*ni);
       if (h->is_on() == up) return 0;
-      if (up)
-        h->turn_on();
-      else
-        h->turn_off();
       static const std::map<std::string, std::string> types = {{"down", "node.stopped"},
                                                                {"crash", "node.crashed"},
                                                                {"up", "node.started"},
                                                                {"restore", "node.restored"}};
+      // The event first: models that react to the switch (SimGrid's state callbacks, run within it)
+      // read how the node went down (a graceful stop or a crash) from its last change.
       std::uint64_t id = ctx.emit(types.at(action), path, r.reason, r.cause);
       w.set_last_change(path, id);
+      if (up)
+        h->turn_on();
+      else
+        h->turn_off();
       return id;
     };
   };
-  for (const char* kind : {"router", "dc", "dns", "resolver"})
-    for (const char* action : {"down", "up", "crash", "restore"})
-      ctx.directory().on(kind, action, node_handler(action));
+  for (const auto& a : core_action_decls())
+    ctx.directory().on(a.kind, a.action,
+                       a.kind == "link" ? ActionHandler(link_handler(a.action == "up"))
+                                        : ActionHandler(node_handler(a.action)));
 }
 
 struct TimedAction {
@@ -183,9 +185,10 @@ RunResult run_scenario(const Scenario& s, const std::vector<ModelInfo>& models, 
   ctx.directory().add_entities(world.entity_paths());
   register_core_actions(ctx);
 
+  // The enabled models with work, started in the order their declared needs set (not the list's).
   std::vector<std::unique_ptr<Model>> running;
-  for (const auto& m : models)
-    if (s.enabled.at(m.name)) running.push_back(m.create());
+  for (const ModelInfo* m : start_order(models, s))
+    running.push_back(m->create(*s.config(m->name)));
   for (auto& m : running)
     m->start(ctx);
 

@@ -62,20 +62,10 @@ std::optional<LinkKind> parse_link_kind(const std::string& name) {
 }
 
 std::vector<std::string> core_actions(EntityKind kind) {
-  switch (kind) {
-  case EntityKind::Link:
-    return {"down", "up"};
-  case EntityKind::Router:
-  case EntityKind::Datacenter:
-  case EntityKind::DnsServer:
-  case EntityKind::Resolver:
-    return {"down", "up", "crash", "restore"};
-  case EntityKind::As:
-  case EntityKind::Region:
-  case EntityKind::Service:
-    return {};
-  }
-  return {};
+  std::vector<std::string> out;
+  for (const auto& a : core_action_decls())
+    if (a.kind == entity_kind_prefix(kind)) out.push_back(a.action);
+  return out;
 }
 
 std::string undo_action(const std::string& kind, const std::string& action,
@@ -83,10 +73,8 @@ std::string undo_action(const std::string& kind, const std::string& action,
   for (const auto& m : models)
     for (const auto& a : m.actions)
       if (a.kind == kind && a.action == action) return a.undo;
-  if (action == "down") return "up";
-  if (action == "up") return "down";
-  if (action == "crash") return "restore";
-  if (action == "restore") return "crash";
+  for (const auto& a : core_action_decls())
+    if (a.kind == kind && a.action == action) return a.undo;
   return "";
 }
 
@@ -321,6 +309,7 @@ std::string named(const YamlNode& item, const std::string& what, const char* key
 struct Validator {
   Diagnostics& d;
   const std::vector<ModelInfo>& models;
+  YamlPtr root; // the merged document
   Scenario s;
   std::map<std::string, Mark> seen_paths; // path -> first declaration
 
@@ -342,7 +331,7 @@ struct Validator {
 
   void read_info(const YamlNode* n) {
     if (!n) {
-      d.error(s.root->mark, "scenario has no 'scenario:' section; expected one with at least 'duration'");
+      d.error(root->mark, "scenario has no 'scenario:' section; expected one with at least 'duration'");
       return;
     }
     MapReader r(n, "scenario", d);
@@ -378,6 +367,9 @@ struct Validator {
       }
     }
     r.finish();
+    if (const YamlNode* sa = r.get("sample"); sa && s.info.sample > s.info.duration)
+      d.error(sa->mark, "scenario 'sample' (" + format_duration(s.info.sample) + ") is longer than its 'duration' (" +
+                            format_duration(s.info.duration) + "); expected at most the duration");
     if (s.info.duration / s.info.sample > 1e6)
       d.error(r.mark(),
               "scenario has more than a million samples (duration / sample); expected a coarser 'sample'");
@@ -544,6 +536,8 @@ struct Validator {
       if (auto v = r.string("note")) f.note = *v;
       if (const YamlNode* w = r.get("with")) {
         f.params_mark = w->mark;
+        for (const auto& e : item->entries)
+          if (e.key == "with") f.with = e.value;
         MapReader wr(w, "fault 'with'", d);
         if (wr.is_map())
           for (const auto& e : w->entries)
@@ -594,7 +588,8 @@ struct Validator {
         owns = owns || a.kind == kind;
       }
       model_kind = model_kind || owns;
-      if (owns && m.match_entities) matches += m.match_entities(s, f.target).size();
+      const ModelConfig* config = s.config(m.name);
+      if (owns && m.match_entities && config) matches += m.match_entities(*config, f.target).size();
     }
     if (!found && !model_kind) {
       d.error(f.target_mark, "fault target kind '" + kind + "' is unknown; expected one of: " + join(names));
@@ -717,7 +712,7 @@ struct Validator {
   }
 
   void run() {
-    MapReader top(s.root.get(), "scenario file", d);
+    MapReader top(root.get(), "scenario file", d);
     top.get("include"); // already merged; listed among the valid keys
     read_info(top.get("scenario"));
     read_topology(top.get("topology"));
@@ -728,12 +723,27 @@ struct Validator {
     read_models(top.get("models"));
     for (const auto& m : models)
       for (const auto& sec : m.sections)
-        top.get(sec);
+        if (top.get(sec))
+          for (const auto& e : root->entries)
+            if (e.key == sec) s.sections[sec] = e.value;
     top.finish();
     check_references();
     int before_models = d.error_count();
+    for (const auto& e : core_event_decls())
+      s.event_types.push_back(e.type);
     for (const auto& m : models)
-      if (m.validate_sections) m.validate_sections(s, d);
+      for (const auto& e : m.events)
+        s.event_types.push_back(e.type);
+    std::sort(s.event_types.begin(), s.event_types.end());
+    // Each model's sections, parsed once into the config it runs with (validation is configuring).
+    for (const auto& m : models) {
+      if (!m.configure) {
+        s.configs[m.name] = std::make_shared<const ModelConfig>();
+        continue;
+      }
+      if (auto c = m.configure(s, d)) s.configs[m.name] = std::move(c);
+    }
+    check_model_needs(models, s, d);
     // Targets last: models' entities (prefixes, sessions) come from their own sections.
     if (d.error_count() == before_models)
       for (const auto& f : s.faults)
@@ -747,9 +757,8 @@ std::optional<Scenario> finish_load(const std::string& name, YamlPtr root, const
   for (const auto& set : options.sets)
     apply_set(root, set, d);
   if (d.has_errors()) return std::nullopt;
-  Validator v{d, models, {}, {}};
+  Validator v{d, models, root, {}, {}};
   v.s.file = name;
-  v.s.root = root;
   v.run();
   d.sort();
   if (d.has_errors()) return std::nullopt;

@@ -3,6 +3,7 @@
 // overrides, and validating. Every value a later check may complain about keeps its Mark.
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,8 @@
 #include "sim/scenario/YamlTree.hpp"
 
 namespace outagesim::sim {
+
+class ModelConfig;
 
 /// Kinds of entity a scenario can name. The path prefix of each is in entity_kind_prefix().
 enum class EntityKind { As, Router, Datacenter, DnsServer, Resolver, Region, Link, Service };
@@ -77,6 +80,7 @@ struct FaultSpec {
   std::optional<SimTime> until;
   std::string note;                          ///< why (shown as the reason of the events it causes)
   std::map<std::string, std::string> params; ///< the action's arguments, under `with:`
+  YamlPtr with;                              ///< the `with:` mapping as written (values keep their marks)
   Mark mark, target_mark, action_mark, params_mark;
 };
 
@@ -90,7 +94,26 @@ struct Scenario {
   std::vector<FaultSpec> faults;
   std::map<std::string, ParamValues> params; ///< per model, defaults filled in
   std::map<std::string, bool> enabled;       ///< per model
-  YamlPtr root;                              ///< the merged document, for sections models read themselves
+  /// The top-level sections models declared (ModelInfo::sections), as merged: what their configure
+  /// reads (not the whole document: the core sections are parsed into the structs above).
+  std::map<std::string, YamlPtr> sections;
+  /// Every event type the engine and the models declare (sorted): sections that name one (an
+  /// operators plan's trigger) are checked against it.
+  std::vector<std::string> event_types;
+  /// Per model with work in this scenario: its sections parsed once (ModelInfo::configure).
+  std::map<std::string, std::shared_ptr<const ModelConfig>> configs;
+
+  /// The model section `name` ("dns"), or nullptr when it is absent or null.
+  const YamlNode* section(const std::string& name) const {
+    auto it = sections.find(name);
+    if (it == sections.end() || !it->second || it->second->kind == YamlNode::Kind::Null) return nullptr;
+    return it->second.get();
+  }
+  /// The config of model `name`, or nullptr when it has no work here.
+  const ModelConfig* config(const std::string& name) const {
+    auto it = configs.find(name);
+    return it == configs.end() ? nullptr : it->second.get();
+  }
 
   /// Lookups for models reading their own sections: the node with this path ("region:eu"), if any;
   /// whether a service has this id; every service id (for "expected one of" messages).
