@@ -13,6 +13,7 @@
 #include "outagesim/Version.hpp"
 #include "sim/compare/Compare.hpp"
 #include "sim/compare/Score.hpp"
+#include "sim/explain/Explain.hpp"
 #include "sim/run/Output.hpp"
 #include "sim/run/RunContext.hpp"
 #include "sim/run/Runner.hpp"
@@ -42,6 +43,7 @@ Examples:
   outagesim models
   outagesim routes --caida ../shared/data/caida/20180101.as-rel.txt.bz2 --origin 32934 --prefix 129.134.30.0/23
   outagesim score results/02-backbone-partition ../shared/data/observed/facebook-2021.signals.yaml
+  outagesim explain results/facebook-2021 --region india --service whatsapp
   outagesim compare --observed OBS.signals.yaml scenarios/facebook-2021/hypotheses/*.yaml --seeds 3 -j 2
 
 Outputs of `run` (in --out, default results/<scenario name>):
@@ -138,6 +140,28 @@ void print_action(const sim::ActionDecl& a) {
 
 void print_event(const sim::EventDecl& e) {
   std::cout << "  event " << e.type << " (subject: " << e.subject << ")\n      " << e.doc << "\n";
+}
+
+int cmd_explain(const std::string& run_dir, sim::ExplainOptions o, const std::string& at_text, bool json) {
+  sim::Diagnostics d;
+  auto run = sim::read_run(run_dir, d);
+  if (!run) return print_diags(d);
+  if (!at_text.empty()) {
+    o.at = sim::parse_at(at_text, run->start_epoch);
+    if (!o.at) {
+      d.error(sim::Mark{std::make_shared<const std::string>("--at"), 1, 1},
+              "'" + at_text + "' is not a time; expected HH:MM[:SS] (UTC, on the run's first day), +DURATION "
+              "from the start (+41m) or a UTC time (2021-10-04T15:41:00Z)");
+      return print_diags(d);
+    }
+  }
+  auto x = sim::explain(*run, o, d);
+  if (!x) return print_diags(d);
+  if (json)
+    std::cout << sim::explanation_json(*run, *x).dump(2) << "\n";
+  else
+    std::cout << sim::explanation_text(*run, *x);
+  return 0;
 }
 
 int cmd_models() {
@@ -245,6 +269,27 @@ int main(int argc, char** argv) {
   score->add_option("OBSERVED", score_observed, "observed signals (format: README, 'Scoring a run')")
       ->required();
 
+  std::string explain_dir, explain_at;
+  sim::ExplainOptions explain_options;
+  bool explain_json = false;
+  auto* explain = app.add_subcommand(
+      "explain", "Why a region lost service, and what brought it back: causal chains from a run's events");
+  explain->add_option("RUN_DIR", explain_dir, "the --out folder of a run (reads events.jsonl and summary.json)")
+      ->required();
+  explain->add_option("--region,-r", explain_options.region, "region id, as in summary.json (india)")->required();
+  explain->add_option("--service,-s", explain_options.service, "one service (default: every service of the region)");
+  explain->add_option("--at", explain_at,
+                      "the outage going on at this time: HH:MM[:SS] UTC, +DURATION or a UTC time "
+                      "(default: the region's longest outage)");
+  explain->add_flag("--json", explain_json, "print the chains as JSON (for tools)");
+  explain->footer(
+      "\nEach chain starts at a root event (a timeline action, or an event with no recorded cause) and follows the\n"
+      "events' cause links to what the region's users saw; one line per step: time (UTC), entity, event, reason.\n"
+      "Events of the same type with the same cause are folded into one line (\"and 23 more resolver\"). Several\n"
+      "root causes are ranked by how many of the region's failures they explain. Then the recovery chains: the\n"
+      "action that brought each service back, through which stages, and when.\n\n"
+      "Example: outagesim explain results/facebook-2021 --region india --service whatsapp --at 15:45");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -256,6 +301,7 @@ int main(int argc, char** argv) {
     const auto& models = outagesim::models::all();
     if (app.got_subcommand("models")) return cmd_models();
     if (app.got_subcommand("score")) return cmd_score(score_run_dir, score_observed);
+    if (app.got_subcommand("explain")) return cmd_explain(explain_dir, explain_options, explain_at, explain_json);
     if (app.got_subcommand("routes")) {
       if (*ro_origin_opt) ro.origin = ro_origin;
       if (*ro_seed_opt) ro.seed = ro_seed;
