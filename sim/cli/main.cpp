@@ -14,6 +14,7 @@
 #include "sim/compare/Compare.hpp"
 #include "sim/compare/Score.hpp"
 #include "sim/explain/Explain.hpp"
+#include "sim/report/Report.hpp"
 #include "sim/run/Output.hpp"
 #include "sim/run/RunContext.hpp"
 #include "sim/run/Runner.hpp"
@@ -44,6 +45,7 @@ Examples:
   outagesim routes --caida ../shared/data/caida/20180101.as-rel.txt.bz2 --origin 32934 --prefix 129.134.30.0/23
   outagesim score results/02-backbone-partition ../shared/data/observed/facebook-2021.signals.yaml
   outagesim explain results/facebook-2021 --region india --service whatsapp
+  outagesim report results/facebook-2021 --observed ../shared/data/observed/facebook-2021.signals.yaml
   outagesim compare --observed OBS.signals.yaml scenarios/facebook-2021/hypotheses/*.yaml --seeds 3 -j 2
 
 Outputs of `run` (in --out, default results/<scenario name>):
@@ -161,6 +163,27 @@ int cmd_explain(const std::string& run_dir, sim::ExplainOptions o, const std::st
     std::cout << sim::explanation_json(*run, *x).dump(2) << "\n";
   else
     std::cout << sim::explanation_text(*run, *x);
+  return 0;
+}
+
+int cmd_report(const std::string& dir, const std::string& observed_path) {
+  sim::Diagnostics d;
+  std::optional<std::string> html;
+  if (sim::is_compare_dir(dir)) {
+    if (!observed_path.empty())
+      std::cerr << "outagesim report: --observed is ignored for a compare folder (it is scored already)\n";
+    html = sim::compare_report(dir, d);
+  } else {
+    std::optional<sim::ObservedRecord> observed;
+    if (!observed_path.empty()) {
+      observed = sim::load_observed(observed_path, d);
+      if (!observed) return print_diags(d);
+    }
+    html = sim::run_report(dir, observed ? &*observed : nullptr, d);
+  }
+  if (!html) return print_diags(d);
+  sim::write_outputs_atomically(dir, {{"report.html", *html}});
+  std::cout << "report: " << (std::filesystem::path(dir) / "report.html").string() << "\n";
   return 0;
 }
 
@@ -290,6 +313,20 @@ int main(int argc, char** argv) {
       "action that brought each service back, through which stages, and when.\n\n"
       "Example: outagesim explain results/facebook-2021 --region india --service whatsapp --at 15:45");
 
+  std::string report_dir, report_observed;
+  auto* report = app.add_subcommand(
+      "report", "Write one self-contained report.html (opens offline) for a run folder or a compare folder");
+  report->add_option("DIR", report_dir, "the --out folder of a run, or of a compare")->required();
+  report->add_option("--observed", report_observed, "observed signals (.signals.yaml): adds the score table");
+  report->footer(
+      "\nFor a run: the story (what failed, how far it spread, how it recovered), the scenario's lesson, when each\n"
+      "region was down with the faults and recovery actions marked, BGP updates (with a zoom on the burst) and\n"
+      "visibility, DNS load and failure answers, datacenter power, user reports, availability over time, each\n"
+      "region's causal chain (explain) one click away, and the score table. For a compare folder: the ranking, the\n"
+      "signal matrix and links to each run's report (written too). Charts: Chart.js from Debian's libjs-chart.js,\n"
+      "inlined; the page makes no network request.\n\n"
+      "Example: outagesim report results/facebook-2021 --observed ../shared/data/observed/facebook-2021.signals.yaml");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -301,6 +338,7 @@ int main(int argc, char** argv) {
     const auto& models = outagesim::models::all();
     if (app.got_subcommand("models")) return cmd_models();
     if (app.got_subcommand("score")) return cmd_score(score_run_dir, score_observed);
+    if (app.got_subcommand("report")) return cmd_report(report_dir, report_observed);
     if (app.got_subcommand("explain")) return cmd_explain(explain_dir, explain_options, explain_at, explain_json);
     if (app.got_subcommand("routes")) {
       if (*ro_origin_opt) ro.origin = ro_origin;

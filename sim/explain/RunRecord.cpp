@@ -161,9 +161,9 @@ int event_polarity(const std::string& type) {
   static const std::set<std::string> failure = {
       "lost",  "down",   "fail",      "failed",  "failure", "start",     "started", "dark",     "withdrawn",
       "withdraw", "blocked", "congested", "crash", "crashed", "unreachable", "degraded", "broken", "timeout",
-      "deleted", "removed", "poisoned", "hijacked", "leaked", "overloaded", "stopped", "off"};
+      "deleted", "removed", "poisoned", "hijacked", "leaked", "overloaded", "stopped"};
   static const std::set<std::string> recovery = {"restored", "up",    "recovered", "end",   "ended",    "announced",
-                                                 "cleared",  "back",  "restore",   "works", "reconnected", "on",
+                                                 "cleared",  "back",  "restore",   "works", "reconnected",
                                                  "resumed",  "healthy"};
   std::string last = type.substr(type.rfind('.') == std::string::npos ? 0 : type.rfind('.') + 1);
   int p = 0;
