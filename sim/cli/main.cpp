@@ -38,7 +38,7 @@ const char* kExamples = R"(
 Examples:
   outagesim run scenarios/teaching/01-single-link-failure.yaml
   outagesim run scenarios/teaching/02-backbone-partition.yaml --out results/partition --seed 7
-  outagesim run scenarios/facebook-2021/scenario.yaml --out results/fb && python3 scripts/plot.py results/fb
+  outagesim run scenarios/facebook-2021/scenario.yaml --out results/fb && scripts/plot.py results/fb
   outagesim run SCENARIO --set models.probe.interval=10s --until +2h
   outagesim validate scenarios/teaching/*.yaml
   outagesim models
