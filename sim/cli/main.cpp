@@ -239,7 +239,13 @@ int main(int argc, char** argv) {
   run->add_option("--set", sets,
                   "override a scenario value: KEY=VALUE with a dotted KEY (models.probe.interval=10s)")
       ->take_all();
-  run->add_option("--log", log_spec, "log levels, e.g. probe=debug or debug (default: warnings only)");
+  run->add_option("--log", log_spec,
+                  "log levels per model, e.g. probe=debug or dns=debug,users=debug or debug: the model's "
+                  "decisions with the simulated time in seconds (default: warnings only)");
+  bool quiet = false;
+  run->add_flag("--quiet,-q", quiet,
+                "no progress on stderr (by default: one updating line on a terminal, otherwise a line every 10 s "
+                "of a run that takes that long)");
 
   std::vector<std::string> validate_paths;
   auto* validate = app.add_subcommand("validate", "Check scenario files and report every problem");
@@ -379,7 +385,8 @@ int main(int argc, char** argv) {
       options.until = sim::read_time(n, "--until", ud);
       if (!options.until) return print_diags(ud);
     }
-    options.progress = ::isatty(STDERR_FILENO);
+    options.progress = !quiet && ::isatty(STDERR_FILENO);
+    options.progress_lines = !quiet && !::isatty(STDERR_FILENO);
     if (out_dir.empty()) out_dir = default_out(scenario_path);
     sim::install_interrupt_cleanup();
     sim::RunResult r = sim::run_scenario(*s, models, options);
