@@ -193,7 +193,17 @@ std::optional<Explanation> explain(const RunRecord& run, const ExplainOptions& o
   std::vector<OutagePeriod> periods;
   for (const auto& p : run.outages.at(o.region))
     if (selected(p.service)) periods.push_back(p);
-  x.periods = periods.size();
+  // Outages: the periods of the selected services, overlapping ones merged.
+  {
+    std::vector<std::pair<double, double>> spans;
+    for (const auto& p : periods) spans.push_back({p.start, p.end});
+    std::sort(spans.begin(), spans.end());
+    double reach = -1;
+    for (const auto& [a, b] : spans) {
+      if (x.periods == 0 || a > reach) ++x.periods;
+      reach = std::max(reach, b);
+    }
+  }
   const OutagePeriod* pick = nullptr;
   for (const auto& p : periods) {
     if (o.at) {
@@ -363,10 +373,14 @@ std::string explanation_text(const RunRecord& run, const Explanation& x) {
     }
     return os.str();
   }
-  os << "outage " << day << " " << clock_of(x.start_utc, day) << "-"
-     << (x.recovered ? clock_of(x.end_utc, day) : "end of run") << " UTC ("
-     << format_duration(x.end - x.start) << (x.recovered ? "" : ", still down when the run ended") << "), "
-     << (x.periods > 1 ? "the worst of " + std::to_string(x.periods) + " outage periods" : "its only outage period")
+  os << "outage " << day << " " << clock_of(x.start_utc, day);
+  if (x.recovered)
+    os << "-" << clock_of(x.end_utc, day) << " UTC (" << format_duration(x.end - x.start) << "), ";
+  else
+    os << " UTC until the run ended at " << clock_of(x.end_utc, day) << " (" << format_duration(x.end - x.start)
+       << ", still down), ";
+  os
+     << (x.periods > 1 ? "the longest of its " + std::to_string(x.periods) + " outages" : "its only outage")
      << "\n";
   if (x.failures == 0) {
     os << "\nthe run records no failure event of the region in this period: the outage shows in its availability "

@@ -50,7 +50,7 @@ struct Explanation {
   double start = 0, end = 0;   ///< the period explained (seconds since the start)
   std::string start_utc, end_utc;
   bool recovered = true;       ///< false: still down when the run ended
-  std::size_t periods = 0;     ///< the region's outage periods (of the selected services)
+  std::size_t periods = 0;     ///< the region's outages (periods of the selected services, overlaps merged)
   std::size_t failures = 0;    ///< the region's failure events in the period
   std::vector<Chain> causes;   ///< ranked
   std::size_t unexplained = 0; ///< failure events with no cause
