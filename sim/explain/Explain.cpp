@@ -16,7 +16,8 @@ namespace {
 std::string service_of(const RecordedEvent& e, const std::vector<std::string>& services) {
   if (!e.service.empty()) return e.service;
   for (const auto& s : services)
-    if (e.reason.size() > s.size() && e.reason.compare(0, s.size(), s) == 0 && e.reason[s.size()] == ':') return s;
+    if (e.reason.size() > s.size() && e.reason.compare(0, s.size(), s) == 0 && e.reason[s.size()] == ':')
+      return s;
   return "";
 }
 
@@ -78,7 +79,8 @@ std::vector<Chain> build_chains(const RunRecord& run, const std::vector<const Re
       ChainStep s;
       s.depth = depth;
       s.indent = indent;
-      for (auto id : members) s.on_path.push_back(run.find(id));
+      for (auto id : members)
+        s.on_path.push_back(run.find(id));
       s.event = s.on_path.front();
       const RecordedEvent* first = s.event;
       const RecordedEvent* last = s.event;
@@ -89,7 +91,8 @@ std::vector<Chain> build_chains(const RunRecord& run, const std::vector<const Re
       // Siblings: events of the same type with the same causes that lead elsewhere.
       if (depth > 0) {
         std::set<std::uint64_t> parents;
-        for (const auto* e : s.on_path) parents.insert(e->cause);
+        for (const auto* e : s.on_path)
+          parents.insert(e->cause);
         for (auto p : parents)
           for (auto k : children[p]) {
             const RecordedEvent& e = run.events[k - 1];
@@ -115,7 +118,8 @@ std::vector<Chain> build_chains(const RunRecord& run, const std::vector<const Re
           next[type].push_back(k);
         }
       std::stable_sort(order.begin(), order.end(), [&](const std::string& a, const std::string& b) {
-        return *std::min_element(next[a].begin(), next[a].end()) < *std::min_element(next[b].begin(), next[b].end());
+        return *std::min_element(next[a].begin(), next[a].end()) <
+               *std::min_element(next[b].begin(), next[b].end());
       });
       // A chain that does not branch reads as a list; each branch is indented under its fork.
       int next_indent = indent + (order.size() > 1 ? 1 : 0);
@@ -137,7 +141,8 @@ std::vector<Chain> build_chains(const RunRecord& run, const std::vector<const Re
 std::string shorten(const std::string& s, std::size_t n) {
   if (s.size() <= n) return s;
   std::size_t cut = n;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut; // UTF-8 boundary
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80)
+    --cut; // UTF-8 boundary
   return s.substr(0, cut) + "...";
 }
 
@@ -166,7 +171,8 @@ std::optional<Explanation> explain(const RunRecord& run, const ExplainOptions& o
   auto it = run.services.find(o.region);
   if (it == run.services.end()) {
     std::string known;
-    for (const auto& [r, _] : run.services) known += (known.empty() ? "" : ", ") + r;
+    for (const auto& [r, _] : run.services)
+      known += (known.empty() ? "" : ", ") + r;
     d.error(arg("--region"), "the run has no region '" + o.region + "'; expected one of: " +
                                  (known.empty() ? "(none: the run recorded no region)" : known));
     return std::nullopt;
@@ -177,8 +183,10 @@ std::optional<Explanation> explain(const RunRecord& run, const ExplainOptions& o
   if (!o.service.empty()) {
     if (std::find(all_services.begin(), all_services.end(), o.service) == all_services.end()) {
       std::string known;
-      for (const auto& s : all_services) known += (known.empty() ? "" : ", ") + s;
-      d.error(arg("--service"), "region " + o.region + " has no service '" + o.service + "'; expected one of: " + known);
+      for (const auto& s : all_services)
+        known += (known.empty() ? "" : ", ") + s;
+      d.error(arg("--service"),
+              "region " + o.region + " has no service '" + o.service + "'; expected one of: " + known);
       return std::nullopt;
     }
     x.services = {o.service};
@@ -196,7 +204,8 @@ std::optional<Explanation> explain(const RunRecord& run, const ExplainOptions& o
   // Outages: the periods of the selected services, overlapping ones merged.
   {
     std::vector<std::pair<double, double>> spans;
-    for (const auto& p : periods) spans.push_back({p.start, p.end});
+    for (const auto& p : periods)
+      spans.push_back({p.start, p.end});
     std::sort(spans.begin(), spans.end());
     double reach = -1;
     for (const auto& [a, b] : spans) {
@@ -207,7 +216,8 @@ std::optional<Explanation> explain(const RunRecord& run, const ExplainOptions& o
   const OutagePeriod* pick = nullptr;
   for (const auto& p : periods) {
     if (o.at) {
-      if (p.start <= *o.at && (*o.at < p.end || (!p.recovered && *o.at <= p.end)) && (!pick || p.end - p.start > pick->end - pick->start))
+      if (p.start <= *o.at && (*o.at < p.end || (!p.recovered && *o.at <= p.end)) &&
+          (!pick || p.end - p.start > pick->end - pick->start))
         pick = &p;
     } else if (!pick || p.end - p.start > pick->end - pick->start) {
       pick = &p;
@@ -227,8 +237,10 @@ std::optional<Explanation> explain(const RunRecord& run, const ExplainOptions& o
     for (const auto& p : periods)
       if (p.start <= x.end && p.end >= x.start && (p.start < x.start || p.end > x.end)) {
         x.start = std::min(x.start, p.start);
-        if (p.end > x.end) x.recovered = p.recovered;
-        else if (p.end == x.end) x.recovered = x.recovered && p.recovered;
+        if (p.end > x.end)
+          x.recovered = p.recovered;
+        else if (p.end == x.end)
+          x.recovered = x.recovered && p.recovered;
         x.end = std::max(x.end, p.end);
         grew = true;
       }
@@ -255,7 +267,8 @@ std::optional<Explanation> explain(const RunRecord& run, const ExplainOptions& o
     } else if (pol < 0) {
       for (auto& [s, list] : open) {
         if (!sv.empty() && s != sv && !s.empty()) continue;
-        for (auto i : list) all[i].closed_by = &e;
+        for (auto i : list)
+          all[i].closed_by = &e;
         list.clear();
       }
     }
@@ -300,7 +313,8 @@ namespace {
 
 std::string fold_note(const ChainStep& s, const std::string& day) {
   std::set<std::string> subjects;
-  for (const auto* e : s.on_path) subjects.insert(e->subject);
+  for (const auto* e : s.on_path)
+    subjects.insert(e->subject);
   std::string note;
   if (s.on_path.size() > 1) {
     if (subjects.size() > 1) {
@@ -310,7 +324,8 @@ std::string fold_note(const ChainStep& s, const std::string& day) {
             std::find(others.begin(), others.end(), e->subject) == others.end())
           others.push_back(e->subject);
       note += "; also " + std::to_string(s.on_path.size() - 1) + " more on this region's path (";
-      for (std::size_t i = 0; i < others.size() && i < 3; ++i) note += (i ? ", " : "") + others[i];
+      for (std::size_t i = 0; i < others.size() && i < 3; ++i)
+        note += (i ? ", " : "") + others[i];
       if (others.size() > 3) note += ", ...";
       note += ")";
     } else {
@@ -322,7 +337,8 @@ std::string fold_note(const ChainStep& s, const std::string& day) {
       note += "; and " + std::to_string(s.on_path.size() - 1) + " more";
       if (!svs.empty()) {
         note += " (";
-        for (std::size_t i = 0; i < svs.size(); ++i) note += (i ? ", " : "") + svs[i];
+        for (std::size_t i = 0; i < svs.size(); ++i)
+          note += (i ? ", " : "") + svs[i];
         note += ")";
       }
     }
@@ -337,16 +353,16 @@ std::string fold_note(const ChainStep& s, const std::string& day) {
   return note;
 }
 
-void chains_text(std::ostringstream& os, const std::vector<Chain>& chains, std::size_t total, const char* verb,
-                 const std::string& day) {
+void chains_text(std::ostringstream& os, const std::vector<Chain>& chains, std::size_t total,
+                 const char* verb, const std::string& day) {
   int n = 0;
   for (const auto& c : chains) {
     ++n;
-    os << "  " << n << ". " << verb << " " << c.explains << " of " << total << " (from " << c.root->type << " "
-       << c.root->subject << " at " << clock_of(c.root->utc, day) << ")\n";
+    os << "  " << n << ". " << verb << " " << c.explains << " of " << total << " (from " << c.root->type
+       << " " << c.root->subject << " at " << clock_of(c.root->utc, day) << ")\n";
     for (const auto& s : c.steps) {
-      os << "     " << std::string(2 * s.indent, ' ') << clock_of(s.event->utc, day) << "  " << s.event->subject
-         << "  " << s.event->type;
+      os << "     " << std::string(2 * s.indent, ' ') << clock_of(s.event->utc, day) << "  "
+         << s.event->subject << "  " << s.event->type;
       if (!s.event->reason.empty()) os << ": " << shorten(s.event->reason, 160);
       os << fold_note(s, day) << "  [#" << s.event->id << "]\n";
     }
@@ -359,7 +375,8 @@ std::string explanation_text(const RunRecord& run, const Explanation& x) {
   std::ostringstream os;
   std::string day = format_utc(double(run.start_epoch)).substr(0, 10);
   os << "region " << x.region << ", ";
-  for (std::size_t i = 0; i < x.services.size(); ++i) os << (i ? ", " : "") << x.services[i];
+  for (std::size_t i = 0; i < x.services.size(); ++i)
+    os << (i ? ", " : "") << x.services[i];
   os << "\n";
   if (!x.any_outage) {
     if (x.periods == 0) {
@@ -368,8 +385,10 @@ std::string explanation_text(const RunRecord& run, const Explanation& x) {
       os << "no outage at " << clock_of(x.start_utc, day) << " UTC; the region's outages:\n";
       for (const auto& p : run.outages.at(x.region))
         if (std::find(x.services.begin(), x.services.end(), p.service) != x.services.end())
-          os << "  " << p.service << " " << clock_of(format_utc(double(run.start_epoch) + p.start), day) << "-"
-             << (p.recovered ? clock_of(format_utc(double(run.start_epoch) + p.end), day) : "end of run") << "\n";
+          os << "  " << p.service << " " << clock_of(format_utc(double(run.start_epoch) + p.start), day)
+             << "-"
+             << (p.recovered ? clock_of(format_utc(double(run.start_epoch) + p.end), day) : "end of run")
+             << "\n";
     }
     return os.str();
   }
@@ -377,13 +396,13 @@ std::string explanation_text(const RunRecord& run, const Explanation& x) {
   if (x.recovered)
     os << "-" << clock_of(x.end_utc, day) << " UTC (" << format_duration(x.end - x.start) << "), ";
   else
-    os << " UTC until the run ended at " << clock_of(x.end_utc, day) << " (" << format_duration(x.end - x.start)
-       << ", still down), ";
-  os
-     << (x.periods > 1 ? "the longest of its " + std::to_string(x.periods) + " outages" : "its only outage")
+    os << " UTC until the run ended at " << clock_of(x.end_utc, day) << " ("
+       << format_duration(x.end - x.start) << ", still down), ";
+  os << (x.periods > 1 ? "the longest of its " + std::to_string(x.periods) + " outages" : "its only outage")
      << "\n";
   if (x.failures == 0) {
-    os << "\nthe run records no failure event of the region in this period: the outage shows in its availability "
+    os << "\nthe run records no failure event of the region in this period: the outage shows in its "
+          "availability "
           "only\n";
     return os.str();
   }
@@ -429,7 +448,8 @@ nlohmann::ordered_json explanation_json(const RunRecord& run, const Explanation&
         sj["branch"] = s.indent;
         sj["event"] = ev(s.event);
         sj["on_path"] = nlohmann::ordered_json::array();
-        for (const auto* e : s.on_path) sj["on_path"].push_back(e->id);
+        for (const auto* e : s.on_path)
+          sj["on_path"].push_back(e->id);
         sj["folded"] = s.siblings;
         sj["first"] = s.first_utc;
         sj["last"] = s.last_utc;
@@ -446,15 +466,18 @@ nlohmann::ordered_json explanation_json(const RunRecord& run, const Explanation&
     j["outage"] = nullptr;
     return j;
   }
-  j["outage"] = {{"start", x.start_utc}, {"end", x.recovered ? nlohmann::ordered_json(x.end_utc) : nullptr},
-                 {"duration_s", x.end - x.start}, {"periods", x.periods}};
+  j["outage"] = {{"start", x.start_utc},
+                 {"end", x.recovered ? nlohmann::ordered_json(x.end_utc) : nullptr},
+                 {"duration_s", x.end - x.start},
+                 {"periods", x.periods}};
   j["failures"] = x.failures;
   j["unexplained"] = x.unexplained;
   j["causes"] = chains(x.causes);
   j["recoveries"] = x.recoveries;
   j["recovery"] = chains(x.recovery);
   j["back"] = nlohmann::ordered_json::object();
-  for (const auto& [s, utc] : x.back) j["back"][s] = utc.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(utc);
+  for (const auto& [s, utc] : x.back)
+    j["back"][s] = utc.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(utc);
   return j;
 }
 

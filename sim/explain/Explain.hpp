@@ -20,19 +20,19 @@
 namespace outagesim::sim {
 
 struct ExplainOptions {
-  std::string region;               ///< region id ("india"), without "region:"
-  std::string service;              ///< "" for every service of the region
-  std::optional<double> at;         ///< seconds since the start; none: the region's worst period
+  std::string region;       ///< region id ("india"), without "region:"
+  std::string service;      ///< "" for every service of the region
+  std::optional<double> at; ///< seconds since the start; none: the region's worst period
 };
 
 /// One line of a chain: an event, and the events of the same type with the same cause folded into it.
 struct ChainStep {
-  int depth = 0;                     ///< 0 for the root
-  int indent = 0;                    ///< how many forks of the chain lie above this step
+  int depth = 0;  ///< 0 for the root
+  int indent = 0; ///< how many forks of the chain lie above this step
   const RecordedEvent* event = nullptr;
   std::vector<const RecordedEvent*> on_path; ///< every event of this step that leads to the region
-  std::size_t siblings = 0;          ///< other events of this type with the same causes (folded)
-  double first = 0, last = 0;        ///< time span of the step, siblings included
+  std::size_t siblings = 0;                  ///< other events of this type with the same causes (folded)
+  double first = 0, last = 0;                ///< time span of the step, siblings included
   std::string first_utc, last_utc;
 };
 
@@ -47,7 +47,7 @@ struct Explanation {
   std::string region;
   std::vector<std::string> services;
   bool any_outage = false;
-  double start = 0, end = 0;   ///< the period explained (seconds since the start)
+  double start = 0, end = 0; ///< the period explained (seconds since the start)
   std::string start_utc, end_utc;
   bool recovered = true;       ///< false: still down when the run ended
   std::size_t periods = 0;     ///< the region's outages (periods of the selected services, overlaps merged)

@@ -58,7 +58,8 @@ std::optional<RunRecord> read_run(const std::string& dir, Diagnostics& d) {
   RunRecord r;
   r.dir = dir;
   std::string summary_path = (fs::path(dir) / "summary.json").string();
-  auto summary = read_json_file(summary_path, "the summary.json that `outagesim run` writes in its --out folder", d);
+  auto summary =
+      read_json_file(summary_path, "the summary.json that `outagesim run` writes in its --out folder", d);
   if (!summary) return std::nullopt;
   auto sfile = std::make_shared<const std::string>(summary_path);
   auto bad_summary = [&](const std::string& what) {
@@ -87,11 +88,13 @@ std::optional<RunRecord> read_run(const std::string& dir, Diagnostics& d) {
         if (!list.is_array()) return bad_summary("regions." + region + "." + service + " is not a list");
         for (const auto& p : list) {
           auto s = p.is_object() && p.contains("start") ? offset_of(p["start"], r.start_epoch) : std::nullopt;
-          if (!s) return bad_summary("an outage period of regions." + region + "." + service + " has no start");
+          if (!s)
+            return bad_summary("an outage period of regions." + region + "." + service + " has no start");
           OutagePeriod op{service, *s, r.end, true};
           if (p.contains("end") && !p["end"].is_null()) {
             auto e = offset_of(p["end"], r.start_epoch);
-            if (!e) return bad_summary("an outage period of regions." + region + "." + service + " has a bad end");
+            if (!e)
+              return bad_summary("an outage period of regions." + region + "." + service + " has a bad end");
             op.end = *e;
           } else {
             op.recovered = false;
@@ -120,7 +123,8 @@ std::optional<RunRecord> read_run(const std::string& dir, Diagnostics& d) {
     try {
       j = nlohmann::json::parse(line);
     } catch (const nlohmann::json::parse_error& e) {
-      d.error(Mark{efile, lineno, int(e.byte ? e.byte : 1)}, "not valid JSON; expected one event object per line");
+      d.error(Mark{efile, lineno, int(e.byte ? e.byte : 1)},
+              "not valid JSON; expected one event object per line");
       return std::nullopt;
     }
     auto want = [&](const char* key, bool number) {
@@ -128,7 +132,8 @@ std::optional<RunRecord> read_run(const std::string& dir, Diagnostics& d) {
     };
     if (!want("id", true) || !want("t", true) || !want("utc", false) || !want("type", false) ||
         !want("subject", false)) {
-      d.error(Mark{efile, lineno, 1}, "not an event; expected an object with id, t, utc, type, subject, reason, cause");
+      d.error(Mark{efile, lineno, 1},
+              "not an event; expected an object with id, t, utc, type, subject, reason, cause");
       return std::nullopt;
     }
     RecordedEvent e;
@@ -159,12 +164,13 @@ std::optional<RunRecord> read_run(const std::string& dir, Diagnostics& d) {
 
 int event_polarity(const std::string& type) {
   static const std::set<std::string> failure = {
-      "lost",  "down",   "fail",      "failed",  "failure", "start",     "started", "dark",     "withdrawn",
-      "withdraw", "blocked", "congested", "crash", "crashed", "unreachable", "degraded", "broken", "timeout",
-      "deleted", "removed", "poisoned", "hijacked", "leaked", "overloaded", "stopped"};
-  static const std::set<std::string> recovery = {"restored", "up",    "recovered", "end",   "ended",    "announced",
-                                                 "cleared",  "back",  "restore",   "works", "reconnected",
-                                                 "resumed",  "healthy"};
+      "lost",        "down",      "fail",       "failed",  "failure",   "start",   "started",
+      "dark",        "withdrawn", "withdraw",   "blocked", "congested", "crash",   "crashed",
+      "unreachable", "degraded",  "broken",     "timeout", "deleted",   "removed", "poisoned",
+      "hijacked",    "leaked",    "overloaded", "stopped"};
+  static const std::set<std::string> recovery = {"restored",    "up",      "recovered", "end",     "ended",
+                                                 "announced",   "cleared", "back",      "restore", "works",
+                                                 "reconnected", "resumed", "healthy"};
   std::string last = type.substr(type.rfind('.') == std::string::npos ? 0 : type.rfind('.') + 1);
   int p = 0;
   std::size_t i = 0;

@@ -17,8 +17,8 @@ namespace outagesim::sim {
 /// One event of a run as read back from events.jsonl.
 struct RecordedEvent {
   std::uint64_t id = 0;
-  double t = 0;      ///< seconds since the scenario start
-  std::string utc;   ///< "2021-10-04T15:39:00Z"
+  double t = 0;    ///< seconds since the scenario start
+  std::string utc; ///< "2021-10-04T15:39:00Z"
   std::string type;
   std::string subject;
   std::string reason;
@@ -38,8 +38,8 @@ struct OutagePeriod {
 struct RunRecord {
   std::string dir;
   nlohmann::json summary;
-  std::int64_t start_epoch = 0; ///< summary "start"
-  double end = 0;               ///< summary "end", seconds since the start
+  std::int64_t start_epoch = 0;      ///< summary "start"
+  double end = 0;                    ///< summary "end", seconds since the start
   std::vector<RecordedEvent> events; ///< in id order; events[i].id == i + 1
   /// region id -> its outage periods, in time order.
   std::map<std::string, std::vector<OutagePeriod>> outages;

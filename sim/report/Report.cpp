@@ -37,11 +37,20 @@ std::string esc(const std::string& s) {
   o.reserve(s.size());
   for (char c : s) {
     switch (c) {
-    case '&': o += "&amp;"; break;
-    case '<': o += "&lt;"; break;
-    case '>': o += "&gt;"; break;
-    case '"': o += "&quot;"; break;
-    default: o += c;
+    case '&':
+      o += "&amp;";
+      break;
+    case '<':
+      o += "&lt;";
+      break;
+    case '>':
+      o += "&gt;";
+      break;
+    case '"':
+      o += "&quot;";
+      break;
+    default:
+      o += c;
     }
   }
   return o;
@@ -99,11 +108,13 @@ std::vector<std::vector<std::string>> read_csv(const std::string& path) {
   return rows;
 }
 
-std::string html_table(const std::vector<std::vector<std::string>>& rows, const std::string& cls = "",
-                       const std::function<std::string(std::size_t, std::size_t, const std::string&)>& cell = {}) {
+std::string
+html_table(const std::vector<std::vector<std::string>>& rows, const std::string& cls = "",
+           const std::function<std::string(std::size_t, std::size_t, const std::string&)>& cell = {}) {
   if (rows.empty()) return "";
   std::string h = "<table class=\"" + cls + "\"><thead><tr>";
-  for (const auto& c : rows[0]) h += "<th>" + esc(c) + "</th>";
+  for (const auto& c : rows[0])
+    h += "<th>" + esc(c) + "</th>";
   h += "</tr></thead><tbody>";
   for (std::size_t r = 1; r < rows.size(); ++r) {
     h += "<tr>";
@@ -121,20 +132,23 @@ struct Section {
   const char* unit;
   bool log;
   bool mean; // mean over the matching rows of a label (else their sum)
-  std::function<std::string(const std::string& region, const std::string& service, const std::string& metric)> label;
+  std::function<std::string(const std::string& region, const std::string& service, const std::string& metric)>
+      label;
   const char* off; // what it means when the run has none of it
 };
 
 bool ends_with(const std::string& s, const std::string& e) {
   return s.size() >= e.size() && s.compare(s.size() - e.size(), e.size(), e) == 0;
 }
-bool starts_with(const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; }
+bool starts_with(const std::string& s, const std::string& p) {
+  return s.compare(0, p.size(), p) == 0;
+}
 
 // The report's charts of timeline series, by metric name (the models' output vocabulary, README).
 const std::vector<Section>& sections() {
   static const std::vector<Section> s = {
-      {"bgp", "BGP updates seen by the vantage ASes, all prefixes together", "updates per sample interval", false,
-       false,
+      {"bgp", "BGP updates seen by the vantage ASes, all prefixes together", "updates per sample interval",
+       false, false,
        [](const std::string&, const std::string&, const std::string& m) {
          if (m == "bgp.withdrawals") return std::string("withdrawals");
          if (m == "bgp.announcements") return std::string("announcements");
@@ -165,8 +179,8 @@ const std::vector<Section>& sections() {
          return m == "users.reports" ? sv : std::string();
        },
        "no user reports in this run (the users model is off)"},
-      {"availability", "availability per service, mean over regions", "share of requests or probes answered (0-1)",
-       false, true,
+      {"availability", "availability per service, mean over regions",
+       "share of requests or probes answered (0-1)", false, true,
        [](const std::string& r, const std::string& sv, const std::string& m) {
          return m == "availability" && !r.empty() ? sv : std::string();
        },
@@ -300,15 +314,19 @@ std::string chartjs_path() {
   return "/usr/share/javascript/chart.js/chart.min.js";
 }
 
-bool is_compare_dir(const std::string& dir) { return fs::exists(fs::path(dir) / "ranking.csv"); }
+bool is_compare_dir(const std::string& dir) {
+  return fs::exists(fs::path(dir) / "ranking.csv");
+}
 
-std::optional<std::string> run_report(const std::string& run_dir, const ObservedRecord* observed, Diagnostics& d) {
+std::optional<std::string> run_report(const std::string& run_dir, const ObservedRecord* observed,
+                                      Diagnostics& d) {
   auto run = read_run(run_dir, d);
   if (!run) return std::nullopt;
   if (!fs::exists(chartjs_path())) {
-    d.error(Mark{std::make_shared<const std::string>(chartjs_path()), 1, 1},
-            "the chart library is missing; expected Debian's libjs-chart.js (apt-get install libjs-chart.js, or "
-            "scripts/deps.sh)");
+    d.error(
+        Mark{std::make_shared<const std::string>(chartjs_path()), 1, 1},
+        "the chart library is missing; expected Debian's libjs-chart.js (apt-get install libjs-chart.js, or "
+        "scripts/deps.sh)");
     return std::nullopt;
   }
   const auto& sum = run->summary;
@@ -366,7 +384,8 @@ std::optional<std::string> run_report(const std::string& run_dir, const Observed
           }
       if (root && e.type == "fault.ended") pol = -1;
       if (recovery_action) seen_cause.insert(e.cause);
-      std::string label = at(e.t) + " " + e.subject + " " + (recovery_action ? e.type + " (" + e.reason + ")" : e.reason);
+      std::string label =
+          at(e.t) + " " + e.subject + " " + (recovery_action ? e.type + " (" + e.reason + ")" : e.reason);
       if (label.size() > 110) label = label.substr(0, 107) + "...";
       markers.push_back({{"t", e.t}, {"kind", pol < 0 ? "recovery" : "fault"}, {"label", label}});
     }
@@ -375,10 +394,11 @@ std::optional<std::string> run_report(const std::string& run_dir, const Observed
   // Charts: one per section with data, plus the zoom on the BGP burst.
   ojson charts = ojson::array();
   std::string body;
-  body += "<h1>outagesim report: " + esc(name) + "</h1>\n<p class=\"meta\">" + esc(sum.value("file", std::string())) +
-          ", seed " + esc(sum.contains("seed") ? sum["seed"].dump() : "?") + ", " + esc(sum.value("start", std::string())) +
-          " to " + esc(sum.value("end", std::string())) + ", " + std::to_string(run->events.size()) +
-          " events. Folder: " + esc(run_dir) + "</p>\n";
+  body += "<h1>outagesim report: " + esc(name) + "</h1>\n<p class=\"meta\">" +
+          esc(sum.value("file", std::string())) + ", seed " +
+          esc(sum.contains("seed") ? sum["seed"].dump() : "?") + ", " +
+          esc(sum.value("start", std::string())) + " to " + esc(sum.value("end", std::string())) + ", " +
+          std::to_string(run->events.size()) + " events. Folder: " + esc(run_dir) + "</p>\n";
   std::string lesson = lesson_of(sum.value("file", std::string()));
 
   // The story.
@@ -427,7 +447,9 @@ std::optional<std::string> run_report(const std::string& run_dir, const Observed
                    " % of users' regions down at the peak. ";
   }
   body += "<div class=\"story\">" + story + "</div>\n";
-  if (!lesson.empty()) body += "<h2>What to look at (the scenario's lesson)</h2><div class=\"lesson\">" + esc(lesson) + "</div>\n";
+  if (!lesson.empty())
+    body +=
+        "<h2>What to look at (the scenario's lesson)</h2><div class=\"lesson\">" + esc(lesson) + "</div>\n";
 
   // Availability per region: outage periods, faults and recovery actions marked.
   ojson gantt;
@@ -446,11 +468,14 @@ std::optional<std::string> run_report(const std::string& run_dir, const Observed
     if (run->outages.empty()) {
       body += "<p class=\"off\">no user region in this run (no probe or users model)</p>\n";
     } else {
-      gantt = {{"regions", regions}, {"services", ojson(std::vector<std::string>(services.begin(), services.end()))},
+      gantt = {{"regions", regions},
+               {"services", ojson(std::vector<std::string>(services.begin(), services.end()))},
                {"periods", periods}};
-      body += "<p>Bars: a region's outage periods (availability below 50 %, per sample interval). Red dashed lines: "
+      body += "<p>Bars: a region's outage periods (availability below 50 %, per sample interval). Red dashed "
+              "lines: "
               "faults of the timeline; green: recovery actions (hover for what they were).</p>\n";
-      body += "<div class=\"chart tall\" style=\"height:" + std::to_string(std::max<std::size_t>(260, 60 + 18 * regions.size())) +
+      body += "<div class=\"chart tall\" style=\"height:" +
+              std::to_string(std::max<std::size_t>(260, 60 + 18 * regions.size())) +
               "px\"><canvas id=\"gantt\"></canvas></div>\n";
     }
   }
@@ -493,13 +518,16 @@ std::optional<std::string> run_report(const std::string& run_dir, const Observed
       // Zoom on the burst: the busiest interval, and the span around it while updates keep coming.
       std::map<long long, double> total;
       for (const auto& [label, pts] : series[i].lines)
-        for (const auto& [t, v] : pts) total[t] += v.first;
+        for (const auto& [t, v] : pts)
+          total[t] += v.first;
       auto peak = std::max_element(total.begin(), total.end(),
                                    [](const auto& a, const auto& b) { return a.second < b.second; });
       if (peak != total.end() && peak->second > 0) {
         long long lo = peak->first, hi = peak->first;
-        for (auto it = total.find(lo); it != total.begin() && std::prev(it)->second > 0;) lo = (--it)->first;
-        for (auto it = total.find(hi); std::next(it) != total.end() && std::next(it)->second > 0;) hi = (++it)->first;
+        for (auto it = total.find(lo); it != total.begin() && std::prev(it)->second > 0;)
+          lo = (--it)->first;
+        for (auto it = total.find(hi); std::next(it) != total.end() && std::next(it)->second > 0;)
+          hi = (++it)->first;
         double pad = std::max<double>(300, (hi - lo) * 0.3);
         double from = std::max(0.0, lo - pad), to = std::min(run->end, hi + pad);
         add_chart("bgp-zoom", s, series[i], from, to,
@@ -520,9 +548,11 @@ std::optional<std::string> run_report(const std::string& run_dir, const Observed
     auto x = explain(*run, o, xd);
     if (!x) continue;
     ++explained;
-    std::string headline = r + ": down " + at(x->start) + "-" + (x->recovered ? at(x->end) : std::string("end of run"));
+    std::string headline =
+        r + ": down " + at(x->start) + "-" + (x->recovered ? at(x->end) : std::string("end of run"));
     if (!x->causes.empty())
-      headline += ", " + std::to_string(x->causes.size()) + (x->causes.size() == 1 ? " root cause" : " root causes");
+      headline +=
+          ", " + std::to_string(x->causes.size()) + (x->causes.size() == 1 ? " root cause" : " root causes");
     body += "<details id=\"explain-" + esc(r) + "\"><summary>" + esc(headline) + "</summary><pre>" +
             esc(explanation_text(*run, *x)) + "</pre></details>\n";
   }
@@ -537,15 +567,17 @@ std::optional<std::string> run_report(const std::string& run_dir, const Observed
     while (std::getline(in, line))
       if (!line.empty()) rows.push_back(csv_fields(line));
     char total[96];
-    std::snprintf(total, sizeof total, "total %.3f: %d of %zu signals in window, %d missing", r.total, r.matched,
-                  r.signals.size(), r.missing);
+    std::snprintf(total, sizeof total, "total %.3f: %d of %zu signals in window, %d missing", r.total,
+                  r.matched, r.signals.size(), r.missing);
     body += "<h2>Score against the observed record (" + esc(observed->name) + ")</h2><p>" + total + "</p>" +
             html_table(rows, "score") + "\n";
   } else if (fs::exists(fs::path(run_dir) / "score.csv")) {
-    body += "<h2>Score (score.csv of `outagesim score`)</h2>" + html_table(read_csv((fs::path(run_dir) / "score.csv").string())) + "\n";
+    body += "<h2>Score (score.csv of `outagesim score`)</h2>" +
+            html_table(read_csv((fs::path(run_dir) / "score.csv").string())) + "\n";
   }
-  body += "<p class=\"meta\">Files: events.txt (the story, one line per event), events.jsonl, timeline.csv, "
-          "summary.json. Made by outagesim report; charts by Chart.js (Debian libjs-chart.js), inlined.</p>\n";
+  body +=
+      "<p class=\"meta\">Files: events.txt (the story, one line per event), events.jsonl, timeline.csv, "
+      "summary.json. Made by outagesim report; charts by Chart.js (Debian libjs-chart.js), inlined.</p>\n";
 
   ojson data;
   data["start"] = run->start_epoch;
@@ -564,23 +596,27 @@ std::optional<std::string> compare_report(const std::string& dir, Diagnostics& d
     return std::nullopt;
   }
   std::string body = "<h1>outagesim compare report</h1>\n<p class=\"meta\">Folder: " + esc(dir) + "</p>\n";
-  body += "<div class=\"story\">Each hypothesis was run with every seed and scored against the observed record; "
-          "the ranking orders them by mean score. A score of 1 means every observed signal fell in its window. "
-          "<b>contradictions</b>: the signals that speak most against a hypothesis; <b>signatures</b>: what its runs "
-          "show that the record does not score (what to look for next in the real data).</div>\n";
+  body +=
+      "<div class=\"story\">Each hypothesis was run with every seed and scored against the observed record; "
+      "the ranking orders them by mean score. A score of 1 means every observed signal fell in its window. "
+      "<b>contradictions</b>: the signals that speak most against a hypothesis; <b>signatures</b>: what its "
+      "runs "
+      "show that the record does not score (what to look for next in the real data).</div>\n";
   body += "<h2>Ranking</h2>" + html_table(ranking, "ranking") + "\n";
   auto matrix = read_csv((fs::path(dir) / "matrix.csv").string());
   if (!matrix.empty()) {
-    body += "<h2>Signal matrix</h2><p>Score of each observed signal (0-1, mean over seeds) per hypothesis: green "
-            "in window, yellow near, red far or missing.</p>" +
-            html_table(matrix, "matrix", [](std::size_t, std::size_t c, const std::string& v) {
-              if (c < 2) return "<td>" + esc(v) + "</td>";
-              char* end = nullptr;
-              double x = std::strtod(v.c_str(), &end);
-              std::string cls = end == v.c_str() ? "bad" : x >= 0.999 ? "good" : x > 0 ? "mid" : "bad";
-              return "<td class=\"" + cls + "\">" + esc(v) + "</td>";
-            }) +
-            "\n";
+    body +=
+        "<h2>Signal matrix</h2><p>Score of each observed signal (0-1, mean over seeds) per hypothesis: green "
+        "in window, yellow near, red far or missing.</p>" +
+        html_table(matrix, "matrix",
+                   [](std::size_t, std::size_t c, const std::string& v) {
+                     if (c < 2) return "<td>" + esc(v) + "</td>";
+                     char* end = nullptr;
+                     double x = std::strtod(v.c_str(), &end);
+                     std::string cls = end == v.c_str() ? "bad" : x >= 0.999 ? "good" : x > 0 ? "mid" : "bad";
+                     return "<td class=\"" + cls + "\">" + esc(v) + "</td>";
+                   }) +
+        "\n";
   }
   // Each run's report, linked.
   body += "<h2>Each run's report</h2><ul>\n";
@@ -596,14 +632,16 @@ std::optional<std::string> compare_report(const std::string& dir, Diagnostics& d
     auto html = run_report(r.string(), nullptr, rd);
     std::string rel = fs::relative(r, dir).string();
     if (!html) {
-      body += "<li>" + esc(rel) + ": no report (" + esc(rd.all().empty() ? "" : rd.all().front().message) + ")</li>\n";
+      body += "<li>" + esc(rel) + ": no report (" + esc(rd.all().empty() ? "" : rd.all().front().message) +
+              ")</li>\n";
       continue;
     }
     write_outputs_atomically(r.string(), {{"report.html", *html}});
     body += "<li><a href=\"" + esc(rel) + "/report.html\">" + esc(rel) + "</a></li>\n";
   }
   body += "</ul>\n";
-  ojson data = {{"start", 0}, {"end", 0}, {"markers", ojson::array()}, {"charts", ojson::array()}, {"gantt", nullptr}};
+  ojson data = {
+      {"start", 0}, {"end", 0}, {"markers", ojson::array()}, {"charts", ojson::array()}, {"gantt", nullptr}};
   return page("outagesim compare report", body, data, true);
 }
 

@@ -48,14 +48,14 @@ TEST_CASE("explain ranks root causes and folds repeats", "[explain]") {
     e.reason = std::move(reason);
     r.events.push_back(e);
   };
-  ev(600, "fault.applied", "link:*", 0, "cut");           // 1
-  ev(600, "link.down", "link:x", 1, "cut");               // 2
-  ev(600, "link.down", "link:y", 1, "cut");               // 3
-  ev(610, "users.service_lost", "region:a", 2, "web: no path"); // 4
-  ev(900, "fault.applied", "dns:*", 0, "flood");          // 5
-  ev(905, "users.service_lost", "region:a", 5, "web: no names"); // 6
-  ev(910, "users.service_lost", "region:a", 3, "web: no path"); // 7
-  ev(3500, "fault.ended", "link:*", 0, "repaired");       // 8
+  ev(600, "fault.applied", "link:*", 0, "cut");                          // 1
+  ev(600, "link.down", "link:x", 1, "cut");                              // 2
+  ev(600, "link.down", "link:y", 1, "cut");                              // 3
+  ev(610, "users.service_lost", "region:a", 2, "web: no path");          // 4
+  ev(900, "fault.applied", "dns:*", 0, "flood");                         // 5
+  ev(905, "users.service_lost", "region:a", 5, "web: no names");         // 6
+  ev(910, "users.service_lost", "region:a", 3, "web: no path");          // 7
+  ev(3500, "fault.ended", "link:*", 0, "repaired");                      // 8
   ev(3550, "users.service_restored", "region:a", 8, "web: works again"); // 9
   Diagnostics d;
   auto x = explain(r, ExplainOptions{"a", "", std::nullopt}, d);
