@@ -62,3 +62,7 @@ outagesim_explain_bad(unknown-service "--service:1:1: error: region a has no ser
                       explain runs/tiny --region a --service x)
 outagesim_explain_bad(bad-at "--at:1:1: error: '25:00' is not a time"
                       explain runs/tiny --region a --at 25:00)
+outagesim_explain_bad(report-no-run-dir "nowhere/summary.json:1:1: error: cannot read the file"
+                      report nowhere)
+outagesim_explain_bad(report-broken-event "runs/broken-event/events.jsonl:2:1: error: not an event"
+                      report runs/broken-event)
