@@ -7,6 +7,7 @@ packages=(
   libsimgrid-dev libboost-graph-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
   catch2 libcli11-dev nlohmann-json3-dev libbz2-dev bzip2
   python3 python3-matplotlib python3-yaml
+  libjs-chart.js chromium   # report.html's charts (inlined), and the test that opens it headless
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# First command of the README: installs what is missing, builds (Release) and runs the default
-# scenario. Usage: scripts/run.sh [SCENARIO] [outagesim run options...]
+# First command of the README: installs what is missing, builds (Release), runs the default
+# scenario, draws its pictures and writes its report.html, whose path it prints last.
+# Usage: scripts/run.sh [SCENARIO] [outagesim run options...]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/deps.sh"
@@ -17,3 +18,5 @@ if [ -f "$root/scripts/plot.py" ]; then
   /usr/bin/python3 "$root/scripts/plot.py" "$out" >/dev/null && echo "pictures: $out/*.png"
 fi
 echo "results are in $out"
+"$root/build/outagesim" report "$out" >/dev/null
+echo "report: $out/report.html   (open it in a browser; it works offline)"

@@ -29,6 +29,7 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // or node at the edge of what was reached (the cause of being cut off).
 struct Reach {
   std::vector<double> dist;
+  std::vector<std::uint64_t> opened; // latest state change along the path to each node (what opened it)
   std::uint64_t cut_cause = 0;
   std::vector<std::string> cut; // down elements at the boundary, sorted
 };
@@ -36,6 +37,7 @@ struct Reach {
 Reach reach_from(const World& w, std::size_t from, const std::vector<sim::LinkKind>& kinds) {
   Reach r;
   r.dist.assign(w.node_count(), kInf);
+  r.opened.assign(w.node_count(), 0);
   if (!w.node_up(from)) return r;
   using Item = std::pair<double, std::size_t>;
   std::priority_queue<Item, std::vector<Item>, std::greater<>> q;
@@ -63,6 +65,7 @@ Reach reach_from(const World& w, std::size_t from, const std::vector<sim::LinkKi
       double nd = d + g[*e].latency;
       if (nd < r.dist[u]) {
         r.dist[u] = nd;
+        r.opened[u] = std::max({r.opened[v], w.last_change(w.link(li).path()), w.last_change(w.node(u).path())});
         q.push({nd, u});
       }
     }
@@ -327,6 +330,7 @@ private:
         std::any_of(sites_.begin(), sites_.end(), [](const SiteState& s) { return !s.spec->dns; });
     dc_reachable_.assign(dcs_.size(), false);
     dc_cause_.assign(dcs_.size(), 0);
+    dc_up_cause_.assign(dcs_.size(), 0);
     std::vector<Reach> from_region;
     // Users enter through the edge sites over the Internet, never over the company's backbone.
     std::vector<sim::LinkKind> user_kinds;
@@ -340,7 +344,13 @@ private:
       if (any_edge) {
         for (std::size_t i = 0; i < sites_.size(); ++i)
           if (!sites_[i].spec->dns) {
-            if (site_serving(w, sites_[i]) && from_site[i].dist[dcs_[d].node] < kInf) dc_reachable_[d] = true;
+            if (site_serving(w, sites_[i]) && from_site[i].dist[dcs_[d].node] < kInf) {
+              dc_reachable_[d] = true;
+              // What opened the way: the latest change of a site that reaches it (its re-announcement) or
+              // on its path to it (a link back up).
+              dc_up_cause_[d] = std::max({dc_up_cause_[d], sites_[i].last_change,
+                                          from_site[i].opened[dcs_[d].node]});
+            }
             // Why no request would arrive: the site's withdrawal, or the cut between site and datacenter.
             dc_cause_[d] = std::max(dc_cause_[d], sites_[i].check.announced() ? from_site[i].cut_cause
                                                                               : sites_[i].last_change);
@@ -491,16 +501,21 @@ private:
         data["stage"] = ds.dc.stage();
         data["admitted"] = ds.dc.admitted_fraction();
         ds.last_event = ctx.emit("dc.restart_began", subject,
-                                 "reachable again: load comes back by its policy", ds.last_event, data);
+                                 "reachable again: load comes back by its policy",
+                                 dc_up_cause_[d] ? dc_up_cause_[d] : ds.last_event, data);
         break;
       case Datacenter::Transition::StageAdvanced:
         data["stage"] = ds.dc.stage();
         data["admitted"] = ds.dc.admitted_fraction();
         ds.last_event = ctx.emit("dc.restart_stage", subject, "next restart stage", ds.last_event, data);
         break;
-      case Datacenter::Transition::Restored:
-        ds.last_event = ctx.emit("dc.restored", subject, "all load admitted", ds.last_event, data);
+      case Datacenter::Transition::Restored: {
+        // Straight from dark (no staged restart): what made it reachable is the cause.
+        bool from_dark = ds.last_event && ctx.events().find(ds.last_event)->type == "dc.dark";
+        ds.last_event = ctx.emit("dc.restored", subject, "all load admitted",
+                                 from_dark && dc_up_cause_[d] ? dc_up_cause_[d] : ds.last_event, data);
         break;
+      }
       case Datacenter::Transition::None:
         break;
       }
@@ -552,6 +567,7 @@ private:
   std::vector<double> offered_;    // requests/s offered to each datacenter within the current step
   std::vector<bool> dc_reachable_;
   std::vector<std::uint64_t> dc_cause_;
+  std::vector<std::uint64_t> dc_up_cause_; // why each reachable datacenter is reachable (0: unknown)
   std::vector<bool> last_state_;
   bool routes_dirty_ = true;
   std::vector<std::pair<double, double>> power_; // (time, total MW) per tick

@@ -1,5 +1,6 @@
 #include "models/probe/ProbeModel.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include <simgrid/Exception.hpp>
@@ -77,7 +78,7 @@ private:
           } else {
             lost_.erase({region, sv.id});
             data["rtt_ms"] = o.rtt * 1000.0;
-            ctx.emit("service.restored", w.node(region).path(), sv.id + ": " + o.reason, 0, data);
+            ctx.emit("service.restored", w.node(region).path(), sv.id + ": " + o.reason, o.cause, data);
           }
         }
       }
@@ -141,6 +142,11 @@ private:
     }
     o.ok = true;
     o.reason = "reached " + best_dc + " over " + std::to_string(best->links.size()) + " links";
+    // The latest state change on the way is what opened it (the cause when the region comes back).
+    for (std::size_t li : best->links)
+      o.cause = std::max(o.cause, w.last_change(w.link(li).path()));
+    for (std::size_t n : nodes)
+      o.cause = std::max(o.cause, w.last_change(w.node(n).path()));
     return o;
   }
 

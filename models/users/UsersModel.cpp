@@ -31,6 +31,7 @@ struct CohortState {
   UserCohort cohort;
   double lost_dns_at = -1; // when the region lost every DNS site (resolver caches age from then)
   bool down = false;       // availability below 50 % (an event marks each change)
+  double logged_rate = -1; // requests per online user last shown by --log users=debug
   // Sums over the current sample interval (value x seconds).
   double avail = 0, online = 0, attempts = 0, good = 0, dns = 0, reports = 0, time = 0;
 };
@@ -143,6 +144,16 @@ public:
       }
       double p = dns_ok * reach * admit * serve;
       UserCohort::Step st = co.cohort.step(dt, diurnal[co.region], dns_ok, p);
+      // --log users=debug: a cohort's retry rate, each time it moves by more than 10 %.
+      if (log_->should_log(spdlog::level::debug) && st.online > 0) {
+        double rate = st.attempts / st.online;
+        if (co.logged_rate < 0 || std::abs(rate - co.logged_rate) > 0.1 * co.logged_rate) {
+          log_->debug("region:{} {}: {:.3g} requests/s per online user (retries included), {:.3g} requests/s, "
+                      "{:.0f} % answered, DNS {:.0f} % ok{}{}",
+                      region.id, app.name, rate, st.attempts, p * 100, dns_ok * 100, why.empty() ? "" : "; ", why);
+          co.logged_rate = rate;
+        }
+      }
       serving_->offer_load(c, st.attempts * dns_ok * reach * admit);
       // What the requests that resolved put on the way (retries included: they load the network too).
       if (routed)
@@ -199,6 +210,7 @@ private:
   }
 
   const UsersSpec& spec_; // held by the scenario for the run
+  std::shared_ptr<spdlog::logger> log_ = sim::logger("users");
   RunContext* ctx_ = nullptr; // set once attached to a ServingService
   sim::ServingService* serving_ = nullptr;
   DiurnalCurve curve_;

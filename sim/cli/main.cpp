@@ -13,6 +13,8 @@
 #include "outagesim/Version.hpp"
 #include "sim/compare/Compare.hpp"
 #include "sim/compare/Score.hpp"
+#include "sim/explain/Explain.hpp"
+#include "sim/report/Report.hpp"
 #include "sim/run/Output.hpp"
 #include "sim/run/RunContext.hpp"
 #include "sim/run/Runner.hpp"
@@ -36,12 +38,14 @@ const char* kExamples = R"(
 Examples:
   outagesim run scenarios/teaching/01-single-link-failure.yaml
   outagesim run scenarios/teaching/02-backbone-partition.yaml --out results/partition --seed 7
-  outagesim run scenarios/facebook-2021/scenario.yaml --out results/fb && python3 scripts/plot.py results/fb
+  outagesim run scenarios/facebook-2021/scenario.yaml --out results/fb && scripts/plot.py results/fb
   outagesim run SCENARIO --set models.probe.interval=10s --until +2h
   outagesim validate scenarios/teaching/*.yaml
   outagesim models
   outagesim routes --caida ../shared/data/caida/20180101.as-rel.txt.bz2 --origin 32934 --prefix 129.134.30.0/23
   outagesim score results/02-backbone-partition ../shared/data/observed/facebook-2021.signals.yaml
+  outagesim explain results/facebook-2021 --region india --service whatsapp
+  outagesim report results/facebook-2021 --observed ../shared/data/observed/facebook-2021.signals.yaml
   outagesim compare --observed OBS.signals.yaml scenarios/facebook-2021/hypotheses/*.yaml --seeds 3 -j 2
 
 Outputs of `run` (in --out, default results/<scenario name>):
@@ -140,6 +144,49 @@ void print_event(const sim::EventDecl& e) {
   std::cout << "  event " << e.type << " (subject: " << e.subject << ")\n      " << e.doc << "\n";
 }
 
+int cmd_explain(const std::string& run_dir, sim::ExplainOptions o, const std::string& at_text, bool json) {
+  sim::Diagnostics d;
+  auto run = sim::read_run(run_dir, d);
+  if (!run) return print_diags(d);
+  if (!at_text.empty()) {
+    o.at = sim::parse_at(at_text, run->start_epoch);
+    if (!o.at) {
+      d.error(sim::Mark{std::make_shared<const std::string>("--at"), 1, 1},
+              "'" + at_text + "' is not a time; expected HH:MM[:SS] (UTC, on the run's first day), +DURATION "
+              "from the start (+41m) or a UTC time (2021-10-04T15:41:00Z)");
+      return print_diags(d);
+    }
+  }
+  auto x = sim::explain(*run, o, d);
+  if (!x) return print_diags(d);
+  if (json)
+    std::cout << sim::explanation_json(*run, *x).dump(2) << "\n";
+  else
+    std::cout << sim::explanation_text(*run, *x);
+  return 0;
+}
+
+int cmd_report(const std::string& dir, const std::string& observed_path) {
+  sim::Diagnostics d;
+  std::optional<std::string> html;
+  if (sim::is_compare_dir(dir)) {
+    if (!observed_path.empty())
+      std::cerr << "outagesim report: --observed is ignored for a compare folder (it is scored already)\n";
+    html = sim::compare_report(dir, d);
+  } else {
+    std::optional<sim::ObservedRecord> observed;
+    if (!observed_path.empty()) {
+      observed = sim::load_observed(observed_path, d);
+      if (!observed) return print_diags(d);
+    }
+    html = sim::run_report(dir, observed ? &*observed : nullptr, d);
+  }
+  if (!html) return print_diags(d);
+  sim::write_outputs_atomically(dir, {{"report.html", *html}});
+  std::cout << "report: " << (std::filesystem::path(dir) / "report.html").string() << "\n";
+  return 0;
+}
+
 int cmd_models() {
   for (const auto& m : outagesim::models::all()) {
     std::cout << m.name << ": " << m.doc << "\n";
@@ -192,7 +239,13 @@ int main(int argc, char** argv) {
   run->add_option("--set", sets,
                   "override a scenario value: KEY=VALUE with a dotted KEY (models.probe.interval=10s)")
       ->take_all();
-  run->add_option("--log", log_spec, "log levels, e.g. probe=debug or debug (default: warnings only)");
+  run->add_option("--log", log_spec,
+                  "log levels per model, e.g. probe=debug or dns=debug,users=debug or debug: the model's "
+                  "decisions with the simulated time in seconds (default: warnings only)");
+  bool quiet = false;
+  run->add_flag("--quiet,-q", quiet,
+                "no progress on stderr (by default: one updating line on a terminal, otherwise a line every 10 s "
+                "of a run that takes that long)");
 
   std::vector<std::string> validate_paths;
   auto* validate = app.add_subcommand("validate", "Check scenario files and report every problem");
@@ -245,6 +298,41 @@ int main(int argc, char** argv) {
   score->add_option("OBSERVED", score_observed, "observed signals (format: README, 'Scoring a run')")
       ->required();
 
+  std::string explain_dir, explain_at;
+  sim::ExplainOptions explain_options;
+  bool explain_json = false;
+  auto* explain = app.add_subcommand(
+      "explain", "Why a region lost service, and what brought it back: causal chains from a run's events");
+  explain->add_option("RUN_DIR", explain_dir, "the --out folder of a run (reads events.jsonl and summary.json)")
+      ->required();
+  explain->add_option("--region,-r", explain_options.region, "region id, as in summary.json (india)")->required();
+  explain->add_option("--service,-s", explain_options.service, "one service (default: every service of the region)");
+  explain->add_option("--at", explain_at,
+                      "the outage going on at this time: HH:MM[:SS] UTC, +DURATION or a UTC time "
+                      "(default: the region's longest outage)");
+  explain->add_flag("--json", explain_json, "print the chains as JSON (for tools)");
+  explain->footer(
+      "\nEach chain starts at a root event (a timeline action, or an event with no recorded cause) and follows the\n"
+      "events' cause links to what the region's users saw; one line per step: time (UTC), entity, event, reason.\n"
+      "Events of the same type with the same cause are folded into one line (\"and 23 more resolver\"). Several\n"
+      "root causes are ranked by how many of the region's failures they explain. Then the recovery chains: the\n"
+      "action that brought each service back, through which stages, and when.\n\n"
+      "Example: outagesim explain results/facebook-2021 --region india --service whatsapp --at 15:45");
+
+  std::string report_dir, report_observed;
+  auto* report = app.add_subcommand(
+      "report", "Write one self-contained report.html (opens offline) for a run folder or a compare folder");
+  report->add_option("DIR", report_dir, "the --out folder of a run, or of a compare")->required();
+  report->add_option("--observed", report_observed, "observed signals (.signals.yaml): adds the score table");
+  report->footer(
+      "\nFor a run: the story (what failed, how far it spread, how it recovered), the scenario's lesson, when each\n"
+      "region was down with the faults and recovery actions marked, BGP updates (with a zoom on the burst) and\n"
+      "visibility, DNS load and failure answers, datacenter power, user reports, availability over time, each\n"
+      "region's causal chain (explain) one click away, and the score table. For a compare folder: the ranking, the\n"
+      "signal matrix and links to each run's report (written too). Charts: Chart.js from Debian's libjs-chart.js,\n"
+      "inlined; the page makes no network request.\n\n"
+      "Example: outagesim report results/facebook-2021 --observed ../shared/data/observed/facebook-2021.signals.yaml");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -256,6 +344,8 @@ int main(int argc, char** argv) {
     const auto& models = outagesim::models::all();
     if (app.got_subcommand("models")) return cmd_models();
     if (app.got_subcommand("score")) return cmd_score(score_run_dir, score_observed);
+    if (app.got_subcommand("report")) return cmd_report(report_dir, report_observed);
+    if (app.got_subcommand("explain")) return cmd_explain(explain_dir, explain_options, explain_at, explain_json);
     if (app.got_subcommand("routes")) {
       if (*ro_origin_opt) ro.origin = ro_origin;
       if (*ro_seed_opt) ro.seed = ro_seed;
@@ -295,7 +385,8 @@ int main(int argc, char** argv) {
       options.until = sim::read_time(n, "--until", ud);
       if (!options.until) return print_diags(ud);
     }
-    options.progress = ::isatty(STDERR_FILENO);
+    options.progress = !quiet && ::isatty(STDERR_FILENO);
+    options.progress_lines = !quiet && !::isatty(STDERR_FILENO);
     if (out_dir.empty()) out_dir = default_out(scenario_path);
     sim::install_interrupt_cleanup();
     sim::RunResult r = sim::run_scenario(*s, models, options);

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include <simgrid/s4u/Actor.hpp>
 #include <simgrid/s4u/Engine.hpp>
 #include <spdlog/cfg/helpers.h>
 #include <spdlog/pattern_formatter.h>
@@ -29,7 +30,27 @@ std::uint64_t RunContext::emit(std::string type, std::string subject, std::strin
   e.reason = std::move(reason);
   e.cause = cause;
   e.data = std::move(data);
+  debug_log(e);
   return events_.emit(std::move(e));
+}
+
+void RunContext::debug_log(const Event& e) const {
+  // `--log MODEL=debug` shows the model's decisions as they happen: the events its actor emits (the
+  // actor's name starts with the model's, "probe/us-east") or whose type starts with it ("users.").
+  std::string names[2];
+  if (auto* self = simgrid::s4u::Actor::self()) {
+    const std::string& actor = self->get_name();
+    names[0] = actor.substr(0, actor.find('/'));
+  }
+  names[1] = e.type.substr(0, e.type.find('.'));
+  for (int i : {1, 0}) {
+    if (names[i].empty()) continue;
+    auto l = spdlog::get(names[i]);
+    if (!l && spdlog::get_level() <= spdlog::level::debug) l = logger(names[i]);
+    if (!l || !l->should_log(spdlog::level::debug)) continue;
+    l->debug("{} {}: {}{}", e.type, e.subject, e.reason, e.cause ? " [cause #" + std::to_string(e.cause) + "]" : "");
+    return;
+  }
 }
 
 namespace {
@@ -59,7 +80,18 @@ std::shared_ptr<spdlog::logger> logger(const std::string& name) {
 
 void configure_logging(const std::string& spec) {
   spdlog::set_level(spdlog::level::warn);
-  if (!spec.empty()) spdlog::cfg::helpers::load_levels(spec);
+  if (spec.empty()) return;
+  // The loggers named in the spec exist from now on, so that levels apply to them however late a
+  // model first logs.
+  std::size_t i = 0;
+  while (i <= spec.size()) {
+    std::size_t j = spec.find(',', i);
+    if (j == std::string::npos) j = spec.size();
+    std::string item = spec.substr(i, j - i);
+    if (auto eq = item.find('='); eq != std::string::npos && eq > 0) logger(item.substr(0, eq));
+    i = j + 1;
+  }
+  spdlog::cfg::helpers::load_levels(spec);
 }
 
 } // namespace outagesim::sim

@@ -74,6 +74,8 @@ public:
                      nlohmann::ordered_json data = nlohmann::ordered_json::object());
 
 private:
+  void debug_log(const Event& e) const;
+
   const Scenario& scenario_;
   World& world_;
   std::uint64_t seed_;

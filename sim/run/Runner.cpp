@@ -210,7 +210,16 @@ RunResult run_scenario(const Scenario& s, const std::vector<ModelInfo>& models, 
       sg4::this_actor::sleep_until(b);
       for (const auto& sampler : ctx.samplers())
         sampler(a, b);
-      if (options.progress) {
+      if (options.progress_lines) {
+        // Off a terminal (a log, CI): a whole line now and then, only for runs that take a while.
+        double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+        if (wall - last_print >= 10.0) {
+          std::fprintf(stderr, "outagesim: simulated %s of %s (%.0f %%), %.0f s elapsed\n", format_offset(b).c_str(),
+                       format_offset(end).c_str(), 100.0 * b / end, wall);
+          std::fflush(stderr);
+          last_print = wall;
+        }
+      } else if (options.progress) {
         double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
         if (wall > 2.0 && wall - last_print >= 0.5) {
           std::fprintf(stderr, "\r  simulated %s of %s (%3.0f %%), %.1f s elapsed ", format_offset(b).c_str(),

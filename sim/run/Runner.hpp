@@ -16,7 +16,8 @@ namespace outagesim::sim {
 
 struct RunOptions {
   std::optional<TimeSpec> until; ///< stop earlier than the scenario's end
-  bool progress = false;         ///< print progress on stderr
+  bool progress = false;         ///< print progress on stderr, on one line that updates (a terminal)
+  bool progress_lines = false;   ///< print progress on stderr as a line every 10 s of wall time (a log)
 };
 
 /// Everything a run leaves behind, as file contents.
