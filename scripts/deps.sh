@@ -8,6 +8,7 @@ packages=(
   catch2 libcli11-dev nlohmann-json3-dev libbz2-dev bzip2
   python3 python3-matplotlib python3-yaml
   libjs-chart.js chromium   # report.html's charts (inlined), and the test that opens it headless
+  libopenmpi-dev openmpi-bin   # optional for the build: the MPI back-end of compare and sweep
 )
 missing=()
 for p in "${packages[@]}"; do

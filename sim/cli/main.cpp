@@ -1,6 +1,7 @@
 // The `outagesim` command: run, validate and inspect outage scenarios.
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -12,7 +13,9 @@
 #include "models/Registry.hpp"
 #include "outagesim/Version.hpp"
 #include "sim/compare/Compare.hpp"
+#include "sim/compare/JobRunner.hpp"
 #include "sim/compare/Score.hpp"
+#include "sim/compare/Sweep.hpp"
 #include "sim/explain/Explain.hpp"
 #include "sim/report/Report.hpp"
 #include "sim/run/Output.hpp"
@@ -47,6 +50,9 @@ Examples:
   outagesim explain results/facebook-2021 --region india --service whatsapp
   outagesim report results/facebook-2021 --observed ../shared/data/observed/facebook-2021.signals.yaml
   outagesim compare --observed OBS.signals.yaml scenarios/facebook-2021/hypotheses/*.yaml --seeds 3 -j 2
+  outagesim sweep scenarios/teaching/03-dns-caching-and-ttl.yaml --vary models.dns.serve_stale=false,true \
+      --vary models.probe.interval=30s,1m --seeds 2 --out results/sweep-ttl
+  mpirun -np 4 outagesim compare ...   (or sweep: the runs are shared out over the ranks; see README)
 
 Outputs of `run` (in --out, default results/<scenario name>):
   events.jsonl   every event, with its simulated time, reason and cause (the event that led to it)
@@ -108,30 +114,125 @@ int cmd_score(const std::string& run_dir, const std::string& observed_path) {
   return 0;
 }
 
-int cmd_compare(sim::CompareOptions o, const std::vector<std::string>& sets) {
+// Limits and progress of the job runner, from the command line; false (message printed) on bad text.
+struct RunnerFlags {
+  std::string timeout = "6h", memory = "16GiB";
+  int jobs = 2;
+  bool jobs_given = false, quiet = false;
+};
+
+bool runner_options(const RunnerFlags& f, sim::RunnerOptions& o) {
+  o.timeout = sim::parse_run_timeout(f.timeout);
+  if (o.timeout < 0) {
+    std::cerr << "--run-timeout: '" << f.timeout << "' is not a duration; expected a duration with a unit "
+              << "(90s, 30m, 6h) or none\n";
+    return false;
+  }
+  o.memory = sim::parse_run_memory(f.memory);
+  if (o.memory < 0) {
+    std::cerr << "--run-memory: '" << f.memory
+              << "' is not a size; expected bytes with a unit (512MiB, 4GiB, 8G, 2GB) or none\n";
+    return false;
+  }
+  // Under MPI each rank is a slot of its own: one run at a time per rank unless -j says otherwise.
+  o.jobs = f.jobs_given || sim::Cluster::size() == 1 ? f.jobs : 1;
+  o.quiet = f.quiet;
+  std::error_code ec;
+  o.program = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+  return true;
+}
+
+int cmd_compare(sim::CompareOptions o, const std::vector<std::string>& sets, const RunnerFlags& flags) {
+  const bool root = sim::Cluster::rank() == 0;
+  if (!runner_options(flags, o.runner)) return kExitBadInput;
   sim::Diagnostics d;
   auto observed = sim::load_observed(o.observed, d);
-  if (!observed) return print_diags(d);
+  if (!observed) return root ? print_diags(d) : kExitBadInput;
   std::vector<bool> valid;
   bool any_invalid = false;
   for (const auto& h : o.hypotheses) {
     sim::Diagnostics hd;
     auto s = sim::load_scenario(h, sim::LoadOptions{sets}, outagesim::models::all(), hd);
-    print_diags(hd);
+    if (root) print_diags(hd);
     valid.push_back(s.has_value());
     if (!s) {
-      std::cerr << h << ": invalid, not run (its runs count as failed)\n";
+      if (root) std::cerr << h << ": invalid, not run (its runs count as failed)\n";
       any_invalid = true;
     }
   }
-  std::error_code ec;
-  o.program = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+  o.sets = sets;
   auto ranked = sim::run_compare(o, *observed, valid);
+  if (!root) return 0;
   std::cout << sim::ranking_table(ranked) << "results: " << o.out
-            << "/ (ranking.csv, signal_scores.csv, matrix.csv, matrix.svg, runs/)\n";
+            << "/ (ranking.csv, signal_scores.csv, matrix.csv, matrix.svg, runs.csv, runs/)\n";
   bool any_ok = std::any_of(ranked.begin(), ranked.end(), [](const auto& h) { return h.runs_ok > 0; });
   if (any_invalid) return kExitBadInput;
   return any_ok ? 0 : kExitInternal;
+}
+
+int cmd_sweep(sim::SweepOptions o, const std::vector<std::string>& vary, const std::string& observed_path,
+              const std::vector<std::string>& sets, const RunnerFlags& flags) {
+  const bool root = sim::Cluster::rank() == 0;
+  if (!runner_options(flags, o.runner)) return kExitBadInput;
+  std::size_t points = 1;
+  for (const auto& v : vary) {
+    std::string error;
+    auto axis = sim::parse_vary(v, error);
+    if (!axis) {
+      if (root) std::cerr << "--vary: " << error << "\n";
+      return kExitBadInput;
+    }
+    for (const auto& a : o.axes)
+      if (a.key == axis->key) {
+        if (root) std::cerr << "--vary: " << axis->key << " is varied twice; expected each KEY once\n";
+        return kExitBadInput;
+      }
+    points *= axis->values.size();
+    if (points > 100000) {
+      if (root) std::cerr << "--vary: more than 100000 points; expected fewer values\n";
+      return kExitBadInput;
+    }
+    o.axes.push_back(*axis);
+  }
+  std::optional<sim::ObservedRecord> observed;
+  if (!observed_path.empty()) {
+    sim::Diagnostics d;
+    observed = sim::load_observed(observed_path, d);
+    if (!observed) return root ? print_diags(d) : kExitBadInput;
+  }
+  if (o.out.empty()) {
+    std::string stem = std::filesystem::path(o.scenario).stem().string();
+    o.out = (std::filesystem::path("results") / ("sweep-" + stem)).string();
+  }
+  o.sets = sets;
+  // Every point is loaded and validated here: a value a key does not accept is a FILE:LINE:COL error
+  // (the file being --set KEY=VALUE), and that point is not run.
+  std::vector<bool> valid;
+  bool any_invalid = false;
+  auto all_points = sim::sweep_points(o.axes);
+  for (const auto& p : all_points) {
+    sim::Diagnostics pd;
+    auto with = sets;
+    with.insert(with.end(), p.begin(), p.end());
+    auto s = sim::load_scenario(o.scenario, sim::LoadOptions{with}, outagesim::models::all(), pd);
+    if (root) print_diags(pd);
+    valid.push_back(s.has_value());
+    if (!s) any_invalid = true;
+  }
+  if (std::none_of(valid.begin(), valid.end(), [](bool v) { return v; })) {
+    if (root) std::cerr << "sweep: no point is a valid scenario; nothing run, nothing written\n";
+    return kExitBadInput;
+  }
+  auto r = sim::run_sweep(o, observed ? &*observed : nullptr, valid);
+  if (!r.root) return 0;
+  std::cout << "sweep: " << all_points.size() << " points x " << o.seeds << " seeds: " << r.runs_ok
+            << " runs ok";
+  if (r.runs_failed) std::cout << ", " << r.runs_failed << " failed (see above and runs/)";
+  if (r.points_invalid) std::cout << ", " << r.points_invalid << " points invalid (not run)";
+  std::cout << "\nresults: " << o.out << "/ (sweep.csv, sweep_points.csv, runs/); draw them with "
+            << "python3 scripts/plot_sweep.py " << o.out << "\n";
+  if (any_invalid) return kExitBadInput;
+  return r.runs_failed || r.runs_ok == 0 ? kExitInternal : 0;
 }
 
 void print_action(const sim::ActionDecl& a) {
@@ -246,6 +347,10 @@ int main(int argc, char** argv) {
   run->add_flag("--quiet,-q", quiet,
                 "no progress on stderr (by default: one updating line on a terminal, otherwise a line every 10 s "
                 "of a run that takes that long)");
+  bool run_progress = false;
+  run->add_flag("--progress", run_progress,
+                "the updating progress line even when stderr is not a terminal (compare and sweep ask for it in "
+                "each run's log: the end of the log of a stopped run says how far it got)");
 
   std::vector<std::string> validate_paths;
   auto* validate = app.add_subcommand("validate", "Check scenario files and report every problem");
@@ -269,10 +374,62 @@ int main(int argc, char** argv) {
   compare->add_option("--seeds", compare_options.seeds, "seeds per hypothesis (1..N)")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000));
-  compare->add_option("--jobs,-j", compare_options.jobs, "worker processes at once")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 256));
   compare->add_option("--out,-o", compare_options.out, "output folder")->capture_default_str();
+  RunnerFlags runner_flags;
+  // The job runner's options, shared by compare and sweep.
+  auto add_runner_options = [&](CLI::App* cmd) {
+    cmd->add_option("--jobs,-j", runner_flags.jobs,
+                    "runs at once (worker processes; under mpirun: per rank, default 1)")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 256));
+    cmd->add_option("--run-timeout", runner_flags.timeout,
+                    "wall time limit per run (90s, 2h; none): a run past it is stopped, reported as timed out")
+        ->capture_default_str();
+    cmd->add_option("--run-memory", runner_flags.memory,
+                    "resident memory limit per run (512MiB, 4GiB; none): a run above it is stopped and "
+                    "reported as out of memory")
+        ->capture_default_str();
+    cmd->add_flag("--quiet,-q", runner_flags.quiet,
+                  "no progress line per finished run (failures are still reported)");
+    cmd->add_option("--set", sets, "override a value of every scenario run: KEY=VALUE")->take_all();
+  };
+  add_runner_options(compare);
+
+  sim::SweepOptions sweep_options;
+  std::vector<std::string> sweep_vary;
+  std::string sweep_observed;
+  auto* sweep = app.add_subcommand(
+      "sweep",
+      "What-if study: run a scenario at every combination of varied values (any --set path), several "
+      "seeds each, and tabulate the signals (and a score against an observed record)");
+  sweep->footer(
+      "\nExamples:\n"
+      "  outagesim sweep scenarios/teaching/03-dns-caching-and-ttl.yaml \\\n"
+      "      --vary models.dns.serve_stale=false,true --vary models.probe.interval=30s..2m:30s --seeds 2\n"
+      "  mpirun -np 8 outagesim sweep SCENARIO --vary KEY=0..1:0.1 --seeds 5 --out results/what-if\n"
+      "\nValues: a list (V1,V2,...: numbers, durations such as 5m,1h,1d, words, true/false) or a range of\n"
+      "numbers FROM..TO:STEP (0..1:0.1) or of durations (1m..10m:3m); TO is included when a step lands on it.\n"
+      "Every combination is a point (p001, p002, ...: the first --vary varies slowest). Writes, in --out:\n"
+      "  sweep.csv         one row per point and seed: point, the varied values, seed, status (ok, failed,\n"
+      "                    timed out, out of memory, invalid), score (with --observed), then every signal of\n"
+      "                    summary.json as ID[SUBJECT] (outage.duration and regions.fraction_down_at_peak\n"
+      "                    first; times in UTC, durations in seconds, never: the event did not happen)\n"
+      "  sweep_points.csv  per point and numeric measure: median, min and max over the seeds\n"
+      "  runs/pNNN/seed-S  each run's outputs, and seed-S.log its messages\n"
+      "A point whose value a key refuses is reported as FILE:LINE:COL (exit 2) and the others still run;\n"
+      "a run that fails is reported with its log and the rest written (exit 1).\n"
+      "Draw: python3 scripts/plot_sweep.py DIR (each measure against each varied key).");
+  sweep->add_option("SCENARIO", sweep_options.scenario, "scenario file")->required();
+  sweep->add_option("--vary", sweep_vary, "KEY=V1,V2,... or KEY=FROM..TO:STEP (repeat for more keys)")
+      ->required()
+      ->expected(1)
+      ->take_all();
+  sweep->add_option("--seeds", sweep_options.seeds, "seeds per point (1..N)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  sweep->add_option("--observed", sweep_observed, "observed signals (.signals.yaml): adds a score column");
+  sweep->add_option("--out,-o", sweep_options.out, "output folder (default: results/sweep-<scenario name>)");
+  add_runner_options(sweep);
 
   outagesim::bgp::RoutesOptions ro;
   std::uint32_t ro_origin = 0;
@@ -351,7 +508,25 @@ int main(int argc, char** argv) {
       if (*ro_seed_opt) ro.seed = ro_seed;
       return outagesim::models::routes(ro, std::cout, std::cerr);
     }
-    if (app.got_subcommand("compare")) return cmd_compare(compare_options, sets);
+    if (app.got_subcommand("compare") || app.got_subcommand("sweep")) {
+      runner_flags.jobs_given = compare->count("--jobs") + sweep->count("--jobs") > 0;
+      if (sim::Cluster::launched()) {
+        const char* n = std::getenv("OMPI_COMM_WORLD_SIZE");
+        if (!n) n = std::getenv("PMI_SIZE");
+        if (!sim::Cluster::available() && n && std::atoi(n) > 1) {
+          std::cerr << "outagesim: started by mpirun with " << n << " processes, but this build has no MPI "
+                    << "support: each would run the whole job. Run it without mpirun (-j N), or install "
+                    << "libopenmpi-dev and rebuild.\n";
+          return kExitBadInput;
+        }
+        sim::Cluster::start(&argc, &argv);
+      }
+      int rc = app.got_subcommand("compare")
+                   ? cmd_compare(compare_options, sets, runner_flags)
+                   : cmd_sweep(sweep_options, sweep_vary, sweep_observed, sets, runner_flags);
+      sim::Cluster::finish();
+      return rc;
+    }
     if (app.got_subcommand("validate")) {
       int rc = 0;
       for (const auto& path : validate_paths) {
@@ -369,6 +544,7 @@ int main(int argc, char** argv) {
       return rc;
     }
     // run
+    sim::stop_with_parent();
     sim::configure_logging(log_spec);
     if (*seed_opt) sets.push_back("scenario.seed=" + std::to_string(seed));
     sim::Diagnostics d;
@@ -385,8 +561,9 @@ int main(int argc, char** argv) {
       options.until = sim::read_time(n, "--until", ud);
       if (!options.until) return print_diags(ud);
     }
-    options.progress = !quiet && ::isatty(STDERR_FILENO);
-    options.progress_lines = !quiet && !::isatty(STDERR_FILENO);
+    const bool tty = ::isatty(STDERR_FILENO);
+    options.progress = !quiet && (run_progress || tty);
+    options.progress_lines = !quiet && !run_progress && !tty;
     if (out_dir.empty()) out_dir = default_out(scenario_path);
     sim::install_interrupt_cleanup();
     sim::RunResult r = sim::run_scenario(*s, models, options);

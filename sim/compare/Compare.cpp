@@ -3,56 +3,17 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <spawn.h>
 #include <sstream>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "sim/run/Output.hpp"
-
-extern char** environ;
 
 namespace outagesim::sim {
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Job {
-  std::size_t hypothesis;
-  int seed;
-  std::string dir, log;
-  pid_t pid = -1;
-};
-
-// Starts `program run FILE --seed S --out DIR` with stdout and stderr to LOG; returns the pid.
-pid_t spawn_run(const std::string& program, const std::string& file, const Job& job) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, job.log.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  std::string seed = std::to_string(job.seed);
-  std::vector<std::string> args = {program, "run", file, "--seed", seed, "--out", job.dir};
-  std::vector<char*> argv;
-  for (auto& a : args)
-    argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = -1;
-  int rc = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  return rc == 0 ? pid : -1;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream b;
-  b << in.rdbuf();
-  return b.str();
-}
 
 std::string num(double v, const char* fmt = "%.3f") {
   char buf[48];
@@ -153,67 +114,70 @@ std::vector<HypothesisResult> run_compare(const CompareOptions& o, const Observe
   for (auto& h : hs)
     if (seen[h.name]++) h.name += "-" + std::to_string(seen[h.name]);
 
-  std::vector<Job> queue;
+  std::vector<RunSpec> specs;
+  std::vector<std::size_t> spec_hypothesis;
   for (std::size_t i = 0; i < hs.size(); ++i) {
     if (!hs[i].valid) continue;
     for (int s = 1; s <= o.seeds; ++s) {
-      Job j{i, s, (fs::path(o.out) / "runs" / hs[i].name / ("seed-" + std::to_string(s))).string(), "", -1};
-      fs::create_directories(fs::path(j.dir).parent_path());
-      j.log = j.dir + ".log";
-      queue.push_back(j);
+      RunSpec spec;
+      spec.label = hs[i].name + " seed " + std::to_string(s);
+      spec.scenario = hs[i].file;
+      spec.sets = o.sets;
+      spec.seed = s;
+      spec.dir = (fs::path(o.out) / "runs" / hs[i].name / ("seed-" + std::to_string(s))).string();
+      specs.push_back(spec);
+      spec_hypothesis.push_back(i);
     }
   }
-  std::vector<Job> running;
-  std::size_t next = 0, done = 0;
-  std::map<std::pair<std::size_t, int>, bool> ok;
-  while (done < queue.size()) {
-    while (next < queue.size() && int(running.size()) < std::max(1, o.jobs)) {
-      Job j = queue[next++];
-      j.pid = spawn_run(o.program, hs[j.hypothesis].file, j);
-      if (j.pid < 0) {
-        std::fprintf(stderr, "compare: cannot start a worker for %s seed %d\n", hs[j.hypothesis].name.c_str(),
-                     j.seed);
-        ok[{j.hypothesis, j.seed}] = false;
-        ++done;
-        continue;
-      }
-      running.push_back(j);
-    }
-    if (running.empty()) continue;
-    int status = 0;
-    pid_t pid = ::waitpid(-1, &status, 0);
-    if (pid < 0) break;
-    auto it = std::find_if(running.begin(), running.end(), [&](const Job& j) { return j.pid == pid; });
-    if (it == running.end()) continue;
-    bool good = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    if (!good)
-      std::fprintf(stderr, "compare: %s seed %d failed (%s); see %s\n", hs[it->hypothesis].name.c_str(),
-                   it->seed,
-                   WIFSIGNALED(status) ? ("signal " + std::to_string(WTERMSIG(status))).c_str()
-                                       : ("exit " + std::to_string(WEXITSTATUS(status))).c_str(),
-                   it->log.c_str());
-    ok[{it->hypothesis, it->seed}] = good;
-    running.erase(it);
-    ++done;
-  }
+  RunnerOptions runner = o.runner;
+  runner.tool = "compare";
+  std::vector<RunOutcome> outcomes = run_all(specs, runner);
+  if (outcomes.size() != specs.size()) return {}; // an MPI rank other than 0: rank 0 writes
   // Score, in a fixed order (hypothesis, seed) whatever order the workers finished in.
-  for (const auto& j : queue) {
-    auto& h = hs[j.hypothesis];
-    if (!ok[{j.hypothesis, j.seed}]) {
-      ++h.runs_failed;
-      continue;
-    }
+  std::vector<std::string> run_rows(hs.size());
+  for (std::size_t k = 0; k < specs.size(); ++k) {
+    auto& h = hs[spec_hypothesis[k]];
+    const RunSpec& j = specs[k];
+    RunOutcome& r = outcomes[k];
     nlohmann::json summary;
-    try {
-      summary = nlohmann::json::parse(read_file(j.dir + "/summary.json"));
-    } catch (const std::exception&) {
+    if (r.status == RunStatus::Ok) {
+      try {
+        summary = nlohmann::json::parse(r.summary);
+      } catch (const std::exception&) {
+        r.status = RunStatus::Failed;
+        r.detail = "its summary.json is not valid JSON";
+      }
+    }
+    std::string detail = r.detail;
+    for (auto& ch : detail)
+      if (ch == '"') ch = '\'';
+    run_rows[spec_hypothesis[k]] += h.name + "," + std::to_string(j.seed) + "," + status_name(r.status) +
+                                    ",\"" + detail + "\",\"" +
+                                    fs::path(j.dir).lexically_relative(o.out).string() + ".log\"\n";
+    if (r.status != RunStatus::Ok) {
       ++h.runs_failed;
+      h.failures.push_back("seed " + std::to_string(j.seed) + ": " + status_name(r.status) + " (" + r.detail +
+                           ")");
+      auto c = std::find_if(h.failure_counts.begin(), h.failure_counts.end(),
+                            [&](const auto& p) { return p.first == status_name(r.status); });
+      if (c == h.failure_counts.end())
+        h.failure_counts.emplace_back(status_name(r.status), 1);
+      else
+        ++c->second;
       continue;
     }
     ++h.runs_ok;
     if (h.scores.empty()) h.signatures = signatures(summary, observed);
     h.scores.push_back(score_run(summary, observed));
     h.seeds.push_back(j.seed);
+  }
+  std::string runs_csv = "hypothesis,seed,status,detail,log\n";
+  for (std::size_t i = 0; i < hs.size(); ++i) {
+    if (!hs[i].valid)
+      for (int s = 1; s <= o.seeds; ++s)
+        run_rows[i] +=
+            hs[i].name + "," + std::to_string(s) + ",invalid,\"failed validation: not run\",\"\"\n";
+    runs_csv += run_rows[i];
   }
   for (auto& h : hs) {
     if (h.scores.empty()) continue;
@@ -283,8 +247,8 @@ std::vector<HypothesisResult> run_compare(const CompareOptions& o, const Observe
                       (s.missing     ? "missing"
                        : s.in_window ? "true"
                                      : "false") +
-                      "," + (s.missing || s.never || s.observed->never ? std::string() : num(s.distance)) + "," +
-                      num(s.observed->weight, "%g") + "," + num(s.score) + "\n";
+                      "," + (s.missing || s.never || s.observed->never ? std::string() : num(s.distance)) +
+                      "," + num(s.observed->weight, "%g") + "," + num(s.score) + "\n";
   auto m = signal_matrix(ranked, observed);
   std::string matrix = "signal,subject";
   for (const auto& h : ranked)
@@ -299,7 +263,8 @@ std::vector<HypothesisResult> run_compare(const CompareOptions& o, const Observe
   write_outputs_atomically(o.out, {{"ranking.csv", ranking},
                                    {"signal_scores.csv", per_signal},
                                    {"matrix.csv", matrix},
-                                   {"matrix.svg", matrix_svg(ranked, observed, m)}});
+                                   {"matrix.svg", matrix_svg(ranked, observed, m)},
+                                   {"runs.csv", runs_csv}});
   return ranked;
 }
 
@@ -309,10 +274,14 @@ std::string ranking_table(const std::vector<HypothesisResult>& ranked) {
        "most contradicted by; shows: what it also shows that the record does not score"}};
   for (std::size_t r = 0; r < ranked.size(); ++r) {
     const auto& h = ranked[r];
-    std::string score = h.scores.empty() ? (h.valid ? "all runs failed" : "invalid scenario")
+    std::string all_failed = "all runs failed";
+    if (h.failure_counts.size() == 1 && h.failure_counts.front().first != "failed")
+      all_failed = "all runs " + h.failure_counts.front().first;
+    std::string score = h.scores.empty() ? (h.valid ? all_failed : "invalid scenario")
                                          : num(h.mean) + " (" + num(h.min) + "-" + num(h.max) + ")";
-    std::string runs = std::to_string(h.runs_ok) + " ok" +
-                       (h.runs_failed ? ", " + std::to_string(h.runs_failed) + " failed" : "");
+    std::string runs = std::to_string(h.runs_ok) + " ok";
+    for (const auto& [status, n] : h.failure_counts)
+      runs += ", " + std::to_string(n) + " " + status;
     std::vector<std::string> lines = h.contradictions;
     for (const auto& s : h.signatures)
       lines.push_back("shows: " + s);

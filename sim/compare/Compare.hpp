@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/compare/JobRunner.hpp"
 #include "sim/compare/Score.hpp"
 
 namespace outagesim::sim {
@@ -13,9 +14,9 @@ struct CompareOptions {
   std::string observed;                 ///< observed record (.signals.yaml)
   std::vector<std::string> hypotheses;  ///< scenario files
   int seeds = 3;                        ///< seeds 1..N per hypothesis
-  int jobs = 2;                         ///< worker processes at once
   std::string out = "results/compare";  ///< output folder
-  std::string program;                  ///< the outagesim executable that runs one scenario
+  std::vector<std::string> sets;        ///< --set overrides given to every run
+  RunnerOptions runner;                 ///< program, jobs, limits, progress
 };
 
 /// One hypothesis after its runs.
@@ -24,6 +25,10 @@ struct HypothesisResult {
   std::string name;               ///< file stem
   bool valid = true;              ///< passed validation
   int runs_ok = 0, runs_failed = 0;
+  /// Runs that did not succeed: "seed 2: timed out (still running after --run-timeout 5s)".
+  std::vector<std::string> failures;
+  /// Failed runs by status ("timed out": 1, "failed": 2), for the table.
+  std::vector<std::pair<std::string, int>> failure_counts;
   std::vector<ScoreResult> scores;  ///< one per successful run
   std::vector<int> seeds;           ///< the seed of each score
   double mean = 0, min = 0, max = 0, matched_mean = 0;
@@ -34,8 +39,10 @@ struct HypothesisResult {
   std::vector<std::string> signatures;
 };
 
-/// Runs the comparison; writes ranking.csv, signal_scores.csv, matrix.csv and matrix.svg into
-/// `out`, and returns the hypotheses ranked best first. Progress and failures go to stderr.
+/// Runs the comparison; writes ranking.csv, signal_scores.csv, matrix.csv, matrix.svg and runs.csv
+/// (one row per run: its status) into `out`, and returns the hypotheses ranked best first. Progress
+/// and failures go to stderr. Under MPI, only rank 0 returns a result (and writes): the other ranks
+/// return an empty list.
 std::vector<HypothesisResult> run_compare(const CompareOptions& options, const ObservedRecord& observed,
                                           const std::vector<bool>& valid);
 
