@@ -51,6 +51,12 @@ def axis_value(text):
     return None, text
 
 
+def short_key(key):
+    """A KEY1+KEY2+... axis (keys set together) as "KEY1 (+N keys)" for labels."""
+    keys = key.split("+")
+    return keys[0] if len(keys) == 1 else f"{keys[0]} (+{len(keys) - 1} keys)"
+
+
 def unit_label(kind):
     return {"duration": "seconds", "time": "hours UTC", "ratio": "share", "score": "score (0-1)"}.get(kind, kind)
 
@@ -97,7 +103,7 @@ def main(argv):
             lines = defaultdict(list)  # the other keys' values -> [(x, text, med, lo, hi)]
             for combo, (med, lo, hi) in points.items():
                 x, text = axis_value(combo[ki])
-                others = tuple(f"{k}={v}" for j, (k, v) in enumerate(zip(keys, combo)) if j != ki)
+                others = tuple(f"{short_key(k)}={v}" for j, (k, v) in enumerate(zip(keys, combo)) if j != ki)
                 lines[others].append((x, text, med, lo, hi))
             texts = sorted({p[1] for pts in lines.values() for p in pts},
                            key=lambda t: (axis_value(t)[0] is None, axis_value(t)[0] or 0, t))
@@ -109,7 +115,7 @@ def main(argv):
                 ax.fill_between(xs, [p[3] for p in pts], [p[4] for p in pts], alpha=0.15)
             ax.set_xticks(range(len(texts)))
             ax.set_xticklabels(texts, rotation=30 if len(texts) > 6 else 0)
-            ax.set_xlabel(key)
+            ax.set_xlabel(short_key(key))
             ax.set_ylabel(f"{name} ({unit_label(kinds[name])})" if ki == 0 else "")
             if any(others for others in lines):
                 ax.legend(fontsize=7)

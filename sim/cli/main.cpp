@@ -50,8 +50,8 @@ Examples:
   outagesim explain results/facebook-2021 --region india --service whatsapp
   outagesim report results/facebook-2021 --observed ../shared/data/observed/facebook-2021.signals.yaml
   outagesim compare --observed OBS.signals.yaml scenarios/facebook-2021/hypotheses/*.yaml --seeds 3 -j 2
-  outagesim sweep scenarios/teaching/03-dns-caching-and-ttl.yaml --vary models.dns.serve_stale=false,true \
-      --vary models.probe.interval=30s,1m --seeds 2 --out results/sweep-ttl
+  outagesim sweep scenarios/teaching/03-dns-caching-and-ttl.yaml --vary dns.resolvers.0.serve_stale=false,true \
+      --vary dns.zones.1.records.1.ttl=60s,10m,1h --seeds 2 --out results/sweep-ttl
   mpirun -np 4 outagesim compare ...   (or sweep: the runs are shared out over the ranks; see README)
 
 Outputs of `run` (in --out, default results/<scenario name>):
@@ -368,7 +368,10 @@ int main(int argc, char** argv) {
       "\nThe table: score, signals in window, the signals that contradict each hypothesis most, and (shows:)\n"
       "fault signatures its runs show that the record does not score. A signal whose event never happened\n"
       "in a run is 'never'; one a run cannot compute, 'missing'. Writes ranking.csv, signal_scores.csv,\n"
-      "matrix.csv and matrix.svg (signal-by-hypothesis picture) in --out.");
+      "matrix.csv and matrix.svg (signal-by-hypothesis picture) and runs.csv (each run's status: ok, failed,\n"
+      "timed out, out of memory, invalid; why; its log) in --out. A run past --run-timeout or --run-memory\n"
+      "is stopped and reported with the end of its log; the others are still ranked.\n"
+      "Under mpirun (built with Open MPI) the runs are shared out over the ranks; rank 0 writes the outputs.");
   compare->add_option("--observed", compare_options.observed, "observed signals (.signals.yaml)")->required();
   compare->add_option("HYPOTHESIS", compare_options.hypotheses, "hypothesis scenario files")->required();
   compare->add_option("--seeds", compare_options.seeds, "seeds per hypothesis (1..N)")
@@ -391,7 +394,9 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     cmd->add_flag("--quiet,-q", runner_flags.quiet,
                   "no progress line per finished run (failures are still reported)");
-    cmd->add_option("--set", sets, "override a value of every scenario run: KEY=VALUE")->take_all();
+    cmd->add_option("--set", sets, "override a value of every scenario run: KEY=VALUE (repeat for more)")
+        ->take_all()
+        ->allow_extra_args(false); // one KEY=VALUE per --set: hypotheses may follow
   };
   add_runner_options(compare);
 
@@ -405,7 +410,7 @@ int main(int argc, char** argv) {
   sweep->footer(
       "\nExamples:\n"
       "  outagesim sweep scenarios/teaching/03-dns-caching-and-ttl.yaml \\\n"
-      "      --vary models.dns.serve_stale=false,true --vary models.probe.interval=30s..2m:30s --seeds 2\n"
+      "      --vary dns.resolvers.0.serve_stale=false,true --vary dns.zones.1.records.1.ttl=1m..31m:10m\n"
       "  mpirun -np 8 outagesim sweep SCENARIO --vary KEY=0..1:0.1 --seeds 5 --out results/what-if\n"
       "\nValues: a list (V1,V2,...: numbers, durations such as 5m,1h,1d, words, true/false) or a range of\n"
       "numbers FROM..TO:STEP (0..1:0.1) or of durations (1m..10m:3m); TO is included when a step lands on it.\n"
@@ -422,8 +427,8 @@ int main(int argc, char** argv) {
   sweep->add_option("SCENARIO", sweep_options.scenario, "scenario file")->required();
   sweep->add_option("--vary", sweep_vary, "KEY=V1,V2,... or KEY=FROM..TO:STEP (repeat for more keys)")
       ->required()
-      ->expected(1)
-      ->take_all();
+      ->take_all()
+      ->allow_extra_args(false); // one KEY=VALUES per --vary: SCENARIO may follow
   sweep->add_option("--seeds", sweep_options.seeds, "seeds per point (1..N)")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000));

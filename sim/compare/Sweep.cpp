@@ -210,15 +210,27 @@ SweepResult run_sweep(const SweepOptions& o, const ObservedRecord* observed, con
     point_ids.push_back(buf);
   }
 
+  // The value of each axis at each point (the first axis slowest).
+  std::vector<std::vector<std::string>> point_values(points.size());
+  for (std::size_t p = 0, stride = points.size(); p < points.size(); ++p, stride = points.size())
+    for (const auto& axis : o.axes) {
+      stride /= axis.values.size();
+      point_values[p].push_back(axis.values[(p / stride) % axis.values.size()]);
+    }
   std::vector<RunSpec> specs;
   std::vector<std::pair<std::size_t, int>> spec_of; // (point, seed)
   for (std::size_t p = 0; p < points.size(); ++p) {
     if (!valid[p]) continue;
     for (int s = 1; s <= o.seeds; ++s) {
       RunSpec spec;
+      // "KEY=VALUE ..." per axis; a KEY1+KEY2 axis shown as "KEY1+1 more".
       std::string values;
-      for (const auto& kv : points[p])
-        values += (values.empty() ? "" : " ") + kv;
+      for (std::size_t a = 0; a < o.axes.size(); ++a) {
+        auto keys = split(o.axes[a].key, '+');
+        std::string key =
+            keys.size() > 1 ? keys[0] + "+" + std::to_string(keys.size() - 1) + " more" : keys[0];
+        values += (a ? " " : "") + key + "=" + point_values[p][a];
+      }
       spec.label = point_ids[p] + " (" + values + ") seed " + std::to_string(s);
       spec.scenario = o.scenario;
       spec.sets = o.sets;
@@ -281,13 +293,6 @@ SweepResult run_sweep(const SweepOptions& o, const ObservedRecord* observed, con
   std::vector<std::vector<std::vector<double>>> numbers(points.size(),
                                                         std::vector<std::vector<double>>(measures.size()));
   std::vector<int> ok_runs(points.size(), 0);
-  // The value of each axis at each point (the first axis slowest).
-  std::vector<std::vector<std::string>> point_values(points.size());
-  for (std::size_t p = 0, stride = points.size(); p < points.size(); ++p, stride = points.size())
-    for (const auto& axis : o.axes) {
-      stride /= axis.values.size();
-      point_values[p].push_back(axis.values[(p / stride) % axis.values.size()]);
-    }
   auto point_cells = [&](std::size_t p) {
     std::string s = point_ids[p];
     for (const auto& v : point_values[p])

@@ -76,6 +76,7 @@ endif()
 # the rest written; exit 2 (a point was bad input).
 execute_process(COMMAND ${OUTAGESIM} sweep scenarios/teaching/02-backbone-partition.yaml
                         --vary scenario.duration=2h30m,10d,soon --seeds 1 --run-timeout 3s --out ${OUT}/failing
+                        --observed tests/compare/observed.signals.yaml
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 120)
 if(NOT rc EQUAL 2)
   message(FATAL_ERROR "expected exit 2 (one point is invalid), got ${rc}:\n${out}\n${err}")
@@ -89,9 +90,9 @@ list(LENGTH rows n)
 list(GET rows 1 ok_row)
 list(GET rows 2 timeout_row)
 list(GET rows 3 invalid_row)
-if(NOT n EQUAL 4 OR NOT ok_row MATCHES "^p001,2h30m,1,ok,[0-9]" OR NOT timeout_row MATCHES "^p002,10d,1,timed out,,"
+if(NOT n EQUAL 4 OR NOT ok_row MATCHES "^p001,2h30m,1,ok,0.800,4860," OR NOT timeout_row MATCHES "^p002,10d,1,timed out,,"
    OR NOT invalid_row MATCHES "^p003,soon,1,invalid,,")
-  message(FATAL_ERROR "expected p001 ok with values, p002 timed out, p003 invalid:\n${rows}")
+  message(FATAL_ERROR "expected p001 ok (score 0.800 as slow-repair in compare, outage 4860 s), p002 timed out, p003 invalid:\n${rows}")
 endif()
 if(NOT out MATCHES "3 points x 1 seeds: 1 runs ok, 1 failed")
   message(FATAL_ERROR "unexpected summary line:\n${out}")
