@@ -20,7 +20,7 @@ TEST_CASE("event types read as failures or recoveries from their last word", "[e
   CHECK(event_polarity("x.restore_failed") == 1);   // the last word decides
 }
 
-TEST_CASE("--at reads a clock time, an offset or a UTC time", "[explain]") {
+TEST_CASE("explain --at reads a clock time, an offset or a UTC time", "[explain]") {
   std::int64_t start = *parse_utc("2021-10-04T15:00:00Z");
   CHECK(parse_at("15:41", start) == Approx(41 * 60));
   CHECK(parse_at("15:41:30", start) == Approx(41 * 60 + 30));
