@@ -44,7 +44,7 @@ function(_bad_generated_test name kind phrase)
                    "-DPHRASE=${phrase}"
                    "-DSCRATCH=${_bad_scratch}"
                    -P "${_bad_dir}/check_bad.cmake")
-  set_tests_properties("bad/${name}" PROPERTIES LABELS bad TIMEOUT 30)
+  set_tests_properties("bad/${name}" PROPERTIES LABELS bad TIMEOUT 130)
 endfunction()
 _bad_generated_test(gen-huge-file huge-file "bytes; expected at most 16777216 bytes for a scenario")
 _bad_generated_test(gen-binary-junk binary-junk "is not text; expected a UTF-8 YAML file")
