@@ -237,7 +237,99 @@ void read_capacities(const YamlNode& n, BgpConfig& c, Diagnostics& d) {
   }
 }
 
+void read_roas(const YamlNode& n, BgpConfig& c, Diagnostics& d) {
+  if (!expect_list(n, "bgp.roas", d)) return;
+  for (std::size_t i = 0; i < n.items.size(); ++i) {
+    MapReader r(n.items[i].get(), "bgp.roas[" + std::to_string(i) + "]", d);
+    if (!r.is_map()) continue;
+    RoaSpec roa;
+    roa.mark = r.mark();
+    const YamlNode* pn = r.get("prefix", true);
+    auto p = pn ? read_prefix(*pn, r.what() + " 'prefix'", d) : std::nullopt;
+    auto a = map_asn(r, "origin", true, d);
+    auto ml = r.integer("max_length", false, 0, 32);
+    r.finish();
+    if (!p || !a) continue;
+    roa.prefix = *p;
+    roa.origin = *a;
+    roa.max_length = ml ? static_cast<unsigned>(*ml) : p->length;
+    if (roa.max_length < p->length) {
+      d.error(roa.mark, r.what() + " has max_length " + std::to_string(roa.max_length) + " shorter than /" +
+                            std::to_string(p->length) + "; expected " + std::to_string(p->length) + "..32");
+      continue;
+    }
+    c.roas.push_back(roa);
+  }
+}
+
+void read_imports(const YamlNode& n, BgpConfig& c, Diagnostics& d) {
+  if (!expect_list(n, "bgp.import", d)) return;
+  for (std::size_t i = 0; i < n.items.size(); ++i) {
+    MapReader r(n.items[i].get(), "bgp.import[" + std::to_string(i) + "]", d);
+    if (!r.is_map()) continue;
+    ImportSpec p;
+    p.mark = r.mark();
+    const int errors = d.error_count();
+    auto a = map_asn(r, "as", true, d);
+    if (const YamlNode* nb = r.get("neighbor")) {
+      p.neighbor_mark = nb->mark;
+      if (auto v = read_asn(*nb, r.what() + " 'neighbor'", d)) p.neighbor = *v;
+    }
+    if (auto v = r.choice("rov", {"drop_invalid", "accept_all"})) p.rov = *v == "drop_invalid";
+    if (auto v = r.boolean("customer_filter")) p.customer_filter = *v;
+    if (auto v = r.integer("max_prefix", false, 1, 100000000)) p.max_prefix = static_cast<std::uint32_t>(*v);
+    r.finish();
+    if (!a || d.error_count() != errors) continue;
+    p.asn = *a;
+    if (!p.rov && !p.customer_filter && !p.max_prefix) {
+      d.error(p.mark, r.what() + " changes nothing; expected rov, customer_filter or max_prefix");
+      continue;
+    }
+    if (p.neighbor && (p.rov || p.customer_filter)) {
+      d.error(p.neighbor_mark, r.what() + ": rov and customer_filter apply to every session of the AS; "
+                                          "expected 'neighbor' with max_prefix only");
+      continue;
+    }
+    c.imports.push_back(p);
+  }
+}
+
+void read_rov_adoption(const YamlNode& n, BgpConfig& c, Diagnostics& d) {
+  MapReader r(&n, "bgp.rov_adoption", d);
+  if (!r.is_map()) return;
+  RovAdoption& a = c.rov_adoption;
+  a.present = true;
+  if (auto v = r.number("tier1", false, 0, 1)) a.tier1 = *v;
+  if (auto v = r.number("transit", false, 0, 1)) a.transit = *v;
+  if (auto v = r.number("stub", false, 0, 1)) a.stub = *v;
+  if (auto v = r.integer("seed", false, 0, kMaxAsn)) a.seed = static_cast<std::uint64_t>(*v);
+  r.finish();
+}
+
 } // namespace
+
+std::vector<Asn> rov_ases(const BgpConfig& c, const AsGraph& g) {
+  std::map<Asn, bool> listed;
+  for (const auto& p : c.imports)
+    if (p.rov) listed[p.asn] = *p.rov;
+  std::vector<Asn> out;
+  auto rng = sim::rng_stream(c.rov_adoption.seed, "bgp.rov");
+  for (AsIndex v = 0; v < g.as_count(); ++v) {
+    bool has_provider = false, has_customer = false;
+    for (SlotIndex s = g.slot_begin(v); s < g.slot_end(v); ++s) {
+      has_provider = has_provider || g.relationship(s) == Relationship::Provider;
+      has_customer = has_customer || g.relationship(s) == Relationship::Customer;
+    }
+    const double share = !has_provider   ? c.rov_adoption.tier1
+                         : !has_customer ? c.rov_adoption.stub
+                                         : c.rov_adoption.transit;
+    // One draw per AS in ASN order whatever the listing, so listing an AS changes no other AS's draw.
+    const bool drawn = c.rov_adoption.present && sim::uniform01(rng) < share;
+    auto it = listed.find(g.asn(v));
+    if (it != listed.end() ? it->second : drawn) out.push_back(g.asn(v));
+  }
+  return out;
+}
 
 const PrefixSpec* BgpConfig::find(const Prefix& p) const {
   for (const auto& ps : prefixes)
@@ -284,6 +376,9 @@ std::optional<BgpConfig> read_bgp_config(const YamlNode& section, Diagnostics& d
   if (const YamlNode* v = r.get("victims")) c.victims = read_as_list(*v, "bgp.victims", d);
   if (const YamlNode* p = r.get("policies")) read_policies(*p, c, d);
   if (const YamlNode* t = r.get("transit_capacity")) read_capacities(*t, c, d);
+  if (const YamlNode* t = r.get("roas")) read_roas(*t, c, d);
+  if (const YamlNode* t = r.get("import")) read_imports(*t, c, d);
+  if (const YamlNode* t = r.get("rov_adoption")) read_rov_adoption(*t, c, d);
   r.finish();
   if (c.source == BgpConfig::Source::Inline && c.links.empty() && d.error_count() == before)
     d.error(r.mark(), "bgp has neither a topology nor links; expected topology: {synthetic: ...} or "
@@ -368,6 +463,15 @@ bool check_bgp_config(const BgpConfig& c, const AsGraph& g, const sim::Scenario*
     known(v.asn, v.mark, "victim");
   for (const auto& cs : c.capacities)
     known(cs.asn, cs.mark, "transit_capacity");
+  for (const auto& p : c.imports) {
+    if (!known(p.asn, p.mark, "import policy")) continue;
+    if (p.neighbor == 0) continue;
+    if (!known(p.neighbor, p.neighbor_mark, "import policy neighbour")) continue;
+    if (!g.find_slot(*g.index_of(p.asn), *g.index_of(p.neighbor)))
+      d.error(p.neighbor_mark, "import policy neighbour AS" + std::to_string(p.neighbor) +
+                                   " is not a neighbour of AS" + std::to_string(p.asn) +
+                                   "; expected an adjacent AS");
+  }
   for (const auto& p : c.policies) {
     if (!known(p.asn, p.mark, "policy")) continue;
     if (p.neighbor == 0) continue;

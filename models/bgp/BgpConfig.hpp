@@ -12,6 +12,9 @@
 //     victims:  [32934]       # subjects of AS signals (default: every origin AS)
 //     policies: [{as: 174, neighbor: 3356, local_pref: 50, prepend: 2, export: false}]
 //     transit_capacity: [{as: 26413, capacity: 800Gbps}]   # data plane; default unlimited
+//     roas:     [{prefix: 10.0.0.0/22, max_length: 22, origin: 64500}]   # RPKI (RFC 6811)
+//     import:   [{as: 174, rov: drop_invalid, customer_filter: true, max_prefix: 500, neighbor: 3356}]
+//     rov_adoption: {tier1: 0.8, transit: 0.3, stub: 0.1, seed: 1}       # seeded share by tier
 //
 // Reading is in two steps: read_bgp_config() checks the section's shape and values (unknown keys,
 // bad values), then bgp_graph() builds the graph and check_bgp_config() checks every AS number against
@@ -78,6 +81,34 @@ struct CapacitySpec {
   sim::Mark mark;
 };
 
+/// A ROA of `bgp.roas`.
+struct RoaSpec {
+  Prefix prefix;
+  unsigned max_length = 0;
+  Asn origin = 0;
+  sim::Mark mark;
+};
+
+/// An import policy of `bgp.import` at `asn`: route origin validation, customer prefix filters
+/// (per AS), a max-prefix limit (towards `neighbor`, or each session when 0).
+struct ImportSpec {
+  Asn asn = 0;
+  Asn neighbor = 0;
+  std::optional<bool> rov;             ///< rov: drop_invalid (true) or accept_all (false)
+  std::optional<bool> customer_filter;
+  std::optional<std::uint32_t> max_prefix;
+  sim::Mark mark, neighbor_mark;
+};
+
+/// `bgp.rov_adoption`: the share of ASes of each tier that drop RPKI-invalid routes, drawn with the
+/// stream "bgp.rov" of `seed` (independent of the run seed). Tiers from the graph: tier1 has no
+/// provider, stub no customer, transit the rest.
+struct RovAdoption {
+  double tier1 = 0, transit = 0, stub = 0;
+  std::uint64_t seed = 1;
+  bool present = false;
+};
+
 /// The whole `bgp:` section.
 struct BgpConfig {
   enum class Source { Inline, Synthetic, Caida };
@@ -96,6 +127,9 @@ struct BgpConfig {
   std::vector<AsRef> victims; ///< default: every origin AS
   std::vector<PolicySpec> policies;
   std::vector<CapacitySpec> capacities; ///< transit_capacity (ASes not listed: unlimited)
+  std::vector<RoaSpec> roas;
+  std::vector<ImportSpec> imports;
+  RovAdoption rov_adoption;
 
   /// The spec of a configured prefix, nullptr if not configured.
   const PrefixSpec* find(const Prefix& p) const;
@@ -122,6 +156,10 @@ bool check_bgp_config(const BgpConfig& config, const AsGraph& graph, const sim::
 /// originate no configured prefix, drawn with the stream "bgp.vantages" of `vantage_seed`
 /// (independent of the run seed, so changing --seed changes timers, not observers). Sorted.
 std::vector<Asn> pick_vantages(const BgpConfig& config, const AsGraph& graph);
+
+/// The ASes that drop RPKI-invalid routes: those `bgp.import` says so, plus the seeded draw of
+/// `bgp.rov_adoption` among the others (an explicit rov: accept_all keeps an AS out). Sorted.
+std::vector<Asn> rov_ases(const BgpConfig& config, const AsGraph& graph);
 
 /// Everything a scenario's BGP part needs, read, loaded and checked in one go (the model's configure
 /// and the unit tests); nullopt with diagnostics when anything is wrong or the

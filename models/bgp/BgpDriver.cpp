@@ -41,11 +41,30 @@ const std::string* param(const std::map<std::string, std::string>& params, const
   return it == params.end() ? nullptr : &it->second;
 }
 
+std::string format_path(const std::vector<Asn>& path) {
+  std::string s;
+  for (Asn a : path)
+    s += (s.empty() ? "" : " ") + std::to_string(a);
+  return s;
+}
+
 std::string site_label(const OriginSpec& o) {
   return o.site == std::to_string(o.asn) ? "AS" + o.site : "AS" + std::to_string(o.asn) + "/" + o.site;
 }
 
 } // namespace
+
+std::string_view to_string(HijackMode m) {
+  switch (m) {
+  case HijackMode::Blackhole:
+    return "blackhole";
+  case HijackMode::Impersonate:
+    return "impersonate";
+  case HijackMode::Intercept:
+    return "intercept";
+  }
+  return "?";
+}
 
 std::vector<sim::ActionDecl> bgp_action_decls() {
   return {
@@ -61,9 +80,11 @@ std::vector<sim::ActionDecl> bgp_action_decls() {
        {"origin", "site"}},
       {"as",
        "hijack",
-       "the AS originates a prefix it does not own (with: prefix: P, or a more-specific)",
+       "the AS originates a prefix it does not own (with: prefix: P, or a more-specific; mode: what it does "
+       "with the traffic it attracts: blackhole (default) drops it, impersonate answers in the owner's "
+       "place, intercept forwards it on to the real origin)",
        "unhijack",
-       {"prefix"}},
+       {"prefix", "mode"}},
       {"as",
        "unhijack",
        "the AS stops originating the hijacked prefix (with: prefix: P)",
@@ -153,6 +174,9 @@ std::string check_bgp_action(const BgpConfig& config, const AsGraph& g, const st
     if (!p) return "action '" + action + "' needs with: prefix: P (the prefix the AS originates)";
     auto pre = Prefix::parse(*p);
     if (!pre) return "with: prefix is '" + *p + "'; expected an IPv4 prefix a.b.c.d/len with zero host bits";
+    if (const std::string* m = param(params, "mode"))
+      if (*m != "blackhole" && *m != "impersonate" && *m != "intercept")
+        return "with: mode is '" + *m + "'; expected blackhole, impersonate or intercept";
     if (!has_wildcard(id))
       if (auto a = parse_asn(id))
         if (const PrefixSpec* ps = config.find(*pre))
@@ -259,6 +283,22 @@ BgpDriver::BgpDriver(BgpConfig config, std::shared_ptr<const AsGraph> graph, Bgp
       engine_(std::make_unique<BgpEngine>(*graph_, params)) {}
 
 void BgpDriver::warm_up() {
+  // Import policies first: they judge everything received from the first announcement on.
+  std::vector<Roa> roas;
+  for (const auto& r : config_.roas)
+    roas.push_back(Roa{r.prefix, static_cast<std::uint8_t>(r.max_length), r.origin});
+  engine_->set_roas(std::move(roas));
+  std::vector<std::pair<Prefix, Asn>> registry; // the declared origins are the route objects
+  for (const auto& ps : config_.prefixes)
+    for (const auto& o : ps.origins)
+      registry.emplace_back(ps.prefix, o.asn);
+  engine_->set_registry(std::move(registry));
+  for (Asn a : rov_ases(config_, *graph_))
+    engine_->set_rov(a, true);
+  for (const auto& p : config_.imports) {
+    if (p.customer_filter) engine_->set_customer_filter(p.asn, *p.customer_filter);
+    if (p.max_prefix) engine_->set_max_prefix(p.asn, p.neighbor, *p.max_prefix);
+  }
   for (const auto& p : config_.policies) {
     if (p.local_pref) engine_->set_local_pref(p.asn, p.neighbor, *p.local_pref, 0);
     if (p.prepend) engine_->set_prepend(p.asn, p.neighbor, *p.prepend, 0);
@@ -365,15 +405,21 @@ std::optional<AppliedAction> BgpDriver::apply(const std::string& path, const std
     if (!p) throw std::invalid_argument("hijack needs with: prefix");
     const bool on = action == "hijack";
     if (hijacks_.count({*asn, *p}) == (on ? 1u : 0u)) return std::nullopt;
+    HijackMode mode = HijackMode::Blackhole;
+    if (const std::string* m = param(params, "mode"))
+      mode = *m == "impersonate" ? HijackMode::Impersonate
+             : *m == "intercept" ? HijackMode::Intercept
+                                 : HijackMode::Blackhole;
     if (on) {
       engine_->hijack(*asn, *p, at);
-      hijacks_.insert({*asn, *p});
+      hijacks_[{*asn, *p}] = mode;
     } else {
       engine_->withdraw(*asn, *p, at, 0);
       hijacks_.erase({*asn, *p});
     }
     a.type = on ? "bgp.hijack" : "bgp.unhijack";
     a.detail = (on ? "originates " : "stops originating ") + p->to_string();
+    if (on && mode != HijackMode::Blackhole) a.detail += " (" + std::string(to_string(mode)) + ")";
     a.prefixes.push_back(*p);
     for (const auto& ps : config_.prefixes)
       if (ps.prefix != *p && (ps.prefix.covers(*p) || p->covers(ps.prefix))) a.prefixes.push_back(ps.prefix);
@@ -414,6 +460,88 @@ std::optional<AppliedAction> BgpDriver::apply(const std::string& path, const std
     return a;
   }
   throw std::invalid_argument("unknown action " + action);
+}
+
+bool BgpDriver::authorised(Asn asn, const Prefix& prefix) const {
+  for (const auto& ps : config_.prefixes)
+    if (ps.prefix.covers(prefix))
+      for (const auto& o : ps.origins)
+        if (o.asn == asn) return true;
+  return engine_->validate(prefix, asn) == RovState::Valid;
+}
+
+Verdict BgpDriver::lookup(Asn from, Ipv4 address) const {
+  Verdict v;
+  sim::RouteAnswer& a = v.answer;
+  using Status = sim::RouteAnswer::Status;
+  const LookupResult r = engine_->route_lookup(from, address);
+  a.as_path.assign(r.path.begin(), r.path.end());
+  const std::string addr = format_ipv4(address);
+  auto latency = [&] {
+    double sum = 0;
+    for (std::size_t i = 1; i < a.as_path.size(); ++i) {
+      if (a.as_path[i] == a.as_path[i - 1]) continue;
+      auto x = graph_->index_of(a.as_path[i - 1]), y = graph_->index_of(a.as_path[i]);
+      if (!x || !y) continue;
+      if (auto s = graph_->find_slot(*x, *y)) sum += graph_->delay(*s);
+    }
+    return sum;
+  };
+  switch (r.status) {
+  case LookupStatus::NoRoute:
+    a.status = Status::NoRoute;
+    a.reason = "AS" + std::to_string(r.path.empty() ? from : r.path.back()) + " has no route to " + addr;
+    return v;
+  case LookupStatus::Loop:
+    a.status = Status::Loop;
+    a.reason = "forwarding loop to " + addr + ": " + format_path(r.path);
+    return v;
+  case LookupStatus::Delivered:
+    break;
+  }
+  const Asn terminal = r.path.back();
+  const Prefix& matched = engine_->prefixes()[r.prefix];
+  if (authorised(terminal, matched)) {
+    a.status = Status::Delivered;
+    a.reason = "delivered to AS" + std::to_string(terminal) + " via " + format_path(r.path);
+    a.latency_s = latency();
+    return v;
+  }
+  auto it = hijacks_.find({terminal, matched});
+  const HijackMode mode = it == hijacks_.end() ? HijackMode::Blackhole : it->second;
+  v.hijack = std::make_pair(terminal, matched);
+  a.hijacker = terminal;
+  const std::string who = "AS" + std::to_string(terminal) + " originates " + matched.to_string() +
+                          " (hijack, not an authorised origin)";
+  const std::string via = " (path " + format_path(r.path) + ")";
+  switch (mode) {
+  case HijackMode::Blackhole:
+    a.status = Status::Blackholed;
+    a.reason = who + " and drops the traffic to " + addr + via;
+    break;
+  case HijackMode::Impersonate:
+    a.status = Status::Impersonated;
+    a.reason = who + " and answers for " + addr + " in the owner's place" + via;
+    break;
+  case HijackMode::Intercept: {
+    // On to the real origin over the interceptor's own route (what AS-path poisoning keeps clean in
+    // a real interception: the ASes on it do not take the hijacked route back to the interceptor).
+    auto onward = engine_->onward_route(terminal, address);
+    if (!onward || onward->back() == terminal || !authorised(onward->back(), Prefix::make(address, 32))) {
+      a.status = Status::Blackholed;
+      a.reason = who + ", intercepts, and has no route on to an owner of " + addr + via;
+      break;
+    }
+    for (Asn x : *onward)
+      if (x != a.as_path.back()) a.as_path.push_back(x);
+    a.status = Status::Delivered;
+    a.reason = "delivered to AS" + std::to_string(a.as_path.back()) + " via " + format_path(a.as_path) +
+               ", intercepted: " + who;
+    break;
+  }
+  }
+  a.latency_s = latency();
+  return v;
 }
 
 } // namespace outagesim::bgp

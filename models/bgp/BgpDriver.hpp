@@ -10,13 +10,15 @@
 //
 // Entities and actions (kinds of sim::ActionDecl, see bgp_action_decls()):
 //   prefix:P      withdraw / announce      [with: origin: ASN, site: NAME; default every origin]
-//   as:N          hijack / unhijack        [with: prefix: P (P or a more-specific of someone's)]
+//   as:N          hijack / unhijack        [with: prefix: P (P or a more-specific of someone's),
+//                                           mode: blackhole | impersonate | intercept]
 //   as:N          leak / unleak
 //   as:N          set_policy               [with: neighbor, local_pref, prepend, export]
 //   session:A-B   down / up                (one per adjacency; A-B and B-A name the same one)
 #include "models/bgp/BgpConfig.hpp"
 #include "models/bgp/BgpEngine.hpp"
 #include "sim/run/Model.hpp"
+#include "sim/run/Services.hpp"
 
 #include <map>
 #include <memory>
@@ -69,6 +71,22 @@ struct AppliedAction {
   bool all_prefixes = false;    ///< sessions, leaks, policies: every prefix may change
 };
 
+/// What an AS that originates a prefix it does not own does with the traffic it attracts.
+enum class HijackMode : std::uint8_t {
+  Blackhole,   ///< drops it (the default)
+  Impersonate, ///< answers in the owner's place (forged DNS answers, failed or forged responses)
+  Intercept    ///< forwards it on to the real origin over its own route (a man in the middle)
+};
+/// "blackhole", "impersonate", "intercept".
+std::string_view to_string(HijackMode m);
+
+/// The data-plane verdict of BgpDriver::lookup(): the answer other models read (cause left 0: the
+/// caller knows the events), and the hijack behind it, if any.
+struct Verdict {
+  sim::RouteAnswer answer;
+  std::optional<std::pair<Asn, Prefix>> hijack; ///< (hijacker, prefix) when answer.hijacker is set
+};
+
 class BgpDriver {
 public:
   BgpDriver(BgpConfig config, std::shared_ptr<const AsGraph> graph, BgpParams params);
@@ -94,6 +112,14 @@ public:
   std::optional<AppliedAction> set_announced(const std::string& site, const Prefix& prefix, bool announce,
                                              double at);
 
+  /// Where a packet from `from` to `address` ends now and what happens there (see sim::RouteAnswer):
+  /// the engine's forwarding walk, then the terminal AS judged against the declared origins (of the
+  /// matched prefix or a covering one) and the ROAs, then the hijack's mode.
+  Verdict lookup(Asn from, Ipv4 address) const;
+  /// True if `asn` may originate `prefix`: a declared origin of it or of a covering prefix, or
+  /// RPKI-valid against bgp.roas.
+  bool authorised(Asn asn, const Prefix& prefix) const;
+
 private:
   std::optional<AppliedAction> set_origins(const PrefixSpec& spec, bool announce,
                                            const std::map<std::string, std::string>& params, double at);
@@ -106,7 +132,7 @@ private:
   std::unique_ptr<BgpEngine> engine_;
   double offset_ = 0;
   std::set<std::tuple<Prefix, Asn, unsigned>> announced_; // (prefix, origin AS, site) originating now
-  std::set<std::pair<Asn, Prefix>> hijacks_;
+  std::map<std::pair<Asn, Prefix>, HijackMode> hijacks_;
   std::set<Asn> leaking_;
   std::set<std::pair<Asn, Asn>> down_sessions_;
 };

@@ -103,6 +103,18 @@ std::string_view to_string(SelectionReason r) {
   return "?";
 }
 
+std::string_view to_string(ImportDrop d) {
+  switch (d) {
+  case ImportDrop::None:
+    return "";
+  case ImportDrop::RpkiInvalid:
+    return "rpki-invalid";
+  case ImportDrop::NotCustomerCone:
+    return "not-in-customer-cone";
+  }
+  return "?";
+}
+
 std::string_view to_string(LookupStatus s) {
   switch (s) {
   case LookupStatus::Delivered:
@@ -127,6 +139,10 @@ BgpEngine::BgpEngine(const AsGraph& graph, BgpParams params)
     local_pref_[s] = default_local_pref(graph.relationship(s));
   prepend_.assign(m, 0);
   export_deny_.assign(m, 0);
+  max_prefix_.assign(m, 0);
+  accepted_.assign(m, 0);
+  rov_.assign(n, 0);
+  customer_filter_.assign(n, 0);
   leak_.assign(n, 0);
   watched_.assign(n, 0);
   announcements_rx_.assign(n, 0);
@@ -165,7 +181,9 @@ PrefixId BgpEngine::intern_prefix(const Prefix& p) {
   ps.export_path.assign(n, kNoPath);
   ps.origin_sites.assign(n, 0);
   ps.hijacker.assign(n, 0);
+  ps.rejected.assign(m, 0);
   prefix_state_.push_back(std::move(ps));
+  compute_filters(id);
   lpm_order_.push_back(id);
   std::stable_sort(lpm_order_.begin(), lpm_order_.end(),
                    [&](PrefixId a, PrefixId b) { return prefix_list_[a].length > prefix_list_[b].length; });
@@ -238,6 +256,122 @@ void BgpEngine::set_export(Asn asn, Asn neighbor, bool allowed, double at) {
     slot_or_throw(v, u);
   }
   schedule_input(Input{InputKind::Export, v, u, 0, allowed ? 1u : 0u}, at);
+}
+
+// ---------------------------------------------------------------- import policies
+
+void BgpEngine::check_configurable() const {
+  if (!inputs_.empty()) throw std::logic_error("BGP import policies are set before the first input");
+}
+
+void BgpEngine::set_roas(std::vector<Roa> roas) {
+  check_configurable();
+  roas_ = std::move(roas);
+  for (PrefixId p = 0; p < prefix_list_.size(); ++p)
+    compute_filters(p);
+}
+
+void BgpEngine::set_rov(Asn asn, bool drop_invalid) {
+  check_configurable();
+  rov_[index_or_throw(asn)] = drop_invalid ? 1 : 0;
+  any_rov_ = std::any_of(rov_.begin(), rov_.end(), [](std::uint8_t x) { return x != 0; });
+}
+
+void BgpEngine::set_registry(std::vector<std::pair<Prefix, Asn>> route_objects) {
+  check_configurable();
+  registry_ = std::move(route_objects);
+  for (PrefixId p = 0; p < prefix_list_.size(); ++p)
+    compute_filters(p);
+}
+
+void BgpEngine::set_customer_filter(Asn asn, bool on) {
+  check_configurable();
+  customer_filter_[index_or_throw(asn)] = on ? 1 : 0;
+  const bool before = any_customer_filter_;
+  any_customer_filter_ =
+      std::any_of(customer_filter_.begin(), customer_filter_.end(), [](std::uint8_t x) { return x != 0; });
+  if (any_customer_filter_ != before)
+    for (PrefixId p = 0; p < prefix_list_.size(); ++p)
+      compute_filters(p);
+}
+
+void BgpEngine::set_max_prefix(Asn asn, Asn neighbor, std::uint32_t limit) {
+  check_configurable();
+  const AsIndex v = index_or_throw(asn);
+  if (neighbor == 0) {
+    for (SlotIndex s = graph_.slot_begin(v); s < graph_.slot_end(v); ++s)
+      max_prefix_[s] = limit;
+    return;
+  }
+  max_prefix_[slot_or_throw(v, index_or_throw(neighbor))] = limit;
+}
+
+RovState BgpEngine::validate(const Prefix& prefix, Asn origin) const {
+  bool covered = false;
+  for (const Roa& r : roas_) {
+    if (!r.prefix.covers(prefix)) continue;
+    covered = true;
+    if (r.origin == origin && prefix.length <= r.max_length) return RovState::Valid;
+  }
+  return covered ? RovState::Invalid : RovState::NotFound;
+}
+
+// The ROAs covering a prefix, and (with customer filters) which ASes have an AS registered for it in
+// their customer cone: the registered origins and, climbing customer->provider links, their providers.
+void BgpEngine::compute_filters(PrefixId p) {
+  PrefixState& ps = prefix_state_[p];
+  const Prefix& prefix = prefix_list_[p];
+  ps.roas.clear();
+  for (const Roa& r : roas_)
+    if (r.prefix.covers(prefix)) ps.roas.emplace_back(r.origin, r.max_length);
+  ps.cone_ok.clear();
+  if (!any_customer_filter_) return;
+  ps.cone_ok.assign(graph_.as_count(), 0);
+  std::vector<AsIndex> stack;
+  for (const auto& [q, origin] : registry_) {
+    if (!q.covers(prefix)) continue;
+    auto o = graph_.index_of(origin);
+    if (!o || ps.cone_ok[*o]) continue;
+    ps.cone_ok[*o] = 1;
+    stack.push_back(*o);
+    while (!stack.empty()) {
+      const AsIndex v = stack.back();
+      stack.pop_back();
+      for (SlotIndex s = graph_.slot_begin(v); s < graph_.slot_end(v); ++s) {
+        if (graph_.relationship(s) != Relationship::Provider) continue;
+        const AsIndex u = graph_.neighbor(s);
+        if (!ps.cone_ok[u]) {
+          ps.cone_ok[u] = 1;
+          stack.push_back(u);
+        }
+      }
+    }
+  }
+}
+
+ImportDrop BgpEngine::import_check(PrefixId p, AsIndex v, SlotIndex s, PathId path) const {
+  if (path == kNoPath || path == kEmptyPath) return ImportDrop::None;
+  const PrefixState& ps = prefix_state_[p];
+  if (rov_[v] && !ps.roas.empty()) {
+    const Asn origin = graph_.asn(paths_.origin(path));
+    const unsigned len = prefix_list_[p].length;
+    bool valid = false;
+    for (const auto& [o, max_len] : ps.roas)
+      if (o == origin && len <= max_len) valid = true;
+    if (!valid) return ImportDrop::RpkiInvalid;
+  }
+  if (customer_filter_[v] && graph_.relationship(s) == Relationship::Customer &&
+      (ps.cone_ok.empty() || !ps.cone_ok[graph_.neighbor(s)]))
+    return ImportDrop::NotCustomerCone;
+  return ImportDrop::None;
+}
+
+ImportDrop BgpEngine::import_drop(Asn asn, Asn neighbor, const Prefix& prefix) const {
+  auto p = find_prefix(prefix);
+  if (!p) return ImportDrop::None;
+  auto s = graph_.find_slot(index_or_throw(asn), index_or_throw(neighbor));
+  if (!s) return ImportDrop::None;
+  return static_cast<ImportDrop>(prefix_state_[*p].rejected[*s]);
 }
 
 void BgpEngine::watch(Asn asn) {
@@ -327,14 +461,28 @@ void BgpEngine::on_deliver(SlotIndex r, std::uint32_t mid) {
   prefix_updates_delivered_ += in_prefixes_.size();
   (path == kNoPath ? withdrawals_rx_ : announcements_rx_)[v] += in_prefixes_.size();
   changed_.clear();
+  const bool filters = rov_[v] || customer_filter_[v];
   for (PrefixId p : in_prefixes_) {
     if (observer_ && watched_[v])
       observer_->on_update_received(
           UpdateReceived{now_, graph_.asn(v), from, prefix_list_[p], path, path == kNoPath});
-    rib_in_changed(p, v, r, effective, cause);
+    PathId accepted = effective;
+    if (filters) {
+      // Import policy: a rejected route is as if never received (Adj-RIB-in post-policy).
+      const ImportDrop drop = import_check(p, v, r, effective);
+      prefix_state_[p].rejected[r] = static_cast<std::uint8_t>(drop);
+      if (drop != ImportDrop::None) accepted = kNoPath;
+    }
+    rib_in_changed(p, v, r, accepted, cause);
   }
   if (!changed_.empty()) export_changes(v);
   release();
+  if (max_prefix_[r] && accepted_[r] > max_prefix_[r]) {
+    // Cease (RFC 4486 subcode 1): the session goes down, until someone brings it up again.
+    if (observer_)
+      observer_->on_session_ceased(SessionCeased{now_, graph_.asn(v), from, accepted_[r], max_prefix_[r]});
+    take_session_down(r);
+  }
 }
 
 // Route preference as one integer, lower is better: local-pref (higher wins), then AS-path length,
@@ -350,6 +498,10 @@ void BgpEngine::rib_in_changed(PrefixId p, AsIndex v, SlotIndex s, PathId path, 
   const PathId old = ps.rib_in[s];
   if (old == path) return;
   ps.rib_in[s] = path;
+  if (old == kNoPath)
+    ++accepted_[s];
+  else if (path == kNoPath)
+    --accepted_[s];
   if (ps.origin_sites[v]) return; // the originated route beats anything learned
   const SlotIndex best = ps.best_slot[v];
   const Asn from = graph_.asn(graph_.neighbor(s));
@@ -533,6 +685,34 @@ void BgpEngine::apply_origin_change(const Input& in) {
            in.kind == InputKind::Hijack ? ChangeCause::HijackAnnounced : ChangeCause::OriginAnnounced, 0);
 }
 
+void BgpEngine::take_session_down(SlotIndex sa) {
+  const SlotIndex sb = graph_.reverse_slot(sa);
+  if (!up_[sa]) return;
+  for (SlotIndex s : {sa, sb}) {
+    up_[s] = 0;
+    ++epoch_[s];
+    mrai_armed_[s] = 0;
+    pending_list_[s].clear();
+    accepted_[s] = 0;
+  }
+  for (SlotIndex s : {sa, sb}) {
+    const AsIndex owner = graph_.owner(s);
+    const Asn from = graph_.asn(graph_.neighbor(s));
+    changed_.clear();
+    for (PrefixId p = 0; p < prefix_list_.size(); ++p) {
+      PrefixState& ps = prefix_state_[p];
+      ps.rib_out[s] = kNoPath;
+      ps.pending[s] = 0;
+      ps.rejected[s] = 0;
+      if (ps.rib_in[s] == kNoPath) continue;
+      ps.rib_in[s] = kNoPath;
+      if (!ps.origin_sites[owner] && ps.best_slot[owner] == s)
+        rescan(p, owner, ChangeCause::SessionDown, from);
+    }
+    if (!changed_.empty()) export_changes(owner);
+  }
+}
+
 void BgpEngine::on_input(const Input& in) {
   const AsIndex v = in.as;
   switch (in.kind) {
@@ -557,33 +737,9 @@ void BgpEngine::on_input(const Input& in) {
     if (!changed_.empty()) export_changes(v);
     return;
   }
-  case InputKind::SessionDown: {
-    const SlotIndex sa = *graph_.find_slot(v, in.other);
-    const SlotIndex sb = graph_.reverse_slot(sa);
-    if (!up_[sa]) return;
-    for (SlotIndex s : {sa, sb}) {
-      up_[s] = 0;
-      ++epoch_[s];
-      mrai_armed_[s] = 0;
-      pending_list_[s].clear();
-    }
-    for (SlotIndex s : {sa, sb}) {
-      const AsIndex owner = graph_.owner(s);
-      const Asn from = graph_.asn(graph_.neighbor(s));
-      changed_.clear();
-      for (PrefixId p = 0; p < prefix_list_.size(); ++p) {
-        PrefixState& ps = prefix_state_[p];
-        ps.rib_out[s] = kNoPath;
-        ps.pending[s] = 0;
-        if (ps.rib_in[s] == kNoPath) continue;
-        ps.rib_in[s] = kNoPath;
-        if (!ps.origin_sites[owner] && ps.best_slot[owner] == s)
-          rescan(p, owner, ChangeCause::SessionDown, from);
-      }
-      if (!changed_.empty()) export_changes(owner);
-    }
+  case InputKind::SessionDown:
+    take_session_down(*graph_.find_slot(v, in.other));
     return;
-  }
   case InputKind::SessionUp: {
     const SlotIndex sa = *graph_.find_slot(v, in.other);
     const SlotIndex sb = graph_.reverse_slot(sa);
@@ -717,9 +873,11 @@ LookupResult BgpEngine::route_lookup(Asn from, Ipv4 address) const {
   r.path.push_back(from);
   for (std::size_t hop = 0; hop <= graph_.as_count(); ++hop) {
     SlotIndex best = kNoSlot;
+    PrefixId matched = 0;
     for (PrefixId p : lpm_order_) {
       if (!prefix_list_[p].contains(address)) continue;
       best = prefix_state_[p].best_slot[v];
+      matched = p;
       if (best != kNoSlot) break;
     }
     if (best == kNoSlot) {
@@ -728,6 +886,7 @@ LookupResult BgpEngine::route_lookup(Asn from, Ipv4 address) const {
     }
     if (best == kLocalSlot) {
       r.status = LookupStatus::Delivered;
+      r.prefix = matched;
       return r;
     }
     v = graph_.neighbor(best);
@@ -743,6 +902,29 @@ LookupResult BgpEngine::route_lookup(Asn from, Ipv4 address) const {
   return r;
 }
 
+std::optional<std::vector<Asn>> BgpEngine::onward_route(Asn asn, Ipv4 address) const {
+  const AsIndex v = index_or_throw(asn);
+  for (PrefixId p : lpm_order_) {
+    if (!prefix_list_[p].contains(address)) continue;
+    const PrefixState& ps = prefix_state_[p];
+    if (ps.origin_sites[v] && !ps.hijacker[v]) return std::vector<Asn>{asn};
+    if (ps.origin_sites[v]) {
+      // Its own hijack: the best route its neighbours still offer for that prefix, if any.
+      SlotIndex best = kNoSlot;
+      std::uint64_t best_key = ~0ull;
+      for (SlotIndex s = graph_.slot_begin(v); s < graph_.slot_end(v); ++s)
+        if (ps.rib_in[s] != kNoPath && route_key(s, ps.rib_in[s]) < best_key) {
+          best_key = route_key(s, ps.rib_in[s]);
+          best = s;
+        }
+      if (best != kNoSlot) return path_asns(ps.rib_in[best]);
+      continue;
+    }
+    if (ps.best_slot[v] != kNoSlot) return path_asns(ps.best_path[v]);
+  }
+  return std::nullopt;
+}
+
 void write_routes(std::ostream& out, const BgpEngine& engine, const Prefix& prefix) {
   const AsGraph& g = engine.graph();
   const auto p = engine.find_prefix(prefix);
@@ -750,19 +932,27 @@ void write_routes(std::ostream& out, const BgpEngine& engine, const Prefix& pref
     out << g.asn(v) << '\t';
     const PathId path = p ? engine.best_path_id(v, *p) : kNoPath;
     if (path == kNoPath) {
-      out << "-\n";
-      continue;
+      out << "-";
+    } else if (path == kEmptyPath) {
+      out << g.asn(v);
+    } else {
+      bool first = true;
+      for (PathId q = path; q != kEmptyPath; q = engine.paths().tail(q)) {
+        if (!first) out << ' ';
+        out << g.asn(engine.paths().head(q));
+        first = false;
+      }
     }
-    if (path == kEmptyPath) {
-      out << g.asn(v) << '\n';
-      continue;
-    }
-    bool first = true;
-    for (PathId q = path; q != kEmptyPath; q = engine.paths().tail(q)) {
-      if (!first) out << ' ';
-      out << g.asn(engine.paths().head(q));
-      first = false;
-    }
+    // Routes its import policy rejected, when any: a third column.
+    std::string drops;
+    if (p)
+      for (SlotIndex s = g.slot_begin(v); s < g.slot_end(v); ++s) {
+        const Asn n = g.asn(g.neighbor(s));
+        const ImportDrop d = engine.import_drop_at(s, *p);
+        if (d != ImportDrop::None)
+          drops += (drops.empty() ? "" : ", ") + std::string(to_string(d)) + " from AS" + std::to_string(n);
+      }
+    if (!drops.empty()) out << "\tdropped: " << drops;
     out << '\n';
   }
 }

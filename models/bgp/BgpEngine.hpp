@@ -136,6 +136,39 @@ struct UpdateReceived {
   bool withdrawal = false;
 };
 
+/// Why an AS's import policy rejected a received route (what `outagesim routes` shows).
+enum class ImportDrop : std::uint8_t {
+  None,
+  RpkiInvalid,    ///< route origin validation (RFC 6811) found the route invalid (rov: drop_invalid)
+  NotCustomerCone ///< a customer announced a prefix registered to no AS of its customer cone
+};
+
+/// "rpki-invalid", "not-in-customer-cone" ("" for None).
+std::string_view to_string(ImportDrop d);
+
+/// A Route Origin Authorisation (RFC 6482): `origin` may originate `prefix` and its more-specifics
+/// up to /max_length.
+struct Roa {
+  Prefix prefix;
+  std::uint8_t max_length = 0;
+  Asn origin = 0;
+};
+
+/// RFC 6811 validation state of a route (prefix, origin AS) against a set of ROAs.
+enum class RovState : std::uint8_t {
+  NotFound, ///< no ROA covers the prefix
+  Valid,    ///< a covering ROA names the origin and allows the length
+  Invalid   ///< covering ROAs exist, none matches (wrong origin or too specific)
+};
+
+/// A session torn down by its max-prefix limit (RFC 4271 Cease, RFC 4486 subcode 1).
+struct SessionCeased {
+  double time = 0;
+  Asn asn = 0;      ///< the AS whose limit tripped
+  Asn neighbor = 0; ///< the neighbour that sent too many prefixes
+  std::uint32_t prefixes = 0, limit = 0;
+};
+
 /// Receives engine notifications. Default implementations ignore them. Called synchronously from
 /// inside run_until(); must not call the engine's mutating functions.
 class BgpObserver {
@@ -145,6 +178,8 @@ public:
   virtual void on_best_path_change(const BestPathChange& change) {}
   /// Every prefix entry received by a watched AS (see BgpEngine::watch()).
   virtual void on_update_received(const UpdateReceived& update) {}
+  /// A session dropped by a max-prefix limit (the engine has taken it down already).
+  virtual void on_session_ceased(const SessionCeased& ceased) {}
 };
 
 /// Data-plane outcome of route_lookup().
@@ -162,6 +197,8 @@ std::string_view to_string(LookupStatus s);
 struct LookupResult {
   LookupStatus status = LookupStatus::NoRoute;
   std::vector<Asn> path;
+  /// With Delivered: the prefix the last AS originates that matched (kNoPrefix otherwise).
+  std::uint32_t prefix = 0xFFFFFFFFu;
 };
 
 /// The explanation of an AS's current best route for a prefix.
@@ -205,6 +242,24 @@ public:
   /// Export filter: whether `asn` exports anything to `neighbor` (0: every neighbour).
   void set_export(Asn asn, Asn neighbor, bool allowed, double at);
 
+  // ---- Import policies: configuration, set before the first input (they apply to what is received
+  // ---- from then on; std::logic_error once an input was given).
+
+  /// The ROAs route origin validation checks against (RFC 6811).
+  void set_roas(std::vector<Roa> roas);
+  /// `asn` drops routes that validate as Invalid against the ROAs (rov: drop_invalid).
+  void set_rov(Asn asn, bool drop_invalid);
+  /// The route objects customer prefix filters read (an IRR): `origin` is registered for `prefix`.
+  void set_registry(std::vector<std::pair<Prefix, Asn>> route_objects);
+  /// `asn` accepts from a customer only prefixes registered (set_registry(), the prefix or a covering
+  /// one) to an AS of that customer's customer cone.
+  void set_customer_filter(Asn asn, bool on);
+  /// `asn` tears its session with `neighbor` (0: each session) down when the neighbour's accepted
+  /// prefixes exceed `limit` (0: no limit). The session stays down until a session_up().
+  void set_max_prefix(Asn asn, Asn neighbor, std::uint32_t limit);
+  /// RFC 6811 state of (prefix, origin) against the ROAs.
+  RovState validate(const Prefix& prefix, Asn origin) const;
+
   // ---- Running.
 
   /// Date of the next pending event, +infinity if none.
@@ -243,6 +298,17 @@ public:
   /// Data plane: from `from`, at each AS the longest prefix covering `address` that the AS has a
   /// route for, then its best next hop, until an origin (Delivered), a gap (NoRoute) or a loop.
   LookupResult route_lookup(Asn from, Ipv4 address) const;
+  /// The route `asn` would forward `address` on if it did not originate the prefixes it hijacks (an
+  /// interceptor's way on to the real origin): the longest matching prefix it holds a learned route
+  /// for (its best RIB-in candidate where it originates a hijack), or one it legitimately originates
+  /// ([asn]); neighbour first, origin last; nullopt when it has none.
+  std::optional<std::vector<Asn>> onward_route(Asn asn, Ipv4 address) const;
+  /// Why `asn` rejected the route its neighbour `neighbor` last sent for `prefix` (None if it did not).
+  ImportDrop import_drop(Asn asn, Asn neighbor, const Prefix& prefix) const;
+  /// The same by slot (the owner's view of the route the neighbour of slot `s` sent for `p`).
+  ImportDrop import_drop_at(SlotIndex s, PrefixId p) const {
+    return static_cast<ImportDrop>(prefix_state_[p].rejected[s]);
+  }
 
   // ---- Observation.
 
@@ -307,14 +373,18 @@ private:
   };
   // Everything the engine holds per prefix: flat vectors by slot or by AS.
   struct PrefixState {
-    std::vector<PathId> rib_in;              // by slot: path received by owner from neighbour
-    std::vector<PathId> rib_out;             // by slot: last path sent by owner to neighbour
-    std::vector<std::uint8_t> pending;       // by slot: queued behind MRAI
-    std::vector<SlotIndex> best_slot;        // by AS
-    std::vector<PathId> best_path;           // by AS
-    std::vector<PathId> export_path;         // by AS: intern(v, best_path), kNoPath if no route
-    std::vector<std::uint32_t> origin_sites; // by AS: bit per anycast site
-    std::vector<std::uint8_t> hijacker;      // by AS
+    std::vector<PathId> rib_in;                     // by slot: path received by owner from neighbour
+    std::vector<PathId> rib_out;                    // by slot: last path sent by owner to neighbour
+    std::vector<std::uint8_t> pending;              // by slot: queued behind MRAI
+    std::vector<SlotIndex> best_slot;               // by AS
+    std::vector<PathId> best_path;                  // by AS
+    std::vector<PathId> export_path;                // by AS: intern(v, best_path), kNoPath if no route
+    std::vector<std::uint32_t> origin_sites;        // by AS: bit per anycast site
+    std::vector<std::uint8_t> hijacker;             // by AS
+    std::vector<std::uint8_t> rejected;             // by slot: ImportDrop of the last route received there
+    std::vector<std::pair<Asn, std::uint8_t>> roas; // covering ROAs: (origin, max_length)
+    std::vector<std::uint8_t> cone_ok;              // by AS (customer filters only): the prefix is registered
+                                                    // to an AS of its customer cone
   };
 
   AsIndex index_or_throw(Asn asn) const;
@@ -340,6 +410,10 @@ private:
   void arm_mrai(SlotIndex s);
   std::uint32_t new_message();
   void all_prefixes_changed(AsIndex v);
+  ImportDrop import_check(PrefixId p, AsIndex v, SlotIndex s, PathId path) const;
+  void compute_filters(PrefixId p);
+  void take_session_down(SlotIndex sa);
+  void check_configurable() const;
 
   const AsGraph& graph_;
   BgpParams params_;
@@ -365,6 +439,13 @@ private:
   std::vector<std::uint16_t> local_pref_;
   std::vector<std::uint8_t> prepend_;
   std::vector<std::uint8_t> export_deny_;
+  std::vector<std::uint32_t> max_prefix_; // 0: no limit
+  std::vector<std::uint32_t> accepted_;   // prefixes with a route in RIB-in
+  // Import policies.
+  std::vector<Roa> roas_;
+  std::vector<std::pair<Prefix, Asn>> registry_;
+  std::vector<std::uint8_t> rov_, customer_filter_; // per AS
+  bool any_rov_ = false, any_customer_filter_ = false;
   // Per AS.
   std::vector<std::uint8_t> leak_;
   std::vector<std::uint8_t> watched_;

@@ -224,34 +224,19 @@ public:
       return a;
     }
     const_cast<BgpModel*>(this)->catch_up();
-    LookupResult r = driver_->engine().route_lookup(from_asn, address);
-    a.as_path.assign(r.path.begin(), r.path.end());
-    const std::string addr = format_ipv4(address);
-    switch (r.status) {
-    case LookupStatus::Delivered: {
-      a.status = sim::RouteAnswer::Status::Delivered;
-      a.reason = "delivered to AS" + std::to_string(r.path.back()) + " via " + format_path(r.path);
-      if (!load_.has_capacities()) return a;
-      const_cast<BgpModel*>(this)->close_tick();
-      auto d = load_.delivery(r.path);
-      a.delivered = d.delivered;
-      a.loss = d.reason;
-      if (d.delivered < 1)
-        for (Asn hop : r.path)
-          if (auto it = congested_since_.find(hop); it != congested_since_.end())
-            a.cause = std::max(a.cause, it->second);
-      return a;
-    }
-    case LookupStatus::NoRoute:
-      a.status = sim::RouteAnswer::Status::NoRoute;
-      a.reason =
-          "AS" + std::to_string(r.path.empty() ? from_asn : r.path.back()) + " has no route to " + addr;
-      return a;
-    case LookupStatus::Loop:
-      a.status = sim::RouteAnswer::Status::Loop;
-      a.reason = "forwarding loop to " + addr + ": " + format_path(r.path);
-      return a;
-    }
+    Verdict v = driver_->lookup(from_asn, address);
+    a = std::move(v.answer);
+    if (v.hijack)
+      if (auto it = hijack_events_.find(*v.hijack); it != hijack_events_.end()) a.cause = it->second;
+    if (a.status != sim::RouteAnswer::Status::Delivered || !load_.has_capacities()) return a;
+    const_cast<BgpModel*>(this)->close_tick();
+    auto d = load_.delivery(a.as_path);
+    a.delivered = d.delivered;
+    a.loss = d.reason;
+    if (d.delivered < 1)
+      for (Asn hop : a.as_path)
+        if (auto it = congested_since_.find(hop); it != congested_since_.end())
+          a.cause = std::max(a.cause, it->second);
     return a;
   }
 
@@ -331,6 +316,18 @@ public:
     if (valley) data["valley_at"] = valley->via;
     ctx_->emit(type, "as:" + std::to_string(c.asn), reason, cause_of(c.prefix), data);
     ++route_events_;
+  }
+
+  void on_session_ceased(const SessionCeased& c) override {
+    nlohmann::ordered_json data;
+    data["neighbor"] = c.neighbor;
+    data["prefixes"] = c.prefixes;
+    data["max_prefix"] = c.limit;
+    ctx_->emit("bgp.session_ceased", session_path(c.asn, c.neighbor),
+               "AS" + std::to_string(c.asn) + " drops its session with AS" + std::to_string(c.neighbor) +
+                   ": " + std::to_string(c.prefixes) + " prefixes received, max-prefix " +
+                   std::to_string(c.limit),
+               last_any_input_, data);
   }
 
   void on_update_received(const UpdateReceived& u) override {
@@ -526,6 +523,14 @@ private:
     auto applied = driver_->apply(path, r.action, r.params, input_date());
     if (!applied) return 0;
     record_input(path, *applied, r.reason, r.cause);
+    // A hijack's announcement is the cause of every verdict its origin gives (RouteAnswer::cause).
+    if (applied->type == "bgp.hijack" || applied->type == "bgp.unhijack") {
+      const Asn asn = static_cast<Asn>(std::stoul(path.substr(path.find(':') + 1)));
+      if (applied->type == "bgp.hijack")
+        hijack_events_[{asn, applied->prefixes.front()}] = last_id();
+      else
+        hijack_events_.erase({asn, applied->prefixes.front()});
+    }
     return last_id();
   }
 
@@ -567,6 +572,7 @@ private:
   std::map<const sg4::Host*, std::vector<std::pair<Asn, Asn>>> host_sessions_;
   std::set<std::pair<Asn, Asn>> hold_pending_, transport_down_;
   std::map<Prefix, std::uint64_t> last_input_;
+  std::map<std::pair<Asn, Prefix>, std::uint64_t> hijack_events_; // (hijacker, prefix) -> bgp.hijack event
   std::uint64_t last_any_input_ = 0;
   std::vector<InputRecord> inputs_;
   std::map<std::uint64_t, std::size_t> input_index_; // input event id -> inputs_ index

@@ -16,7 +16,7 @@ inline std::uint64_t mix(AsIndex head, PathId tail) {
 } // namespace
 
 PathTable::PathTable() {
-  nodes_.push_back(Node{0, kNoPath, 0}); // kEmptyPath
+  nodes_.push_back(Node{0, kNoPath, 0, 0}); // kEmptyPath
   table_.assign(1024, kNoPath);
   mask_ = table_.size() - 1;
 }
@@ -31,7 +31,7 @@ PathId PathTable::intern(AsIndex head, PathId tail) {
     i = (i + 1) & mask_;
   }
   PathId id = static_cast<PathId>(nodes_.size());
-  nodes_.push_back(Node{head, tail, nodes_[tail].length + 1});
+  nodes_.push_back(Node{head, tail, nodes_[tail].length + 1, tail == kEmptyPath ? head : nodes_[tail].origin});
   table_[i] = id;
   if (nodes_.size() * 2 > table_.size()) grow();
   return id;

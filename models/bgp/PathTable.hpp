@@ -32,6 +32,8 @@ public:
   AsIndex head(PathId p) const { return nodes_[p].head; }
   /// The path without its first AS.
   PathId tail(PathId p) const { return nodes_[p].tail; }
+  /// Last AS of a non-empty path (the origin it claims).
+  AsIndex origin(PathId p) const { return nodes_[p].origin; }
   /// True if `v` appears on the path (the BGP loop check).
   bool contains(PathId p, AsIndex v) const;
   /// The path's AS indices, first (neighbour) to last (origin).
@@ -46,6 +48,7 @@ private:
     AsIndex head;
     PathId tail;
     std::uint32_t length;
+    AsIndex origin; // last AS of the path (head of the empty path's predecessor)
   };
   void grow();
   std::vector<Node> nodes_;

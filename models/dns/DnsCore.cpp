@@ -593,6 +593,7 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
     std::uint32_t hijacker = 0; ///< the address is routed to this AS, which answers with forged data
     double fast = 0;            ///< share of tries answered SERVFAIL/REFUSED (next server at once)
     double wrong = 0;           ///< share of its good answers that are wrong addresses (misbehaving)
+    std::uint64_t hijack_cause = 0;
   };
   p.forged = 0;
   std::vector<Choice> choice(n);
@@ -610,6 +611,7 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
       if (re.ok && re.hijacked_by) {
         // The route to the address ends in another AS, whichever site: the hijacker answers.
         choice[i].hijacker = re.hijacked_by;
+        choice[i].hijack_cause = re.cause;
         choice[i].site = static_cast<long>(k);
         choice[i].latency = re.latency;
         break;
@@ -744,6 +746,7 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
         if (choice[i].hijacker) {
           forged += ok;
           p.hijacker = choice[i].hijacker;
+          p.hijack_cause = choice[i].hijack_cause;
         } else if (choice[i].wrong > 0) {
           forged += ok * choice[i].wrong;
         }
@@ -824,6 +827,7 @@ DnsCore::Delegation DnsCore::ensure_delegation(std::size_t r, std::size_t inst, 
                                 std::to_string(p.hijacker) + ": forged delegation of " + zones_[zone].name
                           : "a server of " + zones_[parent].name + " answers a wrong delegation of " +
                                 zones_[zone].name + " (" + p.reason + ")";
+    if (p.hijacker) p.cause = p.hijack_cause;
     return Delegation::Forged;
   }
   if (undelegated_[zone]) {
@@ -909,6 +913,7 @@ DnsCore::Plan DnsCore::plan(std::size_t r, std::size_t inst, std::size_t q, doub
                                   std::to_string(p.hijacker) + ": forged address for " + names_[cur].name
                             : "a server of " + zones_[zone].name + " answers a wrong address for " +
                                   names_[cur].name + " (" + p.reason + ")";
+      if (p.hijacker) p.cause = p.hijack_cause;
       return p;
     }
     write_name(cur);

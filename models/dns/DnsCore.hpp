@@ -309,6 +309,7 @@ private:
     std::uint64_t cause = 0;
     double forged = 0;          ///< share of the last zone query's answers that came from a hijacker
     std::uint32_t hijacker = 0; ///< the AS that answered them (0: a misbehaving server of the zone)
+    std::uint64_t hijack_cause = 0; ///< the event behind that hijack (Reach::cause)
     bool lame = false;  ///< some server answered SERVFAIL or REFUSED: a failure is not held down as a timeout
     double neg_ttl = 0; ///< negative TTL of a parent's NXDOMAIN for a removed delegation
     std::vector<std::string>* trace = nullptr; ///< steps, when this resolution is traced

@@ -10,6 +10,7 @@
 
 #include "models/dns/AttackShares.hpp"
 #include "models/dns/DnsCore.hpp"
+#include "models/dns/RouteReach.hpp"
 #include "sim/core/Time.hpp"
 #include "sim/metrics/Signals.hpp"
 #include "sim/run/RunContext.hpp"
@@ -114,13 +115,9 @@ public:
       resolver_nodes_.push_back(*w.find_node(r.node));
     for (const auto& s : cfg.servers) {
       std::vector<std::size_t> sites;
-      std::set<std::uint32_t> asns;
-      for (const auto& site : s.sites) {
+      for (const auto& site : s.sites)
         sites.push_back(*w.find_node(site));
-        if (auto asn = w.node(sites.back()).asn) asns.insert(*asn);
-      }
       site_nodes_.push_back(sites);
-      site_asns_.push_back(asns);
     }
     core_->set_reach(
         [this, &ctx](std::size_t r, std::size_t s, std::size_t k) { return reach(ctx, r, s, k); });
@@ -456,38 +453,9 @@ private:
       auto memo = lookups_.find(key);
       if (memo == lookups_.end())
         memo = lookups_.emplace(key, routes->route_lookup(key.first, key.second)).first;
-      const sim::RouteAnswer& a = memo->second;
-      if (a.status != sim::RouteAnswer::Status::Delivered) {
-        out.reason = a.reason.empty() ? "no route" : a.reason;
-        out.no_route = a.status == sim::RouteAnswer::Status::NoRoute;
-        return out;
-      }
-      // Delivered to an AS that holds no site of this server: someone else originates the address
-      // (a hijack of the prefix or of a more-specific) and answers in the server's place.
-      if (!a.as_path.empty() && !site_asns_[s].count(a.as_path.back())) {
-        out.ok = true;
-        out.hijacked_by = a.as_path.back();
-        out.latency = 0.02 + 0.005 * a.as_path.size();
-        out.reason = a.reason + ", which is not an origin of " + server.id;
-        return out;
-      }
-      // Delivered into the site's AS (perhaps over a covering route): a withdrawn site takes none of it.
-      if (auto it = withdrawn_.find(w.node(to).path()); it != withdrawn_.end()) {
-        out.reason = "site " + w.node(to).path() + " withdrew its anycast announcement";
-        out.cause = it->second;
-        return out;
-      }
-      // Anycast: the route leads to one origin; this site receives the query only if it is that origin.
-      if (!a.as_path.empty() && a.as_path.back() != *w.node(to).asn) {
-        out.reason = "routes lead to another site (AS" + std::to_string(a.as_path.back()) + ")";
-        return out;
-      }
-      out.ok = true;
-      out.latency = path ? *path : 0.02 + 0.005 * a.as_path.size();
-      out.delivered = a.delivered;
-      out.loss = a.loss;
-      if (a.delivered < 1) out.cause = a.cause;
-      return out;
+      std::optional<std::uint64_t> withdrawn;
+      if (auto it = withdrawn_.find(w.node(to).path()); it != withdrawn_.end()) withdrawn = it->second;
+      return reach_over_route(memo->second, *w.node(to).asn, w.node(to).path(), path, withdrawn);
     }
     if (auto it = withdrawn_.find(w.node(to).path()); it != withdrawn_.end()) {
       out.reason = "site " + w.node(to).path() + " withdrew its anycast announcement";
@@ -788,7 +756,6 @@ private:
   std::unique_ptr<DnsCore> core_;
   std::vector<std::size_t> resolver_nodes_;
   std::vector<std::vector<std::size_t>> site_nodes_;
-  std::vector<std::set<std::uint32_t>> site_asns_; // per server: the ASes of its sites
   // Per core site node: the topology links incident to it.
   std::vector<std::vector<std::size_t>> access_links_;
   std::vector<char> signature_;

@@ -34,6 +34,7 @@ struct CohortState {
   double logged_rate = -1; // requests per online user last shown by --log users=debug
   // Sums over the current sample interval (value x seconds).
   double avail = 0, online = 0, attempts = 0, good = 0, dns = 0, reports = 0, time = 0;
+  double rtt = 0, rtt_time = 0; // round trip of the AS path (s x s) over the time it was delivered
 };
 
 // The users model's config for a run: its section, parsed once at load.
@@ -84,6 +85,10 @@ public:
     }
     for (const auto& [service, n] : reports)
       ctx.add_signal({"users.reports_total", "service:" + service, "number", std::round(n)});
+    // For the services whose users are routed over BGP (runs without BGP have no such signal).
+    for (const auto& [sv, peak] : hijacked_peak_)
+      ctx.add_signal({"traffic.hijacked_share", "service:" + ctx.scenario().services[sv].id, "ratio",
+                      std::round(peak * 1e4) / 1e4});
     ctx.add_signal({"users.reports_total", "service:all", "number", std::round(total)});
   }
 
@@ -98,6 +103,8 @@ public:
     for (std::size_t r = 0; r < regions_.size(); ++r)
       diurnal[r] = curve_.at(DiurnalCurve::local_hour(epoch, regions_[r].utc_offset));
     const auto& services = ctx.scenario().services;
+    // Per service: the population whose traffic an unauthorised origin attracts, and the routed one.
+    std::map<std::size_t, std::array<double, 2>> hijacked;
     for (std::size_t c = 0; c < cohorts_.size(); ++c) {
       auto& co = cohorts_[c];
       const AppSpec& app = spec_.apps[co.app];
@@ -126,16 +133,22 @@ public:
       const bool routed = reach > 0 && bgp && region.asn && sa.address;
       sim::RouteAnswer ans;
       if (routed) {
+        // The one verdict of the data plane (RouteAnswer): served only where the packet reaches an
+        // authorised origin, in the share a congested transit AS on the way lets through.
         ans = bgp->route_lookup(*region.asn, sa.address);
-        if (ans.status != sim::RouteAnswer::Status::Delivered) {
-          reach = 0;
+        reach = ans.served_share();
+        if (!ans.delivered_to_owner()) {
           why = ans.reason;
+          if (ans.cause) cause = ans.cause;
         } else {
-          // A congested transit AS on the way drops a share of the requests (1 when none is).
-          reach = ans.delivered;
           if (reach < 0.5) why = ans.loss;
           if (reach < 1 && ans.cause) cause = ans.cause;
+          co.rtt += 2 * ans.latency_s * dt;
+          co.rtt_time += dt;
         }
+        auto& h = hijacked[co.service];
+        h[1] += region.population;
+        if (ans.hijacker) h[0] += region.population;
       }
       const double admit = sa.admitted, serve = sa.served;
       if (reach > 0 && !sa.refusal.empty()) {
@@ -181,6 +194,11 @@ public:
                    sa.datacenter_event, data);
       }
     }
+    // traffic.hijacked_share: the population share whose traffic an unauthorised origin attracts.
+    for (const auto& [sv, h] : hijacked) {
+      double& peak = hijacked_peak_[sv];
+      if (h[1] > 0) peak = std::max(peak, h[0] / h[1]);
+    }
   }
 
 private:
@@ -194,12 +212,14 @@ private:
       const std::string& service = services[co.service].id;
       tl.add(start, region, service, "availability", co.avail / co.time);
       tl.add(start, region, service, "users.active", std::round(co.online / co.time));
+      if (co.rtt_time > 0)
+        tl.add(start, region, service, "route.rtt_ms", std::round(co.rtt / co.rtt_time * 1e4) / 10);
       auto& acc = per_service[co.service];
       acc[0] += co.attempts / co.time;
       acc[1] += co.good / co.time;
       acc[2] += co.dns / co.time;
       acc[3] += co.reports;
-      co.avail = co.online = co.attempts = co.good = co.dns = co.reports = co.time = 0;
+      co.avail = co.online = co.attempts = co.good = co.dns = co.reports = co.time = co.rtt = co.rtt_time = 0;
     }
     for (const auto& [sv, acc] : per_service) {
       tl.add(start, "", services[sv].id, "requests", std::round(acc[0]));
@@ -216,6 +236,7 @@ private:
   DiurnalCurve curve_;
   std::vector<RegionState> regions_;
   std::vector<CohortState> cohorts_;
+  std::map<std::size_t, double> hijacked_peak_; // service index -> peak traffic.hijacked_share
 };
 
 } // namespace

@@ -9,18 +9,48 @@
 
 namespace outagesim::sim {
 
-/// The answer of a data-plane lookup: does a packet from an AS reach an address, and by which ASes.
+/// The answer of a data-plane lookup: where a packet from an AS to an address ends, and what
+/// happens there. The one verdict every model reads (no model decides it again):
+///
+///   the packet follows best routes hop by hop (longest-prefix match) to the AS that originates the
+///   matched prefix, the terminal AS. It is an *authorised* origin when the scenario declares it an
+///   origin of that prefix or of a covering one (or a ROA allows it); a hijacker is not. What an
+///   unauthorised terminal does is set on its hijack: it drops the traffic (Blackholed, the default),
+///   answers in the owner's place (Impersonated: a DNS query gets a forged address, a web request a
+///   failed or forged response), or forwards it on to the real origin over its own route (Delivered,
+///   `hijacker` set, the extra AS hops in `as_path`). No route and loops as before.
 struct RouteAnswer {
-  enum class Status { Delivered, NoRoute, Loop };
+  enum class Status {
+    Delivered,   ///< reached an authorised origin (perhaps through an interceptor, see `hijacker`)
+    NoRoute,     ///< an AS on the way has no route covering the address
+    Loop,        ///< the forwarding path revisits an AS
+    Blackholed,  ///< ended at an unauthorised origin, which drops it
+    Impersonated ///< ended at an unauthorised origin, which answers in the owner's place
+  };
   Status status = Status::NoRoute;
-  std::vector<std::uint32_t> as_path; ///< ASes traversed, the source first
-  std::string reason;                 ///< why not delivered ("AS174 has no route to 129.134.30.12")
+  std::vector<std::uint32_t> as_path; ///< ASes traversed, the source first, the terminal AS last
+  std::string reason; ///< what happened ("AS174 has no route to 129.134.30.12", "AS666 originates ...")
+  /// An unauthorised origin the traffic ends at (Blackholed, Impersonated) or passes through
+  /// (Delivered: intercepted); 0 when none.
+  std::uint32_t hijacker = 0;
+  /// One-way latency of the AS path, s: the sum of the inter-AS link delays (0 when unknown).
+  double latency_s = 0;
   /// With status Delivered: the share of the traffic offered along this path that gets through now
   /// (0..1; below 1 when a transit AS on the path carries more than its capacity). Read it only
   /// when delivered: a packet without a route gets nowhere whatever this says.
   double delivered = 1.0;
-  std::string loss;        ///< why delivered < 1 ("AS26413 congested: 3.1 Tbps offered to 800 Gbps"), else ""
-  std::uint64_t cause = 0; ///< with delivered < 1: the event that explains the loss (bgp.congested)
+  std::string loss; ///< why delivered < 1 ("AS26413 congested: 3.1 Tbps offered to 800 Gbps"), else ""
+  /// The event that explains the outcome: the hijack's announcement when `hijacker` is set; with
+  /// delivered < 1, the congestion (bgp.congested); else 0.
+  std::uint64_t cause = 0;
+
+  /// The terminal AS (the last of as_path), 0 when the path is empty.
+  std::uint32_t terminal() const { return as_path.empty() ? 0 : as_path.back(); }
+  /// Whether the packet reached an authorised origin (the owner serves it).
+  bool delivered_to_owner() const { return status == Status::Delivered; }
+  /// Share of a service's requests along this route that the owner serves now: `delivered` when it
+  /// reaches the owner, else 0 (no route, loop, black hole, or an impersonator's failed answer).
+  double served_share() const { return status == Status::Delivered ? delivered : 0.0; }
 };
 
 /// Inter-domain routing (offered by the BGP model): follows best routes hop by hop.

@@ -104,8 +104,8 @@ TEST_CASE("bgp section: problems are FILE:LINE:COL errors with the valid keys", 
              Catch::Contains("t.yaml:4:23: error: bgp.prefixes[0] 'prefix' is '10.0.0.1/8'; expected an IPv4 "
                              "prefix a.b.c.d/len with zero host bits"));
   CHECK_THAT(
-      e, Catch::Contains("t.yaml:6:3: error: unknown key 'typo' in bgp; expected one of: links, policies, "
-                         "prefixes, topology, transit_capacity, vantages, victims"));
+      e, Catch::Contains("t.yaml:6:3: error: unknown key 'typo' in bgp; expected one of: import, links, policies, "
+                         "prefixes, roas, rov_adoption, topology, transit_capacity, vantages, victims"));
 
   sim::Diagnostics d2;
   CHECK_FALSE(
