@@ -471,7 +471,10 @@ void BgpEngine::on_deliver(SlotIndex r, std::uint32_t mid) {
       // Import policy: a rejected route is as if never received (Adj-RIB-in post-policy).
       const ImportDrop drop = import_check(p, v, r, effective);
       prefix_state_[p].rejected[r] = static_cast<std::uint8_t>(drop);
-      if (drop != ImportDrop::None) accepted = kNoPath;
+      if (drop != ImportDrop::None) {
+        accepted = kNoPath;
+        if (observer_) observer_->on_route_rejected(now_, graph_.asn(v), from, prefix_list_[p], path, drop);
+      }
     }
     rib_in_changed(p, v, r, accepted, cause);
   }

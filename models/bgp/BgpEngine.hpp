@@ -178,6 +178,9 @@ public:
   virtual void on_best_path_change(const BestPathChange& change) {}
   /// Every prefix entry received by a watched AS (see BgpEngine::watch()).
   virtual void on_update_received(const UpdateReceived& update) {}
+  /// A route an import policy rejected (each rejected announcement; the route is as if not received).
+  virtual void on_route_rejected(double time, Asn asn, Asn from, const Prefix& prefix, PathId path,
+                                 ImportDrop why) {}
   /// A session dropped by a max-prefix limit (the engine has taken it down already).
   virtual void on_session_ceased(const SessionCeased& ceased) {}
 };

@@ -318,6 +318,35 @@ public:
     ++route_events_;
   }
 
+  // Shown where route collectors or the victims would see it: at vantages and victims only.
+  void on_route_rejected(double time, Asn asn, Asn from, const Prefix& prefix, PathId path,
+                         ImportDrop why) override {
+    if (!recorder_->is_vantage(asn) && !std::binary_search(victims_.begin(), victims_.end(), asn)) return;
+    const auto p = driver_->engine().path_asns(path);
+    const Asn origin = p.empty() ? from : p.back();
+    std::string reason = prefix.to_string() + " from AS" + std::to_string(from) + " (path " + format_path(p) +
+                         ") dropped: ";
+    if (why == ImportDrop::RpkiInvalid) {
+      std::string roas;
+      for (const auto& r : driver_->config().roas)
+        if (r.prefix.covers(prefix))
+          roas += (roas.empty() ? "" : ", ") + r.prefix.to_string() + " max-length " +
+                  std::to_string(r.max_length) + " AS" + std::to_string(r.origin);
+      reason += "RPKI invalid: origin AS" + std::to_string(origin) + " not authorised for " +
+                prefix.to_string() + " (ROA " + roas + ")";
+    } else {
+      reason += "customer prefix filter: " + prefix.to_string() + " is registered to no AS of AS" +
+                std::to_string(from) + "'s customer cone";
+    }
+    nlohmann::ordered_json data;
+    data["prefix"] = prefix.to_string();
+    data["from"] = from;
+    data["path"] = p;
+    data["why"] = std::string(to_string(why));
+    ctx_->emit("bgp.route_rejected", "as:" + std::to_string(asn), reason, cause_of(prefix), data);
+    (void)time;
+  }
+
   void on_session_ceased(const SessionCeased& c) override {
     nlohmann::ordered_json data;
     data["neighbor"] = c.neighbor;
