@@ -90,8 +90,18 @@ std::vector<sim::ActionDecl> bgp_action_decls() {
        "the AS stops originating the hijacked prefix (with: prefix: P)",
        "hijack",
        {"prefix"}},
-      {"as", "leak", "route leak: the AS exports every best route to every neighbour", "unleak", {}},
-      {"as", "unleak", "the AS goes back to valley-free export", "leak", {}},
+      {"as",
+       "leak",
+       "route leak: the AS exports every best route to every neighbour (with: more_specific: P instead "
+       "re-originates only P, a more-specific of a learned route, keeping that route's AS path, as a route "
+       "optimiser's leak does: it pulls P's traffic through the AS by longest-prefix match)",
+       "unleak",
+       {"more_specific"}},
+      {"as",
+       "unleak",
+       "the AS goes back to valley-free export (with: more_specific: P withdraws that more-specific)",
+       "leak",
+       {"more_specific"}},
       {"as",
        "set_policy",
        "changes the AS's policy towards a neighbour (with: neighbor, local_pref, prepend, export)",
@@ -184,6 +194,17 @@ std::string check_bgp_action(const BgpConfig& config, const AsGraph& g, const st
             if (o.asn == *a)
               return "AS" + id + " is a legitimate origin of " + *p + "; a hijack needs another AS";
     return "";
+  }
+  if (kind == "as" && (action == "leak" || action == "unleak")) {
+    const std::string* m = param(params, "more_specific");
+    if (!m) return "";
+    auto pre = Prefix::parse(*m);
+    if (!pre)
+      return "with: more_specific is '" + *m + "'; expected an IPv4 prefix a.b.c.d/len with zero host bits";
+    for (const auto& ps : config.prefixes)
+      if (ps.prefix.length < pre->length && ps.prefix.covers(*pre)) return "";
+    return "with: more_specific " + *m + " is not a more-specific of a prefix under bgp.prefixes; expected a "
+           "longer prefix inside one of them";
   }
   if (kind == "as" && action == "set_policy") {
     const std::string* nb = param(params, "neighbor");
@@ -423,6 +444,25 @@ std::optional<AppliedAction> BgpDriver::apply(const std::string& path, const std
     a.prefixes.push_back(*p);
     for (const auto& ps : config_.prefixes)
       if (ps.prefix != *p && (ps.prefix.covers(*p) || p->covers(ps.prefix))) a.prefixes.push_back(ps.prefix);
+    return a;
+  }
+  if ((action == "leak" || action == "unleak") && param(params, "more_specific")) {
+    const bool on = action == "leak";
+    auto p = Prefix::parse(*param(params, "more_specific"));
+    if (!p) throw std::invalid_argument("leak needs a prefix in with: more_specific");
+    if (more_specific_leaks_.count({*asn, *p}) == (on ? 1u : 0u)) return std::nullopt;
+    engine_->leak_more_specific(*asn, *p, at, on);
+    if (on)
+      more_specific_leaks_.insert({*asn, *p});
+    else
+      more_specific_leaks_.erase({*asn, *p});
+    a.type = on ? "bgp.leak" : "bgp.unleak";
+    a.detail = on ? "announces " + p->to_string() +
+                        ", a more-specific of its learned route, to every neighbour (the path kept)"
+                  : "withdraws " + p->to_string();
+    a.prefixes.push_back(*p);
+    for (const auto& ps : config_.prefixes)
+      if (ps.prefix.covers(*p)) a.prefixes.push_back(ps.prefix);
     return a;
   }
   if (action == "leak" || action == "unleak") {

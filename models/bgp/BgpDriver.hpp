@@ -12,7 +12,7 @@
 //   prefix:P      withdraw / announce      [with: origin: ASN, site: NAME; default every origin]
 //   as:N          hijack / unhijack        [with: prefix: P (P or a more-specific of someone's),
 //                                           mode: blackhole | impersonate | intercept]
-//   as:N          leak / unleak
+//   as:N          leak / unleak            [with: more_specific: P (re-originates P, path kept)]
 //   as:N          set_policy               [with: neighbor, local_pref, prepend, export]
 //   session:A-B   down / up                (one per adjacency; A-B and B-A name the same one)
 #include "models/bgp/BgpConfig.hpp"
@@ -134,6 +134,7 @@ private:
   std::set<std::tuple<Prefix, Asn, unsigned>> announced_; // (prefix, origin AS, site) originating now
   std::map<std::pair<Asn, Prefix>, HijackMode> hijacks_;
   std::set<Asn> leaking_;
+  std::set<std::pair<Asn, Prefix>> more_specific_leaks_;
   std::set<std::pair<Asn, Asn>> down_sessions_;
 };
 

@@ -81,6 +81,8 @@ std::string_view to_string(ChangeCause c) {
     return "session-down";
   case ChangeCause::PolicyChange:
     return "policy-change";
+  case ChangeCause::MoreSpecificLeaked:
+    return "more-specific-leaked";
   }
   return "?";
 }
@@ -229,6 +231,11 @@ void BgpEngine::session_up(Asn a, Asn b, double at) {
 
 void BgpEngine::leak(Asn asn, double at, bool on) {
   schedule_input(Input{InputKind::Leak, index_or_throw(asn), 0, 0, on ? 1u : 0u}, at);
+}
+
+void BgpEngine::leak_more_specific(Asn asn, const Prefix& prefix, double at, bool on) {
+  AsIndex v = index_or_throw(asn);
+  schedule_input(Input{InputKind::Reoriginate, v, 0, intern_prefix(prefix), on ? 1u : 0u}, at);
 }
 
 void BgpEngine::set_local_pref(Asn asn, Asn neighbor, std::uint16_t local_pref, double at) {
@@ -526,7 +533,7 @@ void BgpEngine::rib_in_changed(PrefixId p, AsIndex v, SlotIndex s, PathId path, 
 void BgpEngine::rescan(PrefixId p, AsIndex v, ChangeCause cause, Asn from) {
   PrefixState& ps = prefix_state_[p];
   if (ps.origin_sites[v]) {
-    set_best(p, v, kLocalSlot, kEmptyPath, cause, from);
+    set_best(p, v, kLocalSlot, local_path(p, v), cause, from);
     return;
   }
   SlotIndex best = kNoSlot;
@@ -668,19 +675,58 @@ void BgpEngine::all_prefixes_changed(AsIndex v) {
   export_changes(v);
 }
 
+// The route an origin holds: empty when it originates the prefix itself (a site), the kept learned
+// path when it only re-originates a leaked more-specific.
+PathId BgpEngine::local_path(PrefixId p, AsIndex v) const {
+  if (prefix_state_[p].origin_sites[v] != kReoriginBit) return kEmptyPath;
+  return reorig_.at({p, v});
+}
+
 void BgpEngine::apply_origin_change(const Input& in) {
   const AsIndex v = in.as;
   PrefixState& ps = prefix_state_[in.prefix];
-  const std::uint32_t bit = 1u << in.value;
+  if (in.kind == InputKind::Reoriginate) {
+    if (in.value) {
+      if (ps.origin_sites[v] & kReoriginBit) return;
+      // The best learned route for the longest strictly covering prefix, now.
+      const Prefix& more = prefix_list_[in.prefix];
+      PathId learned = kNoPath;
+      for (PrefixId q : lpm_order_) {
+        const Prefix& cover = prefix_list_[q];
+        if (cover.length >= more.length || !cover.covers(more)) continue;
+        const SlotIndex b = prefix_state_[q].best_slot[v];
+        if (b == kNoSlot || b == kLocalSlot) continue;
+        learned = prefix_state_[q].best_path[v];
+        break;
+      }
+      if (learned == kNoPath) return;
+      reorig_[{in.prefix, v}] = learned;
+      const bool was_origin = ps.origin_sites[v] != 0;
+      ps.origin_sites[v] |= kReoriginBit;
+      if (!was_origin) set_best(in.prefix, v, kLocalSlot, learned, ChangeCause::MoreSpecificLeaked, 0);
+      return;
+    }
+    if (!(ps.origin_sites[v] & kReoriginBit)) return;
+    ps.origin_sites[v] &= ~kReoriginBit;
+    reorig_.erase({in.prefix, v});
+    if (!ps.origin_sites[v]) rescan(in.prefix, v, ChangeCause::OriginWithdrawn, 0);
+    return;
+  }
+  const std::uint64_t bit = 1ull << in.value;
   if (in.kind == InputKind::Withdraw) {
     if (!(ps.origin_sites[v] & bit)) return;
     ps.origin_sites[v] &= ~bit;
+    if (ps.origin_sites[v] == kReoriginBit) { // only the leaked more-specific is left
+      ps.hijacker[v] = 0;
+      set_best(in.prefix, v, kLocalSlot, local_path(in.prefix, v), ChangeCause::OriginWithdrawn, 0);
+      return;
+    }
     if (ps.origin_sites[v]) return; // another site still originates
     ps.hijacker[v] = 0;
     rescan(in.prefix, v, ChangeCause::OriginWithdrawn, 0);
     return;
   }
-  const bool was_origin = ps.origin_sites[v] != 0;
+  const bool was_origin = (ps.origin_sites[v] & ~kReoriginBit) != 0;
   ps.origin_sites[v] |= bit;
   if (was_origin) return;
   ps.hijacker[v] = in.kind == InputKind::Hijack;
@@ -721,7 +767,8 @@ void BgpEngine::on_input(const Input& in) {
   switch (in.kind) {
   case InputKind::Announce:
   case InputKind::Hijack:
-  case InputKind::Withdraw: {
+  case InputKind::Withdraw:
+  case InputKind::Reoriginate: {
     // Origin changes of one AS at one date leave in one UPDATE per path, as a router would send
     // them: consecutive such inputs (same date, same AS) are applied first, then exported once.
     changed_.clear();
@@ -731,7 +778,7 @@ void BgpEngine::on_input(const Input& in) {
       if (next.time != now_ || static_cast<EventKind>(next.seq_kind & 0xFF) != EventKind::Input) break;
       const Input& more = inputs_[next.a];
       if (more.as != v || (more.kind != InputKind::Announce && more.kind != InputKind::Hijack &&
-                           more.kind != InputKind::Withdraw))
+                           more.kind != InputKind::Withdraw && more.kind != InputKind::Reoriginate))
         break;
       queue_.pop();
       ++events_processed_;
@@ -811,7 +858,7 @@ std::optional<std::vector<Asn>> BgpEngine::best_path(Asn asn, const Prefix& pref
   if (!p) return std::nullopt;
   const PrefixState& ps = prefix_state_[*p];
   if (ps.best_slot[v] == kNoSlot) return std::nullopt;
-  if (ps.best_slot[v] == kLocalSlot) return std::vector<Asn>{asn};
+  if (ps.best_path[v] == kEmptyPath) return std::vector<Asn>{asn};
   return path_asns(ps.best_path[v]);
 }
 
@@ -887,12 +934,14 @@ LookupResult BgpEngine::route_lookup(Asn from, Ipv4 address) const {
       r.status = LookupStatus::NoRoute;
       return r;
     }
-    if (best == kLocalSlot) {
+    const PathId held = prefix_state_[matched].best_path[v];
+    if (best == kLocalSlot && held == kEmptyPath) {
       r.status = LookupStatus::Delivered;
       r.prefix = matched;
       return r;
     }
-    v = graph_.neighbor(best);
+    // A leaked more-specific is forwarded along the learned path it was made from.
+    v = best == kLocalSlot ? paths_.head(held) : graph_.neighbor(best);
     const Asn next = graph_.asn(v);
     const bool seen = std::find(r.path.begin(), r.path.end(), next) != r.path.end();
     r.path.push_back(next);
@@ -910,7 +959,8 @@ std::optional<std::vector<Asn>> BgpEngine::onward_route(Asn asn, Ipv4 address) c
   for (PrefixId p : lpm_order_) {
     if (!prefix_list_[p].contains(address)) continue;
     const PrefixState& ps = prefix_state_[p];
-    if (ps.origin_sites[v] && !ps.hijacker[v]) return std::vector<Asn>{asn};
+    if (ps.origin_sites[v] && !ps.hijacker[v])
+      return ps.best_path[v] == kEmptyPath ? std::vector<Asn>{asn} : path_asns(ps.best_path[v]);
     if (ps.origin_sites[v]) {
       // Its own hijack: the best route its neighbours still offer for that prefix, if any.
       SlotIndex best = kNoSlot;

@@ -96,7 +96,8 @@ enum class ChangeCause : std::uint8_t {
   WithdrawalFrom,   ///< a withdrawal from `from` removed the best path
   LoopFrom,         ///< `from` announced a path through this AS (an implicit withdrawal)
   SessionDown,      ///< the session with `from` went down
-  PolicyChange      ///< local-pref / prepend / export / leak change at this AS
+  PolicyChange,     ///< local-pref / prepend / export / leak change at this AS
+  MoreSpecificLeaked ///< this AS re-originates a more-specific of a learned route, path kept (a leak)
 };
 
 /// "origin-announced", "hijack-announced", ... (kebab-case, for event logs).
@@ -237,6 +238,11 @@ public:
   void session_up(Asn a, Asn b, double at);
   /// Route leak: from `at`, `asn` exports every best route to every neighbour (on=false restores).
   void leak(Asn asn, double at, bool on = true);
+  /// Leak of a more-specific (a route optimiser's): from `at`, `asn` originates `prefix` with the AS
+  /// path of its best learned route for the longest covering prefix at that date (the real origin
+  /// stays at the end of the path; the path is not updated later), exported to every neighbour.
+  /// Nothing happens if it holds no learned covering route then. on=false withdraws it.
+  void leak_more_specific(Asn asn, const Prefix& prefix, double at, bool on = true);
   /// Local preference `asn` gives routes learned from `neighbor` (default by relationship:
   /// customer/sibling 300, peer 200, provider 100).
   void set_local_pref(Asn asn, Asn neighbor, std::uint16_t local_pref, double at);
@@ -335,6 +341,8 @@ public:
   std::uint64_t best_path_changes() const { return best_path_changes_; }
 
 private:
+  // origin_sites bit of a more-specific re-originated by a leak (sites use bits 0..31).
+  static constexpr std::uint64_t kReoriginBit = 1ull << 32;
   // Slot value meaning "originated here" / "no route" in best_slot.
   static constexpr SlotIndex kLocalSlot = 0xFFFFFFFEu;
   static constexpr SlotIndex kNoSlot = 0xFFFFFFFFu;
@@ -365,7 +373,8 @@ private:
     Leak,
     LocalPref,
     Prepend,
-    Export
+    Export,
+    Reoriginate
   };
   struct Input {
     InputKind kind;
@@ -382,7 +391,7 @@ private:
     std::vector<SlotIndex> best_slot;               // by AS
     std::vector<PathId> best_path;                  // by AS
     std::vector<PathId> export_path;                // by AS: intern(v, best_path), kNoPath if no route
-    std::vector<std::uint32_t> origin_sites;        // by AS: bit per anycast site
+    std::vector<std::uint64_t> origin_sites;        // by AS: bit per anycast site, kReoriginBit
     std::vector<std::uint8_t> hijacker;             // by AS
     std::vector<std::uint8_t> rejected;             // by slot: ImportDrop of the last route received there
     std::vector<std::pair<Asn, std::uint8_t>> roas; // covering ROAs: (origin, max_length)
@@ -413,6 +422,7 @@ private:
   void arm_mrai(SlotIndex s);
   std::uint32_t new_message();
   void all_prefixes_changed(AsIndex v);
+  PathId local_path(PrefixId p, AsIndex v) const;
   ImportDrop import_check(PrefixId p, AsIndex v, SlotIndex s, PathId path) const;
   void compute_filters(PrefixId p);
   void take_session_down(SlotIndex sa);
@@ -448,6 +458,7 @@ private:
   std::vector<Roa> roas_;
   std::vector<std::pair<Prefix, Asn>> registry_;
   std::vector<std::uint8_t> rov_, customer_filter_; // per AS
+  std::map<std::pair<PrefixId, AsIndex>, PathId> reorig_; // leaked more-specifics: the path kept
   bool any_rov_ = false, any_customer_filter_ = false;
   // Per AS.
   std::vector<std::uint8_t> leak_;

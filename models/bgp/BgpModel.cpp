@@ -53,6 +53,8 @@ std::string describe(ChangeCause c, Asn from) {
     return "after the session with " + f + " went down";
   case ChangeCause::PolicyChange:
     return "after a policy change";
+  case ChangeCause::MoreSpecificLeaked:
+    return "re-originated here as a more-specific of a learned route, path kept (a leak)";
   }
   return "?";
 }

@@ -178,7 +178,7 @@ TEST_CASE("bgp faults: targets and with: arguments are checked", "[bgp][bgp-mode
            d3));
   std::string e3 = errors(d3);
   CHECK_THAT(e3, Catch::Contains("t.yaml:7:23: error: fault target 'session:2-3' matches no entity"));
-  CHECK_THAT(e3, Catch::Contains("action 'leak' takes no 'with:' arguments; got 'prefix'"));
+  CHECK_THAT(e3, Catch::Contains("unknown argument 'prefix' of action 'leak'; expected one of: more_specific"));
 }
 
 TEST_CASE("bgp entities: sessions match in either order without listing them", "[bgp][bgp-model]") {

@@ -259,3 +259,39 @@ TEST_CASE("verdict: import policies are checked against the graph", "[bgp][bgp-v
   d2.print(os2);
   CHECK_THAT(os2.str(), Catch::Contains("import policy neighbour AS100 is not a neighbour of AS2"));
 }
+
+TEST_CASE("verdict: a leaked more-specific pulls traffic through the leaker, to the real origin",
+          "[bgp][bgp-verdict]") {
+  const Prefix more = *Prefix::parse("10.0.0.0/24");
+  SECTION("no filter: AS2's customers go through AS30, delivered to the owner") {
+    auto drv = driver();
+    REQUIRE(drv->apply("as:30", "leak", {{"more_specific", "10.0.0.0/24"}}, drv->engine().now()));
+    drv->engine().run_to_convergence();
+    // The real origin stays at the end of the path; AS1 refuses it (its own AS is on the path).
+    CHECK(drv->engine().best_path(30, more) == std::vector<Asn>{1, 10, 100});
+    CHECK(drv->engine().best_path(2, more) == std::vector<Asn>{30, 1, 10, 100});
+    CHECK_FALSE(drv->engine().best_path(1, more));
+    const auto v = drv->lookup(21, kVictim);
+    INFO(v.answer.reason);
+    CHECK(v.answer.status == Status::Delivered);
+    CHECK(v.answer.hijacker == 0); // no unauthorised origin: a leak, not a hijack
+    CHECK(v.answer.as_path == std::vector<std::uint32_t>{21, 2, 30, 1, 10, 100});
+    // Outside the /24 the /22 route is unchanged: through the tier-1 peering.
+    CHECK(drv->lookup(21, *parse_ipv4("10.0.2.1")).answer.as_path == std::vector<std::uint32_t>{21, 2, 1, 10, 100});
+    REQUIRE(drv->apply("as:30", "unleak", {{"more_specific", "10.0.0.0/24"}}, drv->engine().now()));
+    drv->engine().run_to_convergence();
+    CHECK(drv->lookup(21, kVictim).answer.as_path == std::vector<std::uint32_t>{21, 2, 1, 10, 100});
+  }
+  SECTION("ROV at AS2: the /24 is RPKI-invalid (longer than the ROA's max_length), dropped") {
+    auto drv = driver("  import: [{as: 2, rov: drop_invalid}]\n");
+    REQUIRE(drv->apply("as:30", "leak", {{"more_specific", "10.0.0.0/24"}}, drv->engine().now()));
+    drv->engine().run_to_convergence();
+    CHECK(drv->engine().import_drop(2, 30, more) == ImportDrop::RpkiInvalid);
+    CHECK(drv->lookup(21, kVictim).answer.as_path == std::vector<std::uint32_t>{21, 2, 1, 10, 100});
+  }
+  SECTION("a more-specific of nothing declared is refused at validation") {
+    auto drv = driver();
+    CHECK_THAT(check_bgp_action(drv->config(), drv->graph(), "as:30", "leak", {{"more_specific", "10.5.0.0/24"}}),
+               Catch::Contains("is not a more-specific of a prefix under bgp.prefixes"));
+  }
+}
