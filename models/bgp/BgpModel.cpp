@@ -673,6 +673,9 @@ sim::ModelInfo bgp_model_info() {
       {"bgp.route_changed", "as", "a vantage or victim AS changes its best path to a prefix"},
       {"bgp.congested", "as", "a transit AS with a declared capacity starts dropping traffic"},
       {"bgp.congestion_cleared", "as", "it delivers all its traffic again"},
+      {"bgp.route_rejected", "as",
+       "a vantage or victim AS's import policy drops a route (RPKI invalid, customer prefix filter)"},
+      {"bgp.session_ceased", "session", "a session torn down by its max-prefix limit (stays down)"},
   };
   m.match_entities = [](const sim::ModelConfig& c, const std::string& pattern) {
     const BgpSetup& setup = sim::config_as<BgpModelConfig>(c).setup;
