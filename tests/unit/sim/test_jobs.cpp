@@ -22,7 +22,7 @@ TEST_CASE("run limits parse with units", "[jobs]") {
   CHECK(parse_run_memory("1 GiB") < 0);
 }
 
-TEST_CASE("--vary lists and ranges", "[jobs]") {
+TEST_CASE("sweep --vary lists and ranges", "[jobs]") {
   std::string error;
   auto a = parse_vary("models.dns.serve_stale=false,true", error);
   REQUIRE(a);
