@@ -6,12 +6,17 @@
 
 #include "models/bgp/RoutesCommand.hpp"
 
+#include "sim/compare/Observed.hpp"
 #include "sim/run/Model.hpp"
 
 namespace outagesim::models {
 
 /// Every model, in the order they start.
 const std::vector<sim::ModelInfo>& all();
+
+/// Every signal a run can compute (../shared/design/SIGNALS.md), with its kind: observed records
+/// are checked against it. A model that adds a signal adds it here and to SIGNALS.md.
+const std::vector<sim::SignalDecl>& signal_catalog();
 
 /// `outagesim routes`: the converged best path of every AS (the BGP model's command).
 int routes(const bgp::RoutesOptions& options, std::ostream& out, std::ostream& err);

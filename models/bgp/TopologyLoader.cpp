@@ -5,7 +5,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <fstream>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <sstream>
 #include <unordered_map>
 
@@ -23,10 +26,11 @@ int count_lines(std::string_view text) {
   return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
 }
 
-// Decompresses one or more concatenated bzip2 streams. Throws on corruption or truncation.
+// Decompresses one or more concatenated bzip2 streams. Throws on corruption, truncation, or text
+// beyond kMaxTopologyBytes (a decompression bomb).
 std::string bunzip(const std::string& data, const std::string& path) {
   std::string out;
-  out.reserve(data.size() * 5);
+  out.reserve(std::min<std::size_t>(data.size() * 5, kMaxTopologyBytes));
   std::size_t consumed = 0;
   char buf[1 << 16];
   while (consumed < data.size()) {
@@ -41,6 +45,13 @@ std::string bunzip(const std::string& data, const std::string& path) {
       bz.avail_out = sizeof buf;
       rc = BZ2_bzDecompress(&bz);
       out.append(buf, sizeof buf - bz.avail_out);
+      if (out.size() > kMaxTopologyBytes) {
+        BZ2_bzDecompressEnd(&bz);
+        throw TopologyError(path, 0, 0,
+                            "decompresses to more than " + std::to_string(kMaxTopologyBytes >> 20) +
+                                " MiB (the cap on AS-relationship text; CAIDA's full graph is under 20 MiB): "
+                                "expected an AS-relationship file, not a decompression bomb");
+      }
       if (rc == BZ_OK && bz.avail_in == 0 && bz.avail_out != 0) break; // input exhausted mid-stream
     }
     consumed = data.size() - bz.avail_in;
@@ -85,12 +96,34 @@ TopologyError::TopologyError(std::string file, int line, int col, std::string me
       col_(col), message_(std::move(message)) {}
 
 std::string read_maybe_bz2(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw TopologyError(path, 0, 0, std::string("cannot open: ") + std::strerror(errno));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw TopologyError(path, 0, 0, "read error");
-  std::string data = std::move(ss).str();
+  // Opened without blocking and checked before reading: a FIFO, device or folder is refused, not
+  // read forever.
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) throw TopologyError(path, 0, 0, std::string("cannot open: ") + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw TopologyError(path, 0, 0, "not a regular file (a FIFO, device or folder); expected an AS-relationship file");
+  }
+  if (static_cast<std::uint64_t>(st.st_size) > kMaxTopologyBytes) {
+    ::close(fd);
+    throw TopologyError(path, 0, 0, "file is " + std::to_string(st.st_size) + " bytes; expected at most " +
+                                        std::to_string(kMaxTopologyBytes >> 20) + " MiB");
+  }
+  std::string data(static_cast<std::size_t>(st.st_size), '\0');
+  std::size_t got = 0;
+  while (got < data.size()) {
+    ssize_t n = ::read(fd, data.data() + got, data.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  if (got != data.size()) throw TopologyError(path, 0, 0, "read error");
+  return decode_maybe_bz2(std::move(data), path);
+}
+
+std::string decode_maybe_bz2(std::string data, const std::string& path) {
   if (data.size() >= 3 && data.compare(0, 3, "BZh") == 0) return bunzip(data, path);
   return data;
 }

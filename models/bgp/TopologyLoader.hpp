@@ -60,9 +60,17 @@ LoadedTopology load_caida(const std::string& path, double link_delay_s = kDefaul
 LoadedTopology parse_caida(std::string_view text, const std::string& file_label,
                            double link_delay_s = kDefaultLinkDelay);
 
-/// Reads a whole file, decompressing it if it starts with the bzip2 magic. Throws TopologyError
+/// The most AS-relationship text read, plain or decompressed (CAIDA's full graph is ~4 MiB): a
+/// larger file, or a .bz2 that decompresses to more (a decompression bomb), is a TopologyError.
+constexpr std::size_t kMaxTopologyBytes = std::size_t(256) << 20;
+
+/// Reads a whole regular file (a FIFO, device or folder is refused), decompressing it if it starts with the bzip2 magic. Throws TopologyError
 /// (line 0 for I/O errors; for a truncated bz2, the line at which the decompressed text stops).
 std::string read_maybe_bz2(const std::string& path);
+
+/// The text of file content already in memory: decompressed if it starts with the bzip2 magic
+/// (capped at kMaxTopologyBytes), else as is. Throws TopologyError naming `path`.
+std::string decode_maybe_bz2(std::string data, const std::string& path);
 
 /// The warning text for provider-customer cycles (empty if none): what the policies then guarantee.
 std::vector<std::string> describe_provider_cycles(const std::vector<std::vector<Asn>>& cycles,

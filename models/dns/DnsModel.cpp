@@ -849,6 +849,61 @@ void check_misbehave_arguments(const sim::Scenario& s, sim::Diagnostics& d) {
   }
 }
 
+// References of the timeline and of `models.dns.trace` that must name something: a name deleted from
+// or restored to a zone lies inside that zone; a ddos flood needs the access links it fills; the
+// traced region and name exist.
+void check_dns_references(const sim::Scenario& s, const DnsConfig& c, sim::Diagnostics& d) {
+  auto in_zone = [](const std::string& name, const std::string& zone) {
+    return name == zone || (name.size() > zone.size() &&
+                            name.compare(name.size() - zone.size(), zone.size(), zone) == 0 &&
+                            name[name.size() - zone.size() - 1] == '.');
+  };
+  for (const auto& f : s.faults) {
+    const std::string what = f.id.empty() ? "fault " + f.target + " " + f.action : "fault '" + f.id + "'";
+    if (f.target.rfind("zone:", 0) == 0 && (f.action == "delete" || f.action == "restore")) {
+      auto name = f.params.find("name");
+      if (name == f.params.end()) continue;
+      for (const auto& z : c.zones)
+        if (sim::glob_match(f.target, "zone:" + z.name) && !in_zone(name->second, z.name))
+          d.error(f.params_mark, what + " " + f.action + "s name '" + name->second + "', which is not inside zone '" +
+                                     z.name + "'; expected a name under " + z.name);
+    }
+    if (f.target.rfind("dns:", 0) == 0 && f.action == "ddos" && f.params.count("flood")) {
+      for (const auto& n : s.nodes) {
+        std::string path = n.path();
+        if (!sim::glob_match(f.target, path)) continue;
+        bool linked = std::any_of(s.links.begin(), s.links.end(),
+                                  [&](const sim::LinkSpec& l) { return l.a == path || l.b == path; });
+        if (!linked)
+          d.error(f.target_mark, what + " floods " + path +
+                                     ", which has no access link in the topology; expected a link with " + path +
+                                     " as one end (the flood fills the site's access links)");
+      }
+    }
+  }
+  // models.dns.trace: 'REGION NAME' (reported at the dns: section: parameters keep no place).
+  auto params = s.params.find("dns");
+  std::string spec = params == s.params.end() ? "" : params->second.text("trace");
+  const sim::YamlNode* section = s.section("dns");
+  sim::Mark at = section ? section->mark : sim::Mark{std::make_shared<const std::string>(s.file), 1, 1};
+  if (!spec.empty()) {
+    auto space = spec.find(' ');
+    std::string region = spec.substr(0, space);
+    std::string name = space == std::string::npos ? "" : spec.substr(space + 1);
+    std::string path = region.rfind("region:", 0) == 0 ? region : "region:" + region;
+    bool region_ok = std::any_of(s.nodes.begin(), s.nodes.end(), [&](const sim::NodeSpec& n) {
+      return n.kind == sim::EntityKind::Region && n.path() == path;
+    });
+    bool name_ok = std::any_of(c.names.begin(), c.names.end(), [&](const DemandSpec& n) { return n.name == name; });
+    if (!region_ok)
+      d.error(at, "models.dns 'trace' region '" + region +
+                               "' names no declared region; expected 'REGION NAME' with a region of the topology");
+    if (!name_ok)
+      d.error(at, "models.dns 'trace' name '" + name +
+                               "' is not one of dns.names; expected 'REGION NAME' with a name users look up");
+  }
+}
+
 } // namespace
 
 sim::ModelInfo dns_model_info() {
@@ -932,6 +987,7 @@ sim::ModelInfo dns_model_info() {
           d.error(f.params_mark, "fault '" + f.id + "' scale 'capacity' is '" + it->second +
                                      "'; expected a number of queries/s between 0 and 1e+12");
       }
+    check_dns_references(s, dns, d);
     if (!s.section("dns")) return nullptr;
     return std::make_shared<const DnsModelConfig>(std::move(dns));
   };

@@ -74,41 +74,25 @@ std::string default_out(const std::string& scenario_path) {
 // Reads a run's summary.json; problems are reported as FILE:LINE:COL errors.
 std::optional<nlohmann::json> read_summary(const std::string& run_dir, sim::Diagnostics& d) {
   std::string path = (std::filesystem::path(run_dir) / "summary.json").string();
-  auto file = std::make_shared<const std::string>(path);
-  std::ifstream in(path);
-  if (!in) {
-    d.error(sim::Mark{file, 1, 1},
-            "cannot read the run's summary; expected RUN_DIR to be the --out folder of a run");
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    d.error(sim::Mark{std::make_shared<const std::string>(path), 1, 1},
+            "no such file; expected RUN_DIR to be the --out folder of a run");
     return std::nullopt;
   }
-  std::stringstream buf;
-  buf << in.rdbuf();
-  std::string text = buf.str();
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    int line = 1, col = 1;
-    for (std::size_t i = 0; i < e.byte && i < text.size(); ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        col = 1;
-      } else {
-        ++col;
-      }
-    }
-    d.error(sim::Mark{file, line, col},
-            "not valid JSON; expected the summary.json that `outagesim run` writes");
-    return std::nullopt;
-  }
+  std::string text;
+  if (!sim::read_regular_file(path, std::size_t(256) << 20, text, d)) return std::nullopt;
+  return sim::check_summary(text, path, d);
 }
 
 int cmd_score(const std::string& run_dir, const std::string& observed_path) {
   sim::Diagnostics d;
-  auto observed = sim::load_observed(observed_path, d);
+  auto observed = sim::load_observed(observed_path, d, outagesim::models::signal_catalog());
   auto summary = read_summary(run_dir, d);
   if (!observed || !summary) return print_diags(d);
   sim::ScoreResult r = sim::score_run(*summary, *observed);
   std::cout << sim::score_table(r);
+  sim::install_interrupt_cleanup();
   sim::write_outputs_atomically(run_dir, {{"score.csv", sim::score_csv(r)}});
   std::cout << "written: " << (std::filesystem::path(run_dir) / "score.csv").string() << "\n";
   return 0;
@@ -146,7 +130,7 @@ int cmd_compare(sim::CompareOptions o, const std::vector<std::string>& sets, con
   const bool root = sim::Cluster::rank() == 0;
   if (!runner_options(flags, o.runner)) return kExitBadInput;
   sim::Diagnostics d;
-  auto observed = sim::load_observed(o.observed, d);
+  auto observed = sim::load_observed(o.observed, d, outagesim::models::signal_catalog());
   if (!observed) return root ? print_diags(d) : kExitBadInput;
   std::vector<bool> valid;
   bool any_invalid = false;
@@ -351,11 +335,24 @@ int main(int argc, char** argv) {
   run->add_flag("--progress", run_progress,
                 "the updating progress line even when stderr is not a terminal (compare and sweep ask for it in "
                 "each run's log: the end of the log of a stopped run says how far it got)");
+  sim::LoadOptions budgets;
+  auto add_budgets = [&budgets](CLI::App* cmd) {
+    cmd->add_option("--max-rows", budgets.max_rows,
+                    "refuse a scenario that would record more timeline rows (regions x services x samples)")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--max-actions", budgets.max_actions,
+                    "refuse a timeline that would apply more entity actions (entries x entities matched)")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+  };
+  add_budgets(run);
 
   std::vector<std::string> validate_paths;
   auto* validate = app.add_subcommand("validate", "Check scenario files and report every problem");
   validate->add_option("SCENARIO", validate_paths, "scenario files")->required();
   validate->add_option("--set", sets, "override a scenario value: KEY=VALUE")->take_all();
+  add_budgets(validate);
 
   app.add_subcommand("models", "List every model parameter with its doc, default and unit");
 
@@ -536,7 +533,9 @@ int main(int argc, char** argv) {
       int rc = 0;
       for (const auto& path : validate_paths) {
         sim::Diagnostics d;
-        auto s = sim::load_scenario(path, sim::LoadOptions{sets}, models, d);
+        sim::LoadOptions lo = budgets;
+        lo.sets = sets;
+        auto s = sim::load_scenario(path, lo, models, d);
         print_diags(d);
         if (!s) {
           rc = kExitBadInput;
@@ -553,7 +552,9 @@ int main(int argc, char** argv) {
     sim::configure_logging(log_spec);
     if (*seed_opt) sets.push_back("scenario.seed=" + std::to_string(seed));
     sim::Diagnostics d;
-    auto s = sim::load_scenario(scenario_path, sim::LoadOptions{sets}, models, d);
+    sim::LoadOptions lo = budgets;
+    lo.sets = sets;
+    auto s = sim::load_scenario(scenario_path, lo, models, d);
     print_diags(d);
     if (!s) return kExitBadInput;
     sim::RunOptions options;
@@ -570,6 +571,13 @@ int main(int argc, char** argv) {
     options.progress = !quiet && (run_progress || tty);
     options.progress_lines = !quiet && !run_progress && !tty;
     if (out_dir.empty()) out_dir = default_out(scenario_path);
+    try {
+      sim::check_output_folder(out_dir);
+    } catch (const std::invalid_argument& e) {
+      sim::Diagnostics od;
+      od.error(sim::Mark{std::make_shared<const std::string>("--out"), 1, 1}, e.what());
+      return print_diags(od);
+    }
     sim::install_interrupt_cleanup();
     sim::RunResult r = sim::run_scenario(*s, models, options);
     std::vector<std::pair<std::string, std::string>> files = {{"events.jsonl", r.events_jsonl},
@@ -577,7 +585,8 @@ int main(int argc, char** argv) {
                                                               {"timeline.csv", r.timeline_csv},
                                                               {"summary.json", r.summary.dump(2) + "\n"}};
     files.insert(files.end(), r.extra_files.begin(), r.extra_files.end());
-    sim::write_outputs_atomically(out_dir, files);
+    sim::install_interrupt_cleanup(); // the engine is gone; its handler must not be left in place
+    sim::replace_output_folder(out_dir, files);
     std::cout << r.human_summary << "results: " << out_dir
               << "/ (summary.json, events.jsonl, events.txt, timeline.csv)\n";
     return 0;

@@ -1,6 +1,7 @@
 #include "sim/compare/Observed.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "sim/core/Time.hpp"
 #include "sim/scenario/Reader.hpp"
@@ -15,8 +16,15 @@ const std::vector<std::string> kKinds = {"time", "number", "ratio", "bool", "set
 std::optional<double> read_value(const YamlNode& n, const std::string& kind, const std::string& date,
                                  const std::string& what, Diagnostics& d) {
   if (kind == "time") {
+    if (date.empty()) return std::nullopt; // no valid 'date': reported once, there
     if (n.kind == YamlNode::Kind::Scalar) {
       std::string t = n.scalar;
+      if (t.find_first_of("+-TZz ") != std::string::npos || (t.size() > 8 && t[2] == ':')) {
+        d.error(n.mark, what + " '" + t +
+                            "' carries a date, zone or offset; expected HH:MM or HH:MM:SS in UTC (the record's "
+                            "'date' gives the day)");
+        return std::nullopt;
+      }
       if (t.size() == 5) t += ":00";
       if (auto e = parse_utc(date + "T" + t + "Z")) return double(*e);
     }
@@ -30,8 +38,16 @@ std::optional<double> read_value(const YamlNode& n, const std::string& kind, con
 
 } // namespace
 
-std::optional<ObservedRecord> load_observed(const std::string& path, Diagnostics& d) {
-  YamlPtr root = parse_yaml_file(path, d);
+std::optional<ObservedRecord> load_observed(const std::string& path, Diagnostics& d,
+                                            const std::vector<SignalDecl>& catalog) {
+  std::string text;
+  if (!read_regular_file(path, YamlLimits{}.max_bytes, text, d)) return std::nullopt;
+  return load_observed_text(text, path, d, catalog);
+}
+
+std::optional<ObservedRecord> load_observed_text(const std::string& text, const std::string& path, Diagnostics& d,
+                                                 const std::vector<SignalDecl>& catalog) {
+  YamlPtr root = parse_yaml_text(text, path, d);
   if (!root) return std::nullopt;
   ObservedRecord rec;
   MapReader top(root.get(), "observed record", d);
@@ -40,10 +56,11 @@ std::optional<ObservedRecord> load_observed(const std::string& path, Diagnostics
   const YamlNode* date = top.get("date", true);
   if (date) {
     auto v = read_string(*date, "observed record 'date'", d);
-    if (v && parse_utc(*v + "T00:00:00Z"))
+    if (v && v->size() == 10 && parse_utc(*v + "T00:00:00Z"))
       rec.date = *v;
     else if (v)
-      d.error(date->mark, "observed record 'date' is '" + *v + "'; expected a day such as 2021-10-04");
+      d.error(date->mark, "observed record 'date' is '" + *v +
+                              "'; expected a UTC day such as 2021-10-04 (no time, zone or offset)");
   }
   for (const char* info : {"fault_class", "victim_as", "notes", "description"})
     top.get(info);
@@ -55,6 +72,10 @@ std::optional<ObservedRecord> load_observed(const std::string& path, Diagnostics
             std::string("observed record 'signals' is ") + signals->kind_name() + "; expected a list");
     return std::nullopt;
   }
+  if (signals->items.empty())
+    d.error(signals->mark, "observed record has no signals; expected at least one to score a run by");
+  std::map<std::pair<std::string, std::string>, int> seen; // (id, subject) -> line of its first entry
+  bool any_weight = false;
   for (const auto& item : signals->items) {
     MapReader r(item.get(), "observed signal", d);
     if (!r.is_map()) continue;
@@ -74,6 +95,48 @@ std::optional<ObservedRecord> load_observed(const std::string& path, Diagnostics
     s.kind = *kind;
     std::string what = "signal " + s.id + " 'observed'";
     bool ok = true;
+    const YamlNode* id_node = r.get("id");
+    const YamlNode* kind_node = r.get("kind");
+    if (!catalog.empty()) {
+      auto decl = std::find_if(catalog.begin(), catalog.end(), [&](const SignalDecl& c) { return c.id == s.id; });
+      if (decl == catalog.end()) {
+        std::vector<std::string> ids, near;
+        std::string family = s.id.substr(0, s.id.find('.') + 1);
+        for (const auto& c : catalog) {
+          ids.push_back(c.id);
+          if (!family.empty() && c.id.compare(0, family.size(), family) == 0) near.push_back(c.id);
+        }
+        d.error(id_node->mark, "unknown signal '" + s.id + "'; expected one of " + join(near.empty() ? ids : near) +
+                                   " (../shared/design/SIGNALS.md)");
+        ok = false;
+      } else if (decl->kind != s.kind) {
+        d.error(kind_node->mark, "signal " + s.id + " is of kind " + decl->kind + ", not " + s.kind +
+                                     "; expected kind: " + decl->kind);
+        ok = false;
+      }
+    }
+    const YamlNode* subject_node = r.get("subject");
+    if (!subject) {
+      if (!subject_node) d.error(item->mark, "signal " + s.id + " has no 'subject'; expected what it is about, "
+                                                          "such as service:facebook or as:32934");
+      ok = false;
+    } else {
+      auto colon = s.subject.find(':');
+      if (colon == std::string::npos || colon == 0 || colon + 1 == s.subject.size() ||
+          s.subject.find_first_of(" \t") != std::string::npos) {
+        d.error(subject_node->mark, "signal " + s.id + " subject '" + s.subject +
+                                        "' is not KIND:ID; expected e.g. service:facebook, as:32934, name:facebook.com");
+        ok = false;
+      } else {
+        auto [at, fresh] = seen.emplace(std::make_pair(s.id, s.subject), item->mark.line);
+        if (!fresh) {
+          d.error(item->mark, "signal " + s.id + " for " + s.subject + " is given twice (first at line " +
+                                  std::to_string(at->second) + "); expected each id and subject once");
+          ok = false;
+        }
+      }
+    }
+    if (s.weight > 0) any_weight = true;
     if (s.kind == "bool") {
       auto b = read_bool(*observed, what, d);
       ok = b.has_value();
@@ -135,6 +198,9 @@ std::optional<ObservedRecord> load_observed(const std::string& path, Diagnostics
     }
     if (ok) rec.signals.push_back(s);
   }
+  if (!signals->items.empty() && !any_weight && !d.has_errors())
+    d.error(signals->mark, "every signal has weight 0; expected at least one weight above 0 (the score is "
+                           "the weighted share of signals in window)");
   d.sort();
   if (d.has_errors()) return std::nullopt;
   return rec;

@@ -38,13 +38,26 @@ struct ObservedSignal {
   Mark mark;
 };
 
+/// A signal of the vocabulary (../shared/design/SIGNALS.md): its id and kind. The models list theirs
+/// in models::signal_catalog(); an observed record is checked against that list.
+struct SignalDecl {
+  std::string id, kind;
+};
+
 struct ObservedRecord {
   std::string name;
   std::string date;
   std::vector<ObservedSignal> signals;
 };
 
-/// Reads and checks an observed record; problems go to `diags` as FILE:LINE:COL errors.
-std::optional<ObservedRecord> load_observed(const std::string& path, Diagnostics& diags);
+/// Reads and checks an observed record; problems go to `diags` as FILE:LINE:COL errors: besides the
+/// format, a signal id outside `catalog` (when not empty) or of another kind than its declaration, a
+/// signal without a subject or not of the form KIND:ID, the same id and subject twice, no signals at
+/// all, all weights zero, times with a zone or offset (the record is in UTC).
+std::optional<ObservedRecord> load_observed(const std::string& path, Diagnostics& diags,
+                                            const std::vector<SignalDecl>& catalog = {});
+/// Same, from text in memory; `path` names it in messages.
+std::optional<ObservedRecord> load_observed_text(const std::string& text, const std::string& path,
+                                                 Diagnostics& diags, const std::vector<SignalDecl>& catalog = {});
 
 } // namespace outagesim::sim

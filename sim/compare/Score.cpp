@@ -6,6 +6,7 @@
 
 #include "sim/core/Time.hpp"
 #include "sim/scenario/Reader.hpp"
+#include "sim/scenario/YamlTree.hpp"
 
 namespace outagesim::sim {
 namespace {
@@ -35,7 +36,116 @@ std::string time_text(double epoch) {
   return s.size() >= 19 ? s.substr(11, s.size() - 12) : s;
 }
 
+bool plain_null(const YamlNode& n) {
+  return n.kind == YamlNode::Kind::Null || (n.kind == YamlNode::Kind::Scalar && !n.quoted && n.scalar == "null");
+}
+
+// One computed value of `kind`, as summary.json holds it.
+void check_value(const YamlNode& v, const std::string& kind, const std::string& what, Diagnostics& d) {
+  if (plain_null(v)) return; // the event never happened
+  bool scalar = v.kind == YamlNode::Kind::Scalar;
+  if (kind == "time") {
+    if (!scalar || !v.quoted) {
+      d.error(v.mark, what + " is " + (scalar ? "a number" : v.kind_name()) +
+                          "; expected a UTC time as text, such as \"2021-10-04T15:39:00Z\", or null");
+    } else if (!summary_time(v.scalar)) {
+      d.error(v.mark, what + " '" + v.scalar + "' is not a UTC time; expected YYYY-MM-DDTHH:MM:SS[.fff]Z " +
+                          "(no zone or offset)");
+    }
+  } else if (kind == "number" || kind == "ratio" || kind == "duration") {
+    auto x = scalar && !v.quoted ? parse_double(v.scalar) : std::nullopt;
+    if (!x)
+      d.error(v.mark, what + " is " + (scalar ? "'" + v.scalar + "'" : std::string(v.kind_name())) +
+                          "; expected a " + (kind == "duration" ? "duration in seconds" : "number") + ", or null");
+    else if (kind == "ratio" && (*x < 0 || *x > 1))
+      d.error(v.mark, what + " is " + v.scalar + "; expected a ratio between 0 and 1");
+    else if (kind == "duration" && *x < 0)
+      d.error(v.mark, what + " is " + v.scalar + "; expected a duration of 0 s or more");
+  } else if (kind == "bool") {
+    if (!scalar || v.quoted || (v.scalar != "true" && v.scalar != "false"))
+      d.error(v.mark, what + " is not true or false; expected a bool");
+  } else if (kind == "set") {
+    if (v.kind != YamlNode::Kind::Sequence) {
+      d.error(v.mark, what + " is " + v.kind_name() + "; expected a list such as [\"servfail\"]");
+    } else {
+      for (const auto& item : v.items)
+        if (item->kind != YamlNode::Kind::Scalar)
+          d.error(item->mark, what + " has an item that is " + item->kind_name() + "; expected text or numbers");
+    }
+  }
+}
+
 } // namespace
+
+std::optional<nlohmann::json> check_summary(const std::string& text, const std::string& path, Diagnostics& d) {
+  auto file = std::make_shared<const std::string>(path);
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    int line = 1, col = 1;
+    for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        col = 1;
+      } else {
+        ++col;
+      }
+    }
+    d.error(Mark{file, line, col}, "not valid JSON; expected the summary.json that `outagesim run` writes");
+    return std::nullopt;
+  }
+  // The same text as a tree with places, for the shape checks (JSON is YAML).
+  YamlPtr root = parse_yaml_text(text, path, d);
+  if (!root) return std::nullopt;
+  if (root->kind != YamlNode::Kind::Map || !j.is_object()) {
+    d.error(root->mark, std::string("summary is ") + root->kind_name() +
+                            "; expected the JSON object that `outagesim run` writes");
+    return std::nullopt;
+  }
+  const YamlNode* signals = root->find("signals");
+  if (!signals) {
+    d.error(root->mark, "summary has no 'signals'; expected the summary.json of `outagesim run`, which has them");
+    return std::nullopt;
+  }
+  if (signals->kind != YamlNode::Kind::Map) {
+    d.error(signals->mark, std::string("summary 'signals' is ") + signals->kind_name() +
+                               "; expected an object {id: {subject: {kind, value}}}");
+    return std::nullopt;
+  }
+  static const std::vector<std::string> kinds = {"time", "number", "ratio", "bool", "set", "duration"};
+  for (const auto& e : signals->entries) {
+    const YamlNode& subjects = *e.value;
+    if (subjects.kind != YamlNode::Kind::Map) {
+      d.error(subjects.mark, "summary signal " + e.key + " is " + subjects.kind_name() +
+                                 "; expected an object {subject: {kind, value}}");
+      continue;
+    }
+    for (const auto& se : subjects.entries) {
+      const YamlNode& entry = *se.value;
+      std::string what = "summary signal " + e.key + " " + se.key;
+      if (entry.kind != YamlNode::Kind::Map) {
+        d.error(entry.mark, what + " is " + entry.kind_name() + "; expected an object {kind, value}");
+        continue;
+      }
+      const YamlNode* kind = entry.find("kind");
+      const YamlNode* value = entry.find("value");
+      if (!kind || !value) {
+        d.error(entry.mark, what + " has no '" + std::string(kind ? "value" : "kind") +
+                                "'; expected {kind, value}");
+        continue;
+      }
+      if (kind->kind != YamlNode::Kind::Scalar ||
+          std::find(kinds.begin(), kinds.end(), kind->scalar) == kinds.end()) {
+        d.error(kind->mark, what + " kind is not one of " + join(kinds) + "; expected one of them");
+        continue;
+      }
+      check_value(*value, kind->scalar, what + " value", d);
+    }
+  }
+  if (d.has_errors()) return std::nullopt;
+  return j;
+}
 
 ScoreResult score_run(const nlohmann::json& summary, const ObservedRecord& observed) {
   ScoreResult r;
@@ -45,9 +155,14 @@ ScoreResult score_run(const nlohmann::json& summary, const ObservedRecord& obser
     s.observed = &o;
     weights += o.weight;
     const nlohmann::json* v = nullptr;
-    if (summary.contains("signals") && summary["signals"].contains(o.id) &&
-        summary["signals"][o.id].contains(o.subject))
-      v = &summary["signals"][o.id][o.subject]["value"];
+    auto sig = summary.find("signals");
+    if (sig != summary.end() && sig->is_object()) {
+      auto by_id = sig->find(o.id);
+      if (by_id != sig->end() && by_id->is_object()) {
+        auto entry = by_id->find(o.subject);
+        if (entry != by_id->end() && entry->is_object() && entry->contains("value")) v = &(*entry)["value"];
+      }
+    }
     std::optional<double> x;
     if (v && v->is_null()) {
       s.missing = false;

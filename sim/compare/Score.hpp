@@ -8,6 +8,7 @@
 //   - a signal the run computed as null (its event never happened: no withdrawal, no failure):
 //     "never", score 0, unless the record observed `never` too (then a match).
 // The total is the sum of scores over the sum of weights (0..1), with the count of signals in window.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,12 @@ struct ScoreResult {
   int missing = 0;
   int never = 0; ///< signals observed to happen that never happened in the run
 };
+
+/// Checks the text of a run's summary.json (`path` names it in messages) before it is scored: valid
+/// JSON, an object with a `signals` object of {id: {subject: {kind, value}}}, each value of its kind
+/// (times as UTC text ending in Z, numbers, bools, lists, or null). Problems go to `diags` as
+/// FILE:LINE:COL errors; returns the parsed summary when there are none.
+std::optional<nlohmann::json> check_summary(const std::string& text, const std::string& path, Diagnostics& diags);
 
 /// Scores a run's summary (parsed summary.json) against an observed record.
 ScoreResult score_run(const nlohmann::json& summary, const ObservedRecord& observed);

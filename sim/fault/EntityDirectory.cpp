@@ -27,9 +27,12 @@ std::vector<std::string> EntityDirectory::match(const std::string& pattern) cons
     auto m = matchers_.find(kind);
     if (m != matchers_.end()) return m->second(pattern);
   }
+  // Only the paths that share the pattern's literal start (paths_ is sorted).
   std::vector<std::string> out;
-  for (const auto& p : paths_)
-    if (glob_match(pattern, p)) out.push_back(p);
+  std::string literal = pattern.substr(0, pattern.find_first_of("*?"));
+  for (auto it = std::lower_bound(paths_.begin(), paths_.end(), literal);
+       it != paths_.end() && it->compare(0, literal.size(), literal) == 0; ++it)
+    if (glob_match(pattern, *it)) out.push_back(*it);
   return out;
 }
 

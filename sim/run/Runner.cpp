@@ -12,6 +12,7 @@
 #include "outagesim/Version.hpp"
 #include "sim/fault/Actions.hpp"
 #include "sim/fault/EntityDirectory.hpp"
+#include "sim/run/Output.hpp"
 #include "sim/run/RunContext.hpp"
 #include "sim/scenario/Loader.hpp"
 #include "sim/world/Path.hpp"
@@ -176,6 +177,7 @@ RunResult run_scenario(const Scenario& s, const std::vector<ModelInfo>& models, 
   char arg0[] = "outagesim";
   char* argv[] = {arg0, nullptr};
   sg4::Engine engine(&argc, argv);
+  install_interrupt_cleanup(); // SimGrid installed its own SIGINT handler: ours must win
   engine.set_config("network/model:CM02");
   engine.set_config("contexts/stack-size:512");
 
@@ -231,6 +233,7 @@ RunResult run_scenario(const Scenario& s, const std::vector<ModelInfo>& models, 
     }
     if (printed) std::fprintf(stderr, "\n");
   });
+  install_interrupt_cleanup(); // again, in case the engine's setup installed its handler late
   engine.run();
   for (auto& m : running)
     m->finish(ctx);

@@ -1,5 +1,7 @@
 #include "sim/scenario/Loader.hpp"
 
+#include <cmath>
+
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -237,6 +239,19 @@ void apply_set(const YamlPtr& root, const std::string& set, Diagnostics& d) {
       remark(*e.value);
   };
   remark(*value);
+  // An include in an override would be read after the includes were merged (so never): refused.
+  std::function<bool(const YamlNode&)> has_include = [&](const YamlNode& n) {
+    for (const auto& e : n.entries)
+      if (e.key == "include" || has_include(*e.value)) return true;
+    for (const auto& i : n.items)
+      if (has_include(*i)) return true;
+    return false;
+  };
+  if (key == "include" || key.rfind("include.", 0) == 0 || has_include(*value)) {
+    d.error(m, "override '" + key + "' holds an include; expected plain values (includes belong in the "
+               "scenario file: write a scenario that includes this one)");
+    return;
+  }
   std::vector<std::string> parts;
   std::size_t start = 0;
   while (true) {
@@ -273,11 +288,18 @@ void apply_set(const YamlPtr& root, const std::string& set, Diagnostics& d) {
           !part.empty() && std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
       if (index && part.size() < 9 && std::stoul(part) < node->items.size())
         slot = &node->items[std::stoul(part)];
-      for (auto& item : node->items)
-        if (!slot) {
-          const YamlNode* idn = identity_of(*item);
-          if (idn && idn->scalar == part) slot = &item;
-        }
+      int same_id = 0;
+      for (auto& item : node->items) {
+        const YamlNode* idn = identity_of(*item);
+        if (!idn || idn->scalar != part) continue;
+        if (!slot) slot = &item;
+        ++same_id;
+      }
+      if (same_id > 1 && !index) {
+        d.error(m, "override key '" + key + "': " + std::to_string(same_id) + " items have the id '" + part +
+                       "'; expected one (ids must be unique)");
+        return;
+      }
       if (!slot) {
         d.error(m, "override key '" + key + "': no item '" + part +
                        "' in the list; expected an index or the id of an item");
@@ -306,12 +328,25 @@ std::string named(const YamlNode& item, const std::string& what, const char* key
   return what;
 }
 
+// 12345678 as "12,345,678" (estimates in messages).
+std::string format_count(double v) {
+  std::string digits = std::to_string(static_cast<long long>(std::llround(std::min(v, 9e18))));
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
 struct Validator {
   Diagnostics& d;
   const std::vector<ModelInfo>& models;
   YamlPtr root; // the merged document
   Scenario s;
   std::map<std::string, Mark> seen_paths; // path -> first declaration
+  std::map<std::string, int> fault_ids;    // id -> line of its first entry
+  double fault_actions = 0;               // entity actions the timeline plays (budget)
 
   bool declare(const std::string& path, const std::string& what, const Mark& m) {
     auto [it, fresh] = seen_paths.emplace(path, m);
@@ -396,7 +431,17 @@ struct Validator {
     if (auto v = r.string("name")) n.name = *v;
     if (kind == EntityKind::Region) {
       n.population = 1;
-      if (auto v = r.number("population", false, 0, 1e11)) n.population = *v;
+      if (const YamlNode* pop = r.get("population")) {
+        if (auto v = read_number(*pop, n.id.empty() ? "region 'population'" : "region '" + n.id + "' population",
+                                 d, 0, 1e11)) {
+          if (*v <= 0)
+            d.error(pop->mark, "region '" + n.id +
+                                   "' population is 0; expected more than 0 users (a region without users "
+                                   "weighs nothing in any signal: remove it instead)");
+          else
+            n.population = *v;
+        }
+      }
       if (auto v = r.number("utc_offset", false, -12, 14)) n.utc_offset_h = *v;
     }
     r.finish();
@@ -447,7 +492,15 @@ struct Validator {
         l.b_mark = b->items[1]->mark;
       }
     }
-    if (auto v = r.duration("latency")) l.latency = *v;
+    if (const YamlNode* lat = r.get("latency")) {
+      if (auto v = read_duration(*lat, r.field("latency"), d)) {
+        if (*v > 60)
+          d.error(lat->mark, r.field("latency") + " is " + lat->scalar +
+                                 "; expected at most 60s (a geostationary hop is 0.6 s)");
+        else
+          l.latency = *v;
+      }
+    }
     if (auto v = r.bandwidth("capacity")) l.capacity_bps = *v;
     if (auto v = r.choice("kind", link_kind_names())) l.kind = *parse_link_kind(*v);
     r.finish();
@@ -544,6 +597,13 @@ struct Validator {
             if (auto v = read_string(*e.value, "fault 'with' '" + e.key + "'", d)) f.params[e.key] = *v;
       }
       r.finish();
+      if (!f.id.empty()) {
+        auto [first, fresh] = fault_ids.emplace(f.id, f.mark.line);
+        if (!fresh)
+          d.error(r.get("id")->mark, "duplicate fault id '" + f.id + "' (first at line " +
+                                         std::to_string(first->second) + "); expected unique ids (--set faults.ID.KEY "
+                                         "must name one entry)");
+      }
       if (!ok) continue;
       if (f.at < 0) {
         d.error(at_node->mark, "fault 'at' is " + format_duration(-f.at) +
@@ -553,12 +613,44 @@ struct Validator {
       if (f.at > s.info.duration)
         d.error(at_node->mark, "fault 'at' is +" + format_duration(f.at) + ", after the scenario's end (+" +
                                    format_duration(s.info.duration) + "); expected a time within the run");
+      if (f.until && *f.until > s.info.duration && *f.until > f.at)
+        d.error(until_node ? until_node->mark : for_node->mark,
+                std::string("fault ") + (until_node ? "'until'" : "'for'") + " ends it at +" +
+                    format_duration(*f.until) + ", after the scenario's end (+" + format_duration(s.info.duration) +
+                    "); expected an end within the run (or no until/for: the fault then lasts to the end)");
       if (f.until && *f.until <= f.at)
         d.error(until_node ? until_node->mark : f.mark,
                 "fault 'until' (+" + format_duration(*f.until) + ") is not after its 'at' (+" +
                     format_duration(f.at) + "); expected a later time");
       s.faults.push_back(f);
     }
+  }
+
+  // Entities a target matches (the models' and the declared ones), once per distinct target: a
+  // timeline of many entries with the same wildcard costs one scan, and a scan only walks the
+  // declared paths that share the pattern's literal start (validate stays near-linear).
+  std::map<std::string, std::size_t> match_counts;
+  std::size_t count_matches(const std::string& target, const std::string& kind) {
+    auto cached = match_counts.find(target);
+    if (cached != match_counts.end()) return cached->second;
+    std::size_t matches = 0;
+    for (const auto& m : models) {
+      bool owns = false;
+      for (const auto& a : m.actions)
+        owns = owns || a.kind == kind;
+      const ModelConfig* config = s.config(m.name);
+      if (owns && m.match_entities && config) matches += m.match_entities(*config, target).size();
+    }
+    std::string literal = target.substr(0, target.find_first_of("*?"));
+    if (literal.size() == target.size()) {
+      matches += seen_paths.count(target);
+    } else {
+      for (auto it = seen_paths.lower_bound(literal);
+           it != seen_paths.end() && it->first.compare(0, literal.size(), literal) == 0; ++it)
+        if (glob_match(target, it->first)) ++matches;
+    }
+    match_counts.emplace(target, matches);
+    return matches;
   }
 
   void check_target(const FaultSpec& f) {
@@ -580,23 +672,16 @@ struct Validator {
     }
     // Kinds that models add (prefix, session, ...), and the models' entities matching the target.
     bool model_kind = false;
-    std::size_t matches = 0;
-    for (const auto& m : models) {
-      bool owns = false;
+    for (const auto& m : models)
       for (const auto& a : m.actions) {
         if (std::find(names.begin(), names.end(), a.kind) == names.end()) names.push_back(a.kind);
-        owns = owns || a.kind == kind;
+        model_kind = model_kind || a.kind == kind;
       }
-      model_kind = model_kind || owns;
-      const ModelConfig* config = s.config(m.name);
-      if (owns && m.match_entities && config) matches += m.match_entities(*config, f.target).size();
-    }
     if (!found && !model_kind) {
       d.error(f.target_mark, "fault target kind '" + kind + "' is unknown; expected one of: " + join(names));
       return;
     }
-    for (const auto& [path, m] : seen_paths)
-      if (glob_match(f.target, path)) ++matches;
+    std::size_t matches = count_matches(f.target, kind);
     if (matches == 0) {
       d.error(f.target_mark, "fault target '" + f.target + "' matches no entity; expected a declared " +
                                  kind + " (check the id)");
@@ -746,8 +831,33 @@ struct Validator {
     check_model_needs(models, s, d);
     // Targets last: models' entities (prefixes, sessions) come from their own sections.
     if (d.error_count() == before_models)
-      for (const auto& f : s.faults)
+      for (const auto& f : s.faults) {
         check_target(f);
+        std::string kind, id;
+        if (split_path(f.target, kind, id)) fault_actions += double(count_matches(f.target, kind)) * (f.until ? 2 : 1);
+      }
+  }
+
+  // Work the run would need, against the budgets of `options` (--max-rows, --max-actions): refused
+  // before the run, with the estimate and the option that raises it.
+  void check_budgets(const LoadOptions& options) {
+    double regions = 0;
+    for (const auto& n : s.nodes)
+      regions += n.kind == EntityKind::Region;
+    double samples = std::ceil(s.info.duration / s.info.sample - 1e-9);
+    double rows = regions * double(std::max<std::size_t>(s.services.size(), 1)) * samples;
+    if (rows > options.max_rows)
+      d.error(root->mark, "scenario would record about " + format_count(rows) + " timeline rows (" +
+                                format_count(regions) + " regions x " +
+                                format_count(double(std::max<std::size_t>(s.services.size(), 1))) +
+                                " services x " + format_count(samples) + " samples, per metric); expected at most " +
+                                format_count(options.max_rows) +
+                                ": raise --max-rows, or use a coarser scenario.sample or fewer regions");
+    if (fault_actions > options.max_actions)
+      d.error(root->mark, "scenario's timeline would apply about " + format_count(fault_actions) +
+                                " entity actions (each entry x the entities its target matches, twice with "
+                                "until/for); expected at most " + format_count(options.max_actions) +
+                                ": raise --max-actions, or narrow the wildcard targets");
   }
 };
 
@@ -760,6 +870,7 @@ std::optional<Scenario> finish_load(const std::string& name, YamlPtr root, const
   Validator v{d, models, root, {}, {}};
   v.s.file = name;
   v.run();
+  if (!d.has_errors()) v.check_budgets(options);
   d.sort();
   if (d.has_errors()) return std::nullopt;
   return std::move(v.s);

@@ -17,6 +17,10 @@ namespace outagesim::sim {
 
 struct LoadOptions {
   std::vector<std::string> sets; ///< "KEY=VALUE", KEY a dotted path ("models.probe.interval")
+  /// Budgets, checked before a run (`--max-rows`, `--max-actions`): a scenario whose estimate is
+  /// larger is refused with the estimate and the option that raises it.
+  double max_rows = 50e6;    ///< timeline rows: regions x services x samples (about 2.5 GB of CSV)
+  double max_actions = 20e6; ///< entity actions of the timeline: entries x matched entities
 };
 
 /// Loads and validates; returns nullopt if any error was reported to `diags`.

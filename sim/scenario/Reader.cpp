@@ -55,6 +55,23 @@ std::optional<double> parse_double(const std::string& s) {
   return v;
 }
 
+namespace {
+const std::pair<const char*, double> kBandwidthUnits[] = {
+    {"Tbps", 1e12}, {"Gbps", 1e9}, {"Mbps", 1e6}, {"kbps", 1e3}, {"bps", 1}};
+
+// A well-formed bandwidth whose value is beyond kMaxBandwidth (or overflows).
+bool bandwidth_too_large(const std::string& s) {
+  for (const auto& [u, scale] : kBandwidthUnits) {
+    std::string unit(u);
+    if (s.size() > unit.size() && s.compare(s.size() - unit.size(), unit.size(), unit) == 0) {
+      auto v = parse_double(s.substr(0, s.size() - unit.size()));
+      return v && !(std::abs(*v * scale) <= kMaxBandwidth);
+    }
+  }
+  return false;
+}
+} // namespace
+
 std::optional<double> parse_bandwidth(const std::string& s) {
   static const std::pair<const char*, double> units[] = {
       {"Tbps", 1e12}, {"Gbps", 1e9}, {"Mbps", 1e6}, {"kbps", 1e3}, {"bps", 1}};
@@ -62,7 +79,9 @@ std::optional<double> parse_bandwidth(const std::string& s) {
     std::string unit(u);
     if (s.size() > unit.size() && s.compare(s.size() - unit.size(), unit.size(), unit) == 0) {
       auto v = parse_double(s.substr(0, s.size() - unit.size()));
-      if (v) return *v * scale;
+      // Finite and at most a petabit per second: no larger value means anything, and an infinite
+      // or 1e308 rate must never reach SimGrid.
+      if (v && std::isfinite(*v * scale) && std::abs(*v * scale) <= kMaxBandwidth) return *v * scale;
       return std::nullopt;
     }
   }
@@ -157,6 +176,10 @@ std::optional<double> read_bandwidth(const YamlNode& n, const std::string& what,
   if (!expect_scalar(n, what, expected, d)) return std::nullopt;
   const std::string& s = n.scalar;
   if (auto v = parse_bandwidth(s); v && *v > 0) return v;
+  if (bandwidth_too_large(s)) {
+    d.error(n.mark, what + " is " + quote(s) + "; expected a bandwidth of at most 1000Tbps (1 Pbps)");
+    return std::nullopt;
+  }
   d.error(n.mark, what + " is " + quote(s) + "; expected " + expected + " (positive)");
   return std::nullopt;
 }

@@ -24,7 +24,10 @@ struct TimeSpec {
 // Scalar text without diagnostics (for values kept as text and checked at load time).
 /// A decimal number ("7.5e7"; no hex, inf or nan), nullopt otherwise.
 std::optional<double> parse_double(const std::string& s);
-/// Bits per second from "100Gbps", "10Mbps", "1.5kbps", "64bps" (any sign), nullopt otherwise.
+/// The largest bandwidth accepted anywhere, in bits per second (1 Pbps).
+constexpr double kMaxBandwidth = 1e15;
+/// Bits per second from "100Gbps", "10Mbps", "1.5kbps", "64bps" (any sign, magnitude at most
+/// kMaxBandwidth), nullopt otherwise.
 std::optional<double> parse_bandwidth(const std::string& s);
 
 // Scalar conversions; each reports "expected ..." at the node's mark on failure.

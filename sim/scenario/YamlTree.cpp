@@ -1,5 +1,11 @@
 #include "sim/scenario/YamlTree.hpp"
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -342,29 +348,55 @@ YamlPtr parse_yaml_text(const std::string& text, const std::string& name, Diagno
 
 YamlPtr parse_yaml_file(const std::string& path, Diagnostics& diags, const YamlLimits& limits) {
   auto file = std::make_shared<const std::string>(path);
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    diags.error(Mark{file, 1, 1}, std::filesystem::exists(path, ec)
-                                      ? "not a regular file; expected a YAML scenario file"
-                                      : "no such file; expected a readable YAML scenario");
-    return nullptr;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diags.error(Mark{file, 1, 1}, "cannot open file; expected a readable YAML scenario");
-    return nullptr;
-  }
-  in.seekg(0, std::ios::end);
-  auto size = static_cast<std::size_t>(in.tellg());
-  if (size > limits.max_bytes) {
-    diags.error(Mark{file, 1, 1}, "file is " + std::to_string(size) + " bytes; expected at most " +
-                                      std::to_string(limits.max_bytes) + " bytes for a scenario");
-    return nullptr;
-  }
-  in.seekg(0);
-  std::string text(size, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(size));
+  std::string text;
+  if (!read_regular_file(path, limits.max_bytes, text, diags)) return nullptr;
   return parse_yaml_text(text, path, diags, limits);
+}
+
+bool read_regular_file(const std::string& path, std::size_t max_bytes, std::string& text, Diagnostics& diags) {
+  auto file = std::make_shared<const std::string>(path);
+  // Opened without blocking, then checked: a FIFO, a device or a folder is refused, never read
+  // (a FIFO would wait for a writer forever, /dev/zero never ends).
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    int err = errno;
+    diags.error(Mark{file, 1, 1}, err == ENOENT ? "no such file; expected a readable file"
+                                                : std::string("cannot open file (") + std::strerror(err) +
+                                                      "); expected a readable file");
+    return false;
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    const char* what = S_ISDIR(st.st_mode)    ? "a folder"
+                       : S_ISFIFO(st.st_mode) ? "a FIFO"
+                       : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                       : S_ISSOCK(st.st_mode) ? "a socket"
+                                              : "not a regular file";
+    diags.error(Mark{file, 1, 1}, std::string("is ") + what + "; expected a regular file");
+    return false;
+  }
+  auto size = static_cast<std::uint64_t>(st.st_size);
+  if (size > max_bytes) {
+    ::close(fd);
+    diags.error(Mark{file, 1, 1}, "file is " + std::to_string(size) + " bytes; expected at most " +
+                                      std::to_string(max_bytes) + " bytes for a scenario");
+    return false;
+  }
+  text.assign(static_cast<std::size_t>(size), '\0');
+  std::size_t got = 0;
+  while (got < text.size()) {
+    ssize_t n = ::read(fd, text.data() + got, text.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  if (got != text.size()) {
+    diags.error(Mark{file, 1, 1}, "read error (the file changed while read); expected a readable file");
+    return false;
+  }
+  return true;
 }
 
 } // namespace outagesim::sim

@@ -50,6 +50,10 @@ struct YamlLimits {
 /// not be read or parsed. An empty file gives a Null node.
 YamlPtr parse_yaml_file(const std::string& path, Diagnostics& diags, const YamlLimits& limits = {});
 
+/// Reads a whole regular file of at most `max_bytes` into `text` (a FIFO, device or folder is
+/// refused without reading); problems go to `diags` at FILE:1:1.
+bool read_regular_file(const std::string& path, std::size_t max_bytes, std::string& text, Diagnostics& diags);
+
 /// Same, from text in memory; `name` stands for the file name in marks.
 YamlPtr parse_yaml_text(const std::string& text, const std::string& name, Diagnostics& diags,
                         const YamlLimits& limits = {});

@@ -9,8 +9,16 @@
 #   ARGS_FILE  optional: extra arguments, one per line, added after the other arguments (e.g. --set K=V)
 #   GENERATE   instead of CASE/ERR: a hostile input generated here into SCRATCH/gen/NAME/NAME.yaml
 #              (huge-file, binary-junk, zeros, deep-flow, deep-block, billion-laughs, many-nodes,
-#              zero-bytes, random-text); its stderr is checked against FILE:LINE:COL: error: and PHRASE
+#              zero-bytes, random-text, fifo, device, directory, bz2-bomb); its stderr is checked against FILE:LINE:COL: error: and PHRASE
 #   PHRASE     with GENERATE: text the error must contain ("" for any error)
+#   TIMEOUT    seconds each command may take (default 20, 60 for generated inputs)
+#   FIXTURES   tests/bad/inc: for the cases that are not scenarios (below)
+#
+# Cases that are not scenarios: NN-name.signals.yaml is an observed record, checked with
+# `outagesim score RUN NN-name.signals.yaml` (RUN: a copy of FIXTURES/run/summary.json in SCRATCH);
+# NN-name.json is a run's summary.json, copied to SCRATCH/summaries/NN-name/summary.json and checked
+# with `outagesim score NN-name FIXTURES/observed.signals.yaml` run in SCRATCH/summaries. Both must
+# exit with 2, print exactly NN-name.err, and write no score.csv.
 #
 # Checks: (1) `outagesim validate FILE` exits with exactly 2 (not 0, 1 or a signal) within the
 # timeout, every stderr line reads FILE:LINE:COL: error: ..., and stderr is ERR byte for byte (or
@@ -80,6 +88,26 @@ if(DEFINED GENERATE AND NOT GENERATE STREQUAL "")
     string(REPEAT "x," 1048576 mega)
     string(REPEAT "${mega}" 7 items)
     file(WRITE "${path}" "${valid_head}  description: [${items}x]\n")
+  elseif(GENERATE STREQUAL "fifo")
+    # A named pipe where the scenario should be: reading it would wait for a writer forever.
+    execute_process(COMMAND mkfifo "${path}" RESULT_VARIABLE rc)
+    if(NOT rc EQUAL 0)
+      message(FATAL_ERROR "cannot generate ${path}: mkfifo exited with ${rc}")
+    endif()
+  elseif(GENERATE STREQUAL "device")
+    # A device that never ends (/dev/zero), under a scenario's name.
+    file(CREATE_LINK /dev/zero "${path}" SYMBOLIC)
+  elseif(GENERATE STREQUAL "directory")
+    file(MAKE_DIRECTORY "${path}")
+  elseif(GENERATE STREQUAL "bz2-bomb")
+    # A scenario whose CAIDA AS-relationship file is a decompression bomb: 48 concatenated bzip2
+    # streams of 8 MiB of zeros each (384 MiB of text from a few kilobytes).
+    execute_process(COMMAND sh -c "head -c 8388608 /dev/zero | bzip2 -9 > one.bz2 && for i in $(seq 48); do cat one.bz2; done > bomb.as-rel.txt.bz2"
+                    WORKING_DIRECTORY "${workdir}" RESULT_VARIABLE rc)
+    if(NOT rc EQUAL 0)
+      message(FATAL_ERROR "cannot generate the bomb: ${rc}")
+    endif()
+    file(WRITE "${path}" "${valid_head}bgp:\n  topology: {caida: bomb.as-rel.txt.bz2}\n")
   elseif(GENERATE STREQUAL "zero-bytes")
     file(WRITE "${path}" "")
   elseif(GENERATE STREQUAL "random-text")
@@ -111,11 +139,14 @@ endif()
 
 # A command must end by itself, with exit code exactly 2 (a signal shows as a text in CMake). The
 # limit catches a hang, not slowness: the multi-million-node inputs take ~10 s alone and more when
-# the machine is shared (sanitizers, parallel tests), so generated inputs get more room.
-set(timeout 20)
-if(DEFINED GENERATE AND NOT GENERATE STREQUAL "")
-  set(timeout 60)
+# the machine is shared (sanitizers, parallel tests), so generated inputs get more room (TIMEOUT).
+if(NOT DEFINED TIMEOUT OR TIMEOUT STREQUAL "")
+  set(TIMEOUT 20)
+  if(DEFINED GENERATE AND NOT GENERATE STREQUAL "")
+    set(TIMEOUT 60)
+  endif()
 endif()
+set(timeout ${TIMEOUT})
 function(describe_rc rc out_var)
   if(rc STREQUAL "2")
     set(${out_var} "" PARENT_SCOPE)
@@ -126,9 +157,29 @@ function(describe_rc rc out_var)
   endif()
 endfunction()
 
+set(mode scenario)
+if(file MATCHES "\\.signals\\.yaml$")
+  set(mode observed)
+  set(run_dir "${SCRATCH}/observed-runs/${NAME}")
+  file(REMOVE_RECURSE "${run_dir}")
+  file(MAKE_DIRECTORY "${run_dir}")
+  file(COPY "${FIXTURES}/run/summary.json" DESTINATION "${run_dir}")
+  set(command score "${run_dir}" "${file}")
+elseif(file MATCHES "\\.json$")
+  set(mode summary)
+  set(run_dir "${SCRATCH}/summaries/${NAME}")
+  file(REMOVE_RECURSE "${run_dir}")
+  file(MAKE_DIRECTORY "${run_dir}")
+  file(COPY_FILE "${workdir}/${file}" "${run_dir}/summary.json")
+  set(command score "${NAME}" "${FIXTURES}/observed.signals.yaml")
+  set(workdir "${SCRATCH}/summaries")
+else()
+  set(command validate "${file}")
+endif()
+
 # --- (1) validate -------------------------------------------------------------------------------
 execute_process(
-  COMMAND "${OUTAGESIM}" validate "${file}" ${extra_args}
+  COMMAND "${OUTAGESIM}" ${command} ${extra_args}
   WORKING_DIRECTORY "${workdir}"
   RESULT_VARIABLE rc
   OUTPUT_VARIABLE out
@@ -189,6 +240,17 @@ if(failures)
 endif()
 
 # --- (2) run: same exit code, nothing written ---------------------------------------------------
+if(NOT mode STREQUAL "scenario")
+  if(EXISTS "${run_dir}/score.csv")
+    fail("score ${file}: wrote ${run_dir}/score.csv")
+  endif()
+  if(failures)
+    message(NOTICE "bad input ${NAME}:\n${failures}${details}")
+    message(FATAL_ERROR "bad input ${NAME}: failed, see above")
+  endif()
+  message(STATUS "${NAME}: exit 2, expected errors, no score written")
+  return()
+endif()
 set(out_dir "${SCRATCH}/${NAME}")
 file(REMOVE_RECURSE "${out_dir}")
 execute_process(

@@ -102,7 +102,7 @@ signals:
 
 TEST_CASE("'never' takes no window", "[score]") {
   Diagnostics d;
-  auto obs = load_observed(write_temp("never-bad.yaml", "date: 2021-10-04\nsignals:\n  - {id: x, kind: time, "
+  auto obs = load_observed(write_temp("never-bad.yaml", "date: 2021-10-04\nsignals:\n  - {id: x, subject: service:x, kind: time, "
                                                         "observed: never, window: [\"1:00\", \"2:00\"]}\n"),
                            d);
   CHECK_FALSE(obs);
