@@ -4,13 +4,13 @@
 # The writer is paused after its first staged file by the test hook OUTAGESIM_TEST_HOLD_OUTPUT, so
 # the signal lands in the middle of the output phase every time (no timing guess).
 set -u
-bin=$1 scenario=$2 scratch=$3
+bin=$1 scenario=$2 scratch=$3 slow=${4:-}
 rm -rf "$scratch" && mkdir -p "$scratch/out" "$scratch/logs"
 out="$scratch/out/res"
 logs="$scratch/logs"
 failures=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-leftovers() { (cd "$scratch/out" && ls -A | grep -v '^res$' | tr '\n' ' '); }
+leftovers() { (cd "$scratch/out" && ls -A | grep -v '^res$' | grep -v '^slow$' | tr '\n' ' '); }
 
 # A first, complete run; a stray file beside its outputs.
 "$bin" run "$scenario" --out "$out" >/dev/null 2>"$logs/first.err" || fail "first run failed: $(cat "$logs/first.err")"
@@ -54,6 +54,25 @@ left=$(leftovers)
 # The new run replaced the whole set: the stray file of the older run is gone.
 [ ! -e "$out/stray-from-older-run.txt" ] || fail "a file of an older run survived beside the new outputs"
 [ -s "$out/summary.json" ] || fail "the new run wrote no summary.json"
+
+# Interrupted in the middle of the simulation (SimGrid's engine exists and installed its own SIGINT
+# handler, which must not win): exit 130, nothing written. SLOW_SCENARIO runs for seconds.
+if [ -n "${slow:-}" ]; then
+  "$bin" run "$slow" --out "$scratch/out/slow" >/dev/null 2>"$logs/slow.err" &
+  pid=$!
+  sleep 2
+  kill -s INT "$pid"
+  wait "$pid"
+  rc=$?
+  if [ "$rc" = 0 ]; then
+    echo "note: the slow scenario ended within 2 s, before the signal: nothing checked" >&2
+  else
+    [ "$rc" = 130 ] || fail "SIGINT during the simulation: exit $rc, expected 130 ($(cat "$logs/slow.err"))"
+    [ ! -e "$scratch/out/slow" ] || fail "SIGINT during the simulation: wrote $scratch/out/slow"
+    left=$(leftovers | sed 's/^ *//')
+    [ -z "$left" ] || fail "SIGINT during the simulation: left behind: $left"
+  fi
+fi
 
 # A folder that is not a run's output is refused (exit 2), never replaced.
 mkdir -p "$scratch/notes" && echo keep >"$scratch/notes/mine.txt"
