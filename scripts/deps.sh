@@ -9,6 +9,7 @@ packages=(
   python3 python3-matplotlib python3-yaml
   libjs-chart.js chromium   # report.html's charts (inlined), and the test that opens it headless
   libopenmpi-dev openmpi-bin   # optional for the build: the MPI back-end of compare and sweep
+  clang libclang-rt-14-dev    # scripts/fuzz.sh: libFuzzer targets (OUTAGESIM_FUZZ=ON)
 )
 missing=()
 for p in "${packages[@]}"; do

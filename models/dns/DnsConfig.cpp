@@ -102,8 +102,9 @@ struct SectionReader {
     }
     if (auto list = r.strings("servers", true))
       for (auto& [id, m] : *list) {
-        bool found =
-            std::any_of(c.servers.begin(), c.servers.end(), [&](const ServerSpec& s) { return s.id == id; });
+        const std::string& wanted = id; // a structured binding cannot be captured in C++17 (clang)
+        bool found = std::any_of(c.servers.begin(), c.servers.end(),
+                                 [&](const ServerSpec& s) { return s.id == wanted; });
         if (!found) {
           std::vector<std::string> ids;
           for (const auto& sv : c.servers)
