@@ -243,6 +243,7 @@ topology:
   dns_servers: [{id: a}]
   resolvers: [{id: r}]
   regions: [{id: x}]
+  links: [{id: site/a, between: [dns:a, resolver:r], capacity: 10Gbps}]
 dns:
   servers: [{id: a, sites: [dns:a]}]
   zones: [{name: example.com, servers: [a]}]
@@ -258,13 +259,13 @@ faults:
   auto [loaded, all] = outagesim::dns::test::load_with_dns(text);
   CHECK_FALSE(loaded);
   INFO(all);
-  CHECK(all.find("t.yaml:13:66: error: fault 'f1' ddos 'flood' is '300 gigabit'; expected a bandwidth") !=
+  CHECK(all.find("t.yaml:14:66: error: fault 'f1' ddos 'flood' is '300 gigabit'; expected a bandwidth") !=
         std::string::npos);
-  CHECK(all.find("t.yaml:14:78: error: fault 'f2' ddos 'flood' is '0Gbps'; expected a bandwidth") !=
+  CHECK(all.find("t.yaml:15:78: error: fault 'f2' ddos 'flood' is '0Gbps'; expected a bandwidth") !=
         std::string::npos);
-  CHECK(all.find("t.yaml:14:65: error: fault 'f2' ddos 'rate' is 'lots'; expected a number") !=
+  CHECK(all.find("t.yaml:15:65: error: fault 'f2' ddos 'rate' is 'lots'; expected a number") !=
         std::string::npos);
-  CHECK(all.find("t.yaml:15:65: error: fault 'f3' ddos 'rate' is -5; expected a number between 0 and") !=
+  CHECK(all.find("t.yaml:16:65: error: fault 'f3' ddos 'rate' is -5; expected a number between 0 and") !=
         std::string::npos);
   CHECK(all.find("f4") == std::string::npos);
 }
