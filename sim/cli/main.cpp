@@ -261,12 +261,13 @@ int cmd_report(const std::string& dir, const std::string& observed_path) {
   } else {
     std::optional<sim::ObservedRecord> observed;
     if (!observed_path.empty()) {
-      observed = sim::load_observed(observed_path, d);
+      observed = sim::load_observed(observed_path, d, outagesim::models::signal_catalog());
       if (!observed) return print_diags(d);
     }
     html = sim::run_report(dir, observed ? &*observed : nullptr, d);
   }
   if (!html) return print_diags(d);
+  sim::install_interrupt_cleanup();
   sim::write_outputs_atomically(dir, {{"report.html", *html}});
   std::cout << "report: " << (std::filesystem::path(dir) / "report.html").string() << "\n";
   return 0;
