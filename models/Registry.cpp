@@ -45,6 +45,7 @@ const std::vector<sim::SignalDecl>& signal_catalog() {
       {"resolver.query_multiplier_peak", "number"},
       {"tld.query_multiplier_peak", "number"},
       {"auth.query_multiplier_peak", "number"},
+      {"dns.retry_amplification", "number"},
       // users, datacenter
       {"users.reports_total", "number"},
       {"dc.power_dip", "number"},
