@@ -48,6 +48,7 @@ const std::vector<sim::SignalDecl>& signal_catalog() {
       {"dns.retry_amplification", "number"},
       // users, datacenter
       {"users.reports_total", "number"},
+      {"traffic.hijacked_share", "ratio"},
       {"dc.power_dip", "number"},
   };
   return list;
