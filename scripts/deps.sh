@@ -6,7 +6,7 @@ packages=(
   build-essential cmake pkg-config
   libsimgrid-dev libboost-graph-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
   catch2 libcli11-dev nlohmann-json3-dev libbz2-dev bzip2
-  python3 python3-matplotlib python3-yaml
+  python3 python3-matplotlib python3-yaml python3-jsonschema   # jsonschema: the schema test
   libjs-chart.js chromium   # report.html's charts (inlined), and the test that opens it headless
   libopenmpi-dev openmpi-bin   # optional for the build: the MPI back-end of compare and sweep
   clang libclang-rt-14-dev    # scripts/fuzz.sh: libFuzzer targets (OUTAGESIM_FUZZ=ON)

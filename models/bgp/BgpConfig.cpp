@@ -50,7 +50,7 @@ bool expect_list(const YamlNode& n, const std::string& what, Diagnostics& d) {
 
 void read_topology(const YamlNode& n, BgpConfig& c, Diagnostics& d) {
   c.topology_mark = n.mark;
-  MapReader r(&n, "bgp.topology", d);
+  MapReader r(&n, "bgp.topology", d, bgp_section_key().node->child("topology"));
   if (!r.is_map()) return;
   const YamlNode* syn = r.get("synthetic");
   const YamlNode* caida = r.get("caida");
@@ -65,7 +65,7 @@ void read_topology(const YamlNode& n, BgpConfig& c, Diagnostics& d) {
     return;
   }
   if (syn) {
-    MapReader s(syn, "bgp.topology.synthetic", d);
+    MapReader s(syn, "bgp.topology.synthetic", d, bgp_section_key().node->child("topology").child("synthetic"));
     if (!s.is_map()) return;
     c.source = BgpConfig::Source::Synthetic;
     if (auto v = s.integer("ases", true, 2, 200000)) c.synthetic_ases = static_cast<std::size_t>(*v);
@@ -86,7 +86,7 @@ void read_topology(const YamlNode& n, BgpConfig& c, Diagnostics& d) {
 void read_links(const YamlNode& n, BgpConfig& c, Diagnostics& d) {
   if (!expect_list(n, "bgp.links", d)) return;
   for (std::size_t i = 0; i < n.items.size(); ++i) {
-    MapReader r(n.items[i].get(), "bgp.links[" + std::to_string(i) + "]", d);
+    MapReader r(n.items[i].get(), "bgp.links[" + std::to_string(i) + "]", d, bgp_section_key().node->child("links"));
     if (!r.is_map()) continue;
     InlineLink l;
     l.mark = r.mark();
@@ -115,7 +115,7 @@ void read_prefixes(const YamlNode& n, BgpConfig& c, Diagnostics& d) {
   if (!expect_list(n, "bgp.prefixes", d)) return;
   for (std::size_t i = 0; i < n.items.size(); ++i) {
     std::string what = "bgp.prefixes[" + std::to_string(i) + "]";
-    MapReader r(n.items[i].get(), what, d);
+    MapReader r(n.items[i].get(), what, d, bgp_section_key().node->child("prefixes"));
     if (!r.is_map()) continue;
     PrefixSpec ps;
     ps.mark = r.mark();
@@ -141,7 +141,7 @@ void read_prefixes(const YamlNode& n, BgpConfig& c, Diagnostics& d) {
         if (!a) continue;
         spec.asn = *a;
       } else {
-        MapReader orr(&o, ow, d);
+        MapReader orr(&o, ow, d, bgp_section_key().node->child("prefixes").child("origins"));
         if (!orr.is_map()) continue;
         auto a = map_asn(orr, "as", true, d);
         auto site = orr.string("site");
@@ -186,7 +186,7 @@ std::vector<AsRef> read_as_list(const YamlNode& n, const std::string& what, Diag
 void read_policies(const YamlNode& n, BgpConfig& c, Diagnostics& d) {
   if (!expect_list(n, "bgp.policies", d)) return;
   for (std::size_t i = 0; i < n.items.size(); ++i) {
-    MapReader r(n.items[i].get(), "bgp.policies[" + std::to_string(i) + "]", d);
+    MapReader r(n.items[i].get(), "bgp.policies[" + std::to_string(i) + "]", d, bgp_section_key().node->child("policies"));
     if (!r.is_map()) continue;
     PolicySpec p;
     p.mark = r.mark();
@@ -216,7 +216,7 @@ void read_policies(const YamlNode& n, BgpConfig& c, Diagnostics& d) {
 void read_capacities(const YamlNode& n, BgpConfig& c, Diagnostics& d) {
   if (!expect_list(n, "bgp.transit_capacity", d)) return;
   for (std::size_t i = 0; i < n.items.size(); ++i) {
-    MapReader r(n.items[i].get(), "bgp.transit_capacity[" + std::to_string(i) + "]", d);
+    MapReader r(n.items[i].get(), "bgp.transit_capacity[" + std::to_string(i) + "]", d, bgp_section_key().node->child("transit_capacity"));
     if (!r.is_map()) continue;
     CapacitySpec cs;
     cs.mark = r.mark();
@@ -351,7 +351,7 @@ std::vector<Asn> BgpConfig::victim_asns() const {
 std::optional<BgpConfig> read_bgp_config(const YamlNode& section, Diagnostics& d) {
   BgpConfig c;
   int before = d.error_count();
-  MapReader r(&section, "bgp", d);
+  MapReader r(&section, "bgp", d, *bgp_section_key().node);
   if (!r.is_map()) return std::nullopt;
   if (const YamlNode* t = r.get("topology"); t && t->kind != YamlNode::Kind::Null) read_topology(*t, c, d);
   if (const YamlNode* l = r.get("links")) read_links(*l, c, d);
@@ -359,7 +359,7 @@ std::optional<BgpConfig> read_bgp_config(const YamlNode& section, Diagnostics& d
   if (const YamlNode* v = r.get("vantages")) {
     c.vantages_mark = v->mark;
     if (v->kind == YamlNode::Kind::Map) {
-      MapReader vr(v, "bgp.vantages", d);
+      MapReader vr(v, "bgp.vantages", d, bgp_section_key().node->child("vantages"));
       if (auto n = vr.integer("count", true, 1, 100000)) c.vantage_count = static_cast<std::size_t>(*n);
       if (auto s = vr.integer("seed", false, 0, kMaxAsn)) c.vantage_seed = static_cast<std::uint64_t>(*s);
       vr.finish();

@@ -33,6 +33,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/scenario/Keys.hpp"
+
 namespace outagesim::bgp {
 
 /// An AS number as written, with its place.
@@ -139,6 +141,8 @@ struct BgpConfig {
 
 /// Reads a `bgp:` section. Every problem goes to `d`; returns nullopt if any was found.
 std::optional<BgpConfig> read_bgp_config(const sim::YamlNode& section, sim::Diagnostics& d);
+/// The `bgp:` section and its keys, declared once (BgpKeys.cpp).
+const sim::KeyDecl& bgp_section_key();
 
 /// The section of a merged scenario, nullptr when it has none.
 const sim::YamlNode* bgp_section(const sim::Scenario& s);

@@ -655,7 +655,7 @@ sim::ModelInfo bgp_model_info() {
   m.doc = "AS-level BGP (path vector, Gao-Rexford policies, MRAI, anycast, hijacks, leaks) on the scenario's "
           "bgp: topology; offers route lookup and site announcements to other models.";
   m.params = bgp_param_decls();
-  m.sections = {"bgp"};
+  m.sections = {bgp_section_key()};
   m.provides = {sim::service::kRoutes, sim::service::kAnnouncements};
   m.configure = configure;
   m.actions = bgp_action_decls();

@@ -23,7 +23,7 @@ std::optional<std::uint32_t> prefix_address(const std::string& prefix) {
 namespace {
 
 void read_datacenter(const sim::Scenario& s, const YamlNode& item, Diagnostics& d, FacilitiesConfig& out) {
-  MapReader r(&item, "facilities datacenter", d);
+  MapReader r(&item, "facilities datacenter", d, facilities_section_key().node->child("datacenters"));
   if (!r.is_map()) return;
   DatacenterSpec dc;
   if (auto v = r.string("dc", true)) {
@@ -65,7 +65,7 @@ void read_datacenter(const sim::Scenario& s, const YamlNode& item, Diagnostics& 
 }
 
 void read_site(const sim::Scenario& s, const YamlNode& item, Diagnostics& d, FacilitiesConfig& out) {
-  MapReader r(&item, "facilities site", d);
+  MapReader r(&item, "facilities site", d, facilities_section_key().node->child("sites"));
   if (!r.is_map()) return;
   SiteSpec st;
   if (auto v = r.string("id", true)) st.id = *v;
@@ -152,7 +152,7 @@ void read_site(const sim::Scenario& s, const YamlNode& item, Diagnostics& d, Fac
 FacilitiesConfig read_facilities(const sim::Scenario& s, Diagnostics& d) {
   FacilitiesConfig c;
   if (const YamlNode* f = s.section("facilities")) {
-    MapReader r(f, "facilities", d);
+    MapReader r(f, "facilities", d, *facilities_section_key().node);
     if (r.is_map()) {
       c.present = true;
       if (auto v = r.number("load", false, 0, 1)) c.load = *v;

@@ -23,6 +23,8 @@
 #include "models/datacenter/Datacenter.hpp"
 #include "sim/scenario/Scenario.hpp"
 
+#include "sim/scenario/Keys.hpp"
+
 namespace outagesim::datacenter {
 
 /// A DNS or edge site whose announcement a health check controls.
@@ -55,6 +57,8 @@ struct FacilitiesConfig {
 
 /// Reads and checks the `facilities` section; problems go to `d`.
 FacilitiesConfig read_facilities(const sim::Scenario& s, sim::Diagnostics& d);
+/// The `facilities:` section and its keys, declared once (FacilitiesKeys.cpp).
+const sim::KeyDecl& facilities_section_key();
 
 /// Parses "a.b.c.d/len" into the first address (host order); nullopt if malformed.
 std::optional<std::uint32_t> prefix_address(const std::string& prefix);

@@ -66,7 +66,7 @@ struct SectionReader {
   }
 
   void read_server(const YamlNode& item) {
-    MapReader r(&item, "dns server", d);
+    MapReader r(&item, "dns server", d, dns_section_key().node->child("servers"));
     if (!r.is_map()) return;
     ServerSpec sv;
     if (auto v = r.string("id", true)) sv.id = *v;
@@ -90,7 +90,7 @@ struct SectionReader {
   }
 
   void read_zone(const YamlNode& item) {
-    MapReader r(&item, "dns zone", d);
+    MapReader r(&item, "dns zone", d, dns_section_key().node->child("zones"));
     if (!r.is_map()) return;
     ZoneSpec z;
     if (auto v = r.string("name", true)) {
@@ -128,7 +128,7 @@ struct SectionReader {
   }
 
   void read_record(const YamlNode& item, ZoneSpec& z) {
-    MapReader r(&item, "dns record", d);
+    MapReader r(&item, "dns record", d, dns_section_key().node->child("zones").child("records"));
     if (!r.is_map()) return;
     RecordSpec rec;
     bool ok = true;
@@ -176,7 +176,7 @@ struct SectionReader {
   }
 
   void read_resolver(const YamlNode& item) {
-    MapReader r(&item, "dns resolver", d);
+    MapReader r(&item, "dns resolver", d, dns_section_key().node->child("resolvers"));
     if (!r.is_map()) return;
     ResolverSpec rs;
     if (const YamlNode* n = r.get("node", true))
@@ -197,7 +197,7 @@ struct SectionReader {
   }
 
   void read_client(const YamlNode& item) {
-    MapReader r(&item, "dns client", d);
+    MapReader r(&item, "dns client", d, dns_section_key().node->child("clients"));
     if (!r.is_map()) return;
     ClientSpec cl;
     if (const YamlNode* n = r.get("region", true))
@@ -208,7 +208,7 @@ struct SectionReader {
     if (!via) d.error(r.mark(), "dns client has no 'via' list; expected [{resolver: resolver:ID, share: 1}]");
     if (via)
       for (const auto& vi : via->items) {
-        MapReader vr(vi.get(), "dns client 'via' item", d);
+        MapReader vr(vi.get(), "dns client 'via' item", d, dns_section_key().node->child("clients").child("via"));
         if (!vr.is_map()) continue;
         std::string res;
         if (const YamlNode* n = vr.get("resolver", true))
@@ -236,7 +236,7 @@ struct SectionReader {
   }
 
   void read_demand(const YamlNode& item) {
-    MapReader r(&item, "dns name", d);
+    MapReader r(&item, "dns name", d, dns_section_key().node->child("names"));
     if (!r.is_map()) return;
     DemandSpec dm;
     if (auto v = r.string("name", true)) dm.name = *v;
@@ -256,7 +256,7 @@ struct SectionReader {
   void run(const YamlNode* n) {
     for (const auto& node : s.nodes)
       nodes.insert(node.path());
-    MapReader r(n, "dns", d);
+    MapReader r(n, "dns", d, *dns_section_key().node);
     if (!r.is_map()) return;
     if (const YamlNode* seq = sequence(r, "servers"))
       for (const auto& i : seq->items)

@@ -11,6 +11,8 @@
 
 #include "sim/scenario/Scenario.hpp"
 
+#include "sim/scenario/Keys.hpp"
+
 namespace outagesim::dns {
 
 /// One record of a zone. Names are absolute without the trailing dot ("www.example.com").
@@ -124,6 +126,8 @@ struct RegionInfo {
 /// Reads and checks the `dns:` section of a scenario (unknown keys, bad values and references to
 /// missing topology nodes are FILE:LINE:COL errors). Returns an empty config if there is no section.
 DnsConfig read_dns_section(const sim::Scenario& s, sim::Diagnostics& d);
+/// The `dns:` section and its keys, declared once (DnsKeys.cpp).
+const sim::KeyDecl& dns_section_key();
 
 /// Dotted-quad IPv4 text to a host-order number.
 std::optional<std::uint32_t> parse_ipv4(const std::string& text);

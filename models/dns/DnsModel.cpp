@@ -970,7 +970,7 @@ sim::ModelInfo dns_model_info() {
        "instance 0 of the region's resolvers resolves NAME is a dns.trace event with its steps",
        0, 0},
   };
-  m.sections = {"dns"};
+  m.sections = {dns_section_key()};
   m.provides = {sim::service::kNames};
   m.uses = {sim::service::kRoutes};
   m.configure = [](const sim::Scenario& s, sim::Diagnostics& d) -> std::shared_ptr<const sim::ModelConfig> {

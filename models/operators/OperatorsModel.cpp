@@ -139,15 +139,65 @@ void check_step_cycles(const PlanSpec& ps, const sim::Mark& mark, Diagnostics& d
     }
 }
 
+/// The `operators:` section and its keys, declared once (sim/scenario/Keys.hpp).
+const sim::KeyDecl& operators_section_key() {
+  using sim::key;
+  using VT = sim::ValueType;
+  static const sim::KeyDecl k =
+      key("operators", VT::Map, "the people who repair: access paths they need and the plans they follow")
+          .keys(
+              "operators", "access paths and recovery plans",
+              {key("access", VT::List, "ways the operators reach the systems, and what each needs to work")
+                   .unique_by("id")
+                   .keys("operators access", "one access path",
+                         {key("id", VT::String, "the access path's id (steps name it; 'onsite' is built in)").needed(),
+                          key("from", VT::String, "node the operators work from (router:noc)").names("node"),
+                          key("reach", VT::Strings, "nodes that must be reachable from 'from'").names("node"),
+                          key("links_up", VT::Strings, "link patterns whose every link must be up").names("link"),
+                          key("resolves", VT::Strings, "names that must resolve (needs the dns model)"),
+                          key("region", VT::String, "region whose resolvers the operators use").names("region"),
+                          key("via", VT::Strings, "link kinds the reach may use (default: any)")}),
+               key("plans", VT::List, "recovery plans: what sets each off, and its steps")
+                   .unique_by("id")
+                   .keys("operators plan", "one plan",
+                         {key("id", VT::String, "the plan's id").needed(),
+                          key("trigger", VT::Map, "the event that sets the plan off")
+                              .needed()
+                              .keys("plan trigger", "an event type and subject pattern",
+                                    {key("event", VT::String, "an event type (see `outagesim models`)").needed(),
+                                     key("subject", VT::String, "pattern of the event's subject (link:backbone/*)")
+                                         .names("entity")}),
+                          key("detect", VT::Duration, "from the trigger until the team acts").with_unit("s").with_default("5m"),
+                          key("travel", VT::Duration, "time to reach a site").with_unit("s").with_default("1h"),
+                          key("security", VT::Duration, "time through physical security on site")
+                              .with_unit("s")
+                              .with_default("30m"),
+                          key("steps", VT::List, "the plan's steps")
+                              .unique_by("id")
+                              .keys("plan step", "one recovery step",
+                                    {key("id", VT::String, "the step's id").needed(),
+                                     key("duration", VT::Duration, "work once access is there").with_unit("s").needed(),
+                                     key("after", VT::Strings, "steps that must be done first"),
+                                     key("access", VT::Strings, "access paths in order of preference (may be onsite)")
+                                         .needed(),
+                                     key("site", VT::String, "where a team goes for onsite access (dc:west)")
+                                         .names("node"),
+                                     key("target", VT::String, "entity pattern the step acts on when done")
+                                         .names("entity"),
+                                     key("action", VT::String, "the action applied to the target (up, restore, ...)")})})});
+  return k;
+}
+
 OperatorsConfig read_operators(const sim::Scenario& s, Diagnostics& d) {
   OperatorsConfig c;
   const YamlNode* n = s.section("operators");
   if (!n) return c;
-  MapReader r(n, "operators", d);
+  const sim::NodeDecl& decl = *operators_section_key().node;
+  MapReader r(n, "operators", d, decl);
   if (!r.is_map()) return c;
   c.present = true;
   r.each("access", [&](const YamlNode& item) {
-    MapReader a(&item, "operators access", d);
+    MapReader a(&item, "operators access", d, decl.child("access"));
     if (!a.is_map()) return;
     AccessSpec as;
     if (auto v = a.string("id", true)) as.id = *v;
@@ -177,12 +227,12 @@ OperatorsConfig read_operators(const sim::Scenario& s, Diagnostics& d) {
     c.access.push_back(as);
   });
   r.each("plans", [&](const YamlNode& item) {
-    MapReader p(&item, "operators plan", d);
+    MapReader p(&item, "operators plan", d, decl.child("plans"));
     if (!p.is_map()) return;
     PlanSpec ps;
     if (auto v = p.string("id", true)) ps.id = *v;
     if (const YamlNode* t = p.get("trigger", true)) {
-      MapReader tr(t, "plan trigger", d);
+      MapReader tr(t, "plan trigger", d, decl.child("plans").child("trigger"));
       if (auto v = tr.string("event", true)) {
         ps.trigger_type = *v;
         // A trigger no model or engine part emits would never set the plan off.
@@ -199,7 +249,7 @@ OperatorsConfig read_operators(const sim::Scenario& s, Diagnostics& d) {
     if (auto v = p.duration("travel")) ps.travel = *v;
     if (auto v = p.duration("security")) ps.security = *v;
     p.each("steps", [&](const YamlNode& si) {
-      MapReader st(&si, "plan step", d);
+      MapReader st(&si, "plan step", d, decl.child("plans").child("steps"));
       if (!st.is_map()) return;
       StepSpec step;
       if (auto v = st.string("id", true)) step.id = *v;
@@ -423,7 +473,7 @@ sim::ModelInfo operators_model_info() {
           "Reads the operators: section.";
   m.params = {{"tick", sim::ParamType::Duration, "10s", "s",
                "how often operators re-check their access paths", 0.1, 3600}};
-  m.sections = {"operators"};
+  m.sections = {operators_section_key()};
   m.uses = {sim::service::kNames}; // access paths that must resolve a name
   m.events = {
       {"operator.alerted", "plan", "the operators see the failure that triggers a plan"},

@@ -14,7 +14,7 @@ using sim::YamlNode;
 namespace {
 
 void read_app(const sim::Scenario& s, const YamlNode& item, Diagnostics& d, UsersSpec& out) {
-  MapReader r(&item, "users app", d);
+  MapReader r(&item, "users app", d, users_section_key().node->child("apps"));
   if (!r.is_map()) return;
   AppSpec a;
   if (auto v = r.string("service", true)) {
@@ -44,7 +44,7 @@ void read_app(const sim::Scenario& s, const YamlNode& item, Diagnostics& d, User
 }
 
 void read_users(const sim::Scenario& s, const YamlNode& n, Diagnostics& d, UsersSpec& u) {
-  MapReader r(&n, "users", d);
+  MapReader r(&n, "users", d, *users_section_key().node);
   if (!r.is_map()) return;
   u.present = true;
   u.mark = n.mark;
@@ -73,7 +73,7 @@ void read_users(const sim::Scenario& s, const YamlNode& n, Diagnostics& d, Users
   if (r.get("resolvers")) {
     u.resolvers.clear();
     r.each("resolvers", [&](const YamlNode& item) {
-      MapReader rr(&item, "users resolver", d);
+      MapReader rr(&item, "users resolver", d, users_section_key().node->child("resolvers"));
       if (!rr.is_map()) return;
       ResolverShare rs;
       if (auto v = rr.choice("kind", {"isp", "public"}, true)) rs.kind = *v;

@@ -15,6 +15,8 @@
 #include "models/users/UserCohort.hpp"
 #include "sim/scenario/Scenario.hpp"
 
+#include "sim/scenario/Keys.hpp"
+
 namespace outagesim::users {
 
 /// A share of users behind one kind of resolver.
@@ -35,5 +37,7 @@ struct UsersSpec {
 
 /// Reads and checks the `users` section; problems go to `d`.
 UsersSpec read_users(const sim::Scenario& s, sim::Diagnostics& d);
+/// The `users:` section and its keys, declared once (UsersKeys.cpp).
+const sim::KeyDecl& users_section_key();
 
 } // namespace outagesim::users

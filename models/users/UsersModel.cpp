@@ -247,7 +247,7 @@ sim::ModelInfo users_model_info() {
   m.doc = "Users of the services as cohorts per region and app (diurnal activity, resolver mix, retries and "
           "back-off, reports, switching) who record availability; served by the datacenter model, stepped "
           "at its tick; reads the users: section.";
-  m.sections = {"users"};
+  m.sections = {users_section_key()};
   m.needs = {sim::service::kServing};
   m.uses = {sim::service::kNames, sim::service::kRoutes};
   m.events = {

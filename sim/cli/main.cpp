@@ -21,6 +21,7 @@
 #include "sim/run/Output.hpp"
 #include "sim/run/RunContext.hpp"
 #include "sim/run/Runner.hpp"
+#include "sim/run/Schema.hpp"
 #include "sim/scenario/Loader.hpp"
 #include "sim/scenario/Reader.hpp"
 
@@ -284,6 +285,10 @@ int cmd_models() {
     auto services = [](const char* what, const std::vector<std::string>& list) {
       if (!list.empty()) std::cout << "  " << what << ": " << sim::join(list) << "\n";
     };
+    for (const auto& sec : m.sections) {
+      std::cout << "  section " << sec.name << ": (" << sim::key_summary(sec) << ")\n      " << sec.doc << "\n";
+      if (sec.node) sim::print_keys(std::cout, *sec.node, sec.name, 4);
+    }
     services("offers", m.provides);
     services("needs", m.needs);
     services("uses when offered", m.uses);
@@ -297,7 +302,12 @@ int cmd_models() {
       std::cout << "  set with: models: {" << m.name << ": {PARAM: VALUE}} in a scenario, or --set models."
                 << m.name << ".PARAM=VALUE\n\n";
   }
-  std::cout << "engine: actions on entities (fault timeline) and the events it emits\n";
+  std::cout << "engine: the scenario's own sections, actions on entities (fault timeline) and the events it "
+               "emits\n";
+  for (const auto& sec : sim::core_section_keys()) {
+    std::cout << "  section " << sec.name << ": (" << sim::key_summary(sec) << ")\n      " << sec.doc << "\n";
+    if (sec.node) sim::print_keys(std::cout, *sec.node, sec.name, 4);
+  }
   for (const auto& a : sim::core_action_decls())
     print_action(a);
   for (const auto& e : sim::core_event_decls())
@@ -355,7 +365,10 @@ int main(int argc, char** argv) {
   validate->add_option("--set", sets, "override a scenario value: KEY=VALUE")->take_all();
   add_budgets(validate);
 
-  app.add_subcommand("models", "List every model parameter with its doc, default and unit");
+  app.add_subcommand("models", "List every model: its sections' keys, parameters, actions and events");
+  app.add_subcommand("schema",
+                     "Print the JSON Schema (draft 2020-12) of scenario files, for YAML editors: "
+                     "outagesim schema > outagesim.schema.json");
 
   sim::CompareOptions compare_options;
   auto* compare = app.add_subcommand(
@@ -503,6 +516,10 @@ int main(int argc, char** argv) {
   try {
     const auto& models = outagesim::models::all();
     if (app.got_subcommand("models")) return cmd_models();
+    if (app.got_subcommand("schema")) {
+      std::cout << sim::scenario_schema(models).dump(2) << "\n";
+      return 0;
+    }
     if (app.got_subcommand("score")) return cmd_score(score_run_dir, score_observed);
     if (app.got_subcommand("report")) return cmd_report(report_dir, report_observed);
     if (app.got_subcommand("explain")) return cmd_explain(explain_dir, explain_options, explain_at, explain_json);

@@ -18,6 +18,7 @@
 
 #include "sim/core/Params.hpp"
 #include "sim/fault/Actions.hpp"
+#include "sim/scenario/Keys.hpp"
 
 namespace outagesim::sim {
 
@@ -60,8 +61,13 @@ struct ModelInfo {
   std::string name; ///< key under `models:` in a scenario
   std::string doc;  ///< one or two lines
   std::vector<ParamDecl> params;
-  /// Extra top-level scenario sections the model reads itself (through configure).
-  std::vector<std::string> sections;
+  /// Extra top-level scenario sections the model reads itself (through configure), each declared
+  /// with all its keys (sim/scenario/Keys.hpp): its reader accepts those keys only.
+  std::vector<KeyDecl> sections;
+  /// The names of `sections`.
+  std::vector<std::string> section_names() const;
+  /// The keys under `models: {NAME: ...}`: enabled and the parameters.
+  std::shared_ptr<const NodeDecl> params_decl() const;
   /// Services the model offers in start() (service::k...).
   std::vector<std::string> provides;
   /// Services it cannot work without: a scenario where it has work (a config) and no enabled model
@@ -81,6 +87,10 @@ struct ModelInfo {
   std::function<std::vector<std::string>(const ModelConfig&, const std::string& pattern)> match_entities;
   std::function<std::unique_ptr<Model>(const ModelConfig&)> create;
 };
+
+/// Every top-level key of a scenario file: the core sections (scenario, topology, services, faults,
+/// include), models (with each model's parameters) and the models' own sections.
+NodeDecl scenario_file_decl(const std::vector<ModelInfo>& models);
 
 /// The enabled models that have work (a config in `s`), in the order their start() runs: every
 /// provider of a service before the models that need or use it; models no declaration orders run

@@ -72,7 +72,7 @@ void check_model_needs(const std::vector<ModelInfo>& models, const Scenario& s, 
   // Where to point: the needing model's first section in the file, else the file itself.
   auto mark_of = [&](const ModelInfo& m) {
     for (const auto& sec : m.sections)
-      if (const YamlNode* n = s.section(sec)) return n->mark;
+      if (const YamlNode* n = s.section(sec.name)) return n->mark;
     Mark file;
     file.file = std::make_shared<const std::string>(s.file);
     return file;
@@ -94,7 +94,7 @@ void check_model_needs(const std::vector<ModelInfo>& models, const Scenario& s, 
           why.push_back("the " + p.name + " model offers it and is disabled");
           fix.push_back("enable " + p.name);
         } else {
-          why.push_back("the " + p.name + " model offers it with a " + join(p.sections, " or ") +
+          why.push_back("the " + p.name + " model offers it with a " + join(p.section_names(), " or ") +
                         " section, absent here");
           fix.push_back("add that section");
         }

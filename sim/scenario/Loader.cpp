@@ -369,7 +369,7 @@ struct Validator {
       d.error(root->mark, "scenario has no 'scenario:' section; expected one with at least 'duration'");
       return;
     }
-    MapReader r(n, "scenario", d);
+    MapReader r(n, "scenario", d, core_section("scenario"));
     if (auto v = r.string("name")) s.info.name = *v;
     if (auto v = r.string("description")) s.info.description = *v;
     if (const YamlNode* st = r.get("start")) {
@@ -410,8 +410,8 @@ struct Validator {
               "scenario has more than a million samples (duration / sample); expected a coarser 'sample'");
   }
 
-  void read_node(const YamlNode& item, EntityKind kind, const std::string& what) {
-    MapReader r(&item, kind == EntityKind::As ? what : named(item, what), d);
+  void read_node(const YamlNode& item, EntityKind kind, const std::string& what, const NodeDecl& decl) {
+    MapReader r(&item, kind == EntityKind::As ? what : named(item, what), d, decl);
     if (!r.is_map()) return;
     NodeSpec n;
     n.kind = kind;
@@ -451,7 +451,7 @@ struct Validator {
 
   void read_topology(const YamlNode* n) {
     if (!n) return;
-    MapReader r(n, "topology", d);
+    MapReader r(n, "topology", d, core_section("topology"));
     struct Group {
       const char* key;
       EntityKind kind;
@@ -466,7 +466,7 @@ struct Validator {
     for (const auto& g : groups)
       if (const YamlNode* seq = r.list(g.key))
         for (const auto& item : seq->items)
-          read_node(*item, g.kind, g.what);
+          read_node(*item, g.kind, g.what, core_section("topology").child(g.key));
     if (const YamlNode* seq = r.list("links"))
       for (const auto& item : seq->items)
         read_link(*item);
@@ -474,7 +474,7 @@ struct Validator {
   }
 
   void read_link(const YamlNode& item) {
-    MapReader r(&item, named(item, "link"), d);
+    MapReader r(&item, named(item, "link"), d, core_section("topology").child("links"));
     if (!r.is_map()) return;
     LinkSpec l;
     l.mark = item.mark;
@@ -515,7 +515,7 @@ struct Validator {
       return;
     }
     for (const auto& item : n->items) {
-      MapReader r(item.get(), named(*item, "service"), d);
+      MapReader r(item.get(), named(*item, "service"), d, core_section("services"));
       if (!r.is_map()) continue;
       ServiceSpec sv;
       sv.mark = item->mark;
@@ -543,7 +543,7 @@ struct Validator {
       return;
     }
     for (const auto& item : n->items) {
-      MapReader r(item.get(), named(*item, "fault"), d);
+      MapReader r(item.get(), named(*item, "fault"), d, core_section("faults"));
       if (!r.is_map()) continue;
       FaultSpec f;
       f.mark = item->mark;
@@ -787,7 +787,8 @@ struct Validator {
         d.error(e.key_mark, "unknown model '" + e.key + "'; expected one of: " + join(names));
         continue;
       }
-      MapReader r(e.value.get(), "models." + e.key, d);
+      const auto params_decl = mi->params_decl();
+      MapReader r(e.value.get(), "models." + e.key, d, *params_decl);
       if (auto v = r.boolean("enabled")) s.enabled[e.key] = *v;
       for (const auto& p : mi->params)
         if (const YamlNode* v = r.get(p.name))
@@ -797,7 +798,8 @@ struct Validator {
   }
 
   void run() {
-    MapReader top(root.get(), "scenario file", d);
+    const NodeDecl file_decl = scenario_file_decl(models);
+    MapReader top(root.get(), "scenario file", d, file_decl);
     top.get("include"); // already merged; listed among the valid keys
     read_info(top.get("scenario"));
     read_topology(top.get("topology"));
@@ -808,9 +810,9 @@ struct Validator {
     read_models(top.get("models"));
     for (const auto& m : models)
       for (const auto& sec : m.sections)
-        if (top.get(sec))
+        if (top.get(sec.name))
           for (const auto& e : root->entries)
-            if (e.key == sec) s.sections[sec] = e.value;
+            if (e.key == sec.name) s.sections[sec.name] = e.value;
     top.finish();
     check_references();
     int before_models = d.error_count();

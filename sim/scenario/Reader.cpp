@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
 
 namespace outagesim::sim {
 
@@ -242,6 +243,11 @@ MapReader::MapReader(const YamlNode* node, std::string what, Diagnostics& d)
   if (node && !ok_) d_.error(node->mark, what_ + " is " + node->kind_name() + "; expected a mapping of keys");
 }
 
+MapReader::MapReader(const YamlNode* node, std::string what, Diagnostics& d, const NodeDecl& decl)
+    : MapReader(node, std::move(what), d) {
+  decl_ = &decl;
+}
+
 const YamlNode* MapReader::list(const std::string& key) {
   const YamlNode* n = get(key);
   if (!n || n->kind == YamlNode::Kind::Null) return nullptr;
@@ -259,6 +265,8 @@ std::string MapReader::field(const std::string& key) const {
 }
 
 const YamlNode* MapReader::get(const std::string& key, bool required) {
+  if (decl_ && !decl_->find(key))
+    throw std::logic_error("key '" + key + "' of " + decl_->what + " is read but not declared (sim/scenario/Keys.hpp)");
   known_.push_back(key);
   if (!ok_) return nullptr;
   const YamlNode* v = node_->find(key);
@@ -324,6 +332,11 @@ std::optional<std::vector<std::pair<std::string, Mark>>> MapReader::strings(cons
 void MapReader::finish() {
   if (!ok_) return;
   for (const auto& e : node_->entries) {
+    if (decl_) {
+      if (decl_->find(e.key)) continue;
+      d_.error(e.key_mark, "unknown key '" + e.key + "' in " + what_ + "; expected one of: " + join(decl_->names()));
+      continue;
+    }
     if (std::find(known_.begin(), known_.end(), e.key) != known_.end()) continue;
     std::vector<std::string> valid = known_;
     std::sort(valid.begin(), valid.end());

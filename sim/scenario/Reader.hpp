@@ -9,6 +9,7 @@
 
 #include "sim/core/Params.hpp"
 #include "sim/core/Time.hpp"
+#include "sim/scenario/Keys.hpp"
 #include "sim/scenario/YamlTree.hpp"
 
 namespace outagesim::sim {
@@ -55,6 +56,9 @@ class MapReader {
 public:
   /// `what` names the mapping in messages ("link 'backbone/a-b'", "scenario").
   MapReader(const YamlNode* node, std::string what, Diagnostics& d);
+  /// A reader of a declared mapping: only the keys of `decl` are valid (finish() lists them), and
+  /// asking for a key `decl` does not declare is a programming error (std::logic_error).
+  MapReader(const YamlNode* node, std::string what, Diagnostics& d, const NodeDecl& decl);
 
   bool is_map() const { return ok_; }
   const std::string& what() const { return what_; }
@@ -87,7 +91,7 @@ public:
   }
   /// How a key of this mapping is named in messages.
   std::string field(const std::string& key) const;
-  /// Reports every key that no getter asked for.
+  /// Reports every key that is not declared (or, without a declaration, that no getter asked for).
   void finish();
 
 private:
@@ -96,6 +100,7 @@ private:
   Diagnostics& d_;
   Mark mark_;
   bool ok_;
+  const NodeDecl* decl_ = nullptr;
   std::vector<std::string> known_;
 };
 

@@ -65,7 +65,7 @@ TEST_CASE("providers start before the models that need or use them, ties by name
 
 TEST_CASE("a needed service nobody offers is a load error naming both", "[model-order]") {
   std::vector<ModelInfo> models = {fake("users", {}, {"serving"}), fake("dc", {"serving"}, {})};
-  models[1].sections = {"facilities"};
+  models[1].sections = {key("facilities", ValueType::Map, "datacenters")};
   Scenario s = with_work(models);
   s.enabled["dc"] = false;
   Diagnostics d;

@@ -1,0 +1,67 @@
+// The bgp section's keys, declared once (sim/scenario/Keys.hpp).
+#include "models/bgp/BgpConfig.hpp"
+
+namespace outagesim::bgp {
+
+using sim::key;
+using VT = sim::ValueType;
+
+namespace {
+constexpr double kMaxAsn = 4294967295.0;
+sim::KeyDecl asn_key(const char* name, const char* doc) {
+  return key(name, VT::Integer, doc).range(1, kMaxAsn).names("as");
+}
+} // namespace
+
+const sim::KeyDecl& bgp_section_key() {
+  static const sim::KeyDecl k =
+      key("bgp", VT::Map, "the inter-domain routing world: AS graph, prefixes and their origins, vantage points")
+          .keys(
+              "bgp", "the BGP world",
+              {key("topology", VT::Map, "where the AS graph comes from (one of synthetic, caida)")
+                   .keys("bgp.topology", "the AS graph's source",
+                         {key("synthetic", VT::Map, "a generated Internet-like AS graph")
+                              .keys("bgp.topology.synthetic", "a generated AS graph",
+                                    {key("ases", VT::Integer, "number of ASes").range(2, 200000).needed(),
+                                     key("seed", VT::Integer, "generator seed").with_default("1").range(0, kMaxAsn)}),
+                          key("caida", VT::String, "a CAIDA as-rel file (.txt or .bz2), relative to the scenario")}),
+               key("links", VT::List, "inline AS relationships (added to the topology's)")
+                   .keys("bgp.links item", "one AS relationship",
+                         {asn_key("a", "one AS").needed(), asn_key("b", "the other AS").needed(),
+                          key("rel", VT::Choice, "what b is to a")
+                              .one_of({"customer", "provider", "peer", "sibling"})
+                              .needed(),
+                          key("delay", VT::Duration, "propagation delay of the session").with_unit("s")}),
+               key("prefixes", VT::List, "announced prefixes and the ASes (sites) that originate them")
+                   .unique_by("prefix")
+                   .keys("bgp.prefixes item", "one prefix",
+                         {key("prefix", VT::String, "an IPv4 prefix a.b.c.d/len (129.134.30.0/23)").needed(),
+                          key("origins", VT::List, "origin ASes: an AS number, or {as, site} for anycast sites")
+                              .needed()
+                              .or_also(VT::Integer)
+                              .keys("bgp.prefixes origin", "one origin site",
+                                    {asn_key("as", "the origin AS").needed(),
+                                     key("site", VT::String, "the site's name (default: the AS number)")})}),
+               key("vantages", VT::Map, "route collectors' peers: AS numbers, or {count, seed} to draw them")
+                   .or_also(VT::Integers)
+                   .names("as")
+                   .keys("bgp.vantages", "vantage points drawn at random",
+                         {key("count", VT::Integer, "how many").range(1, 100000).needed(),
+                          key("seed", VT::Integer, "draw seed").range(0, kMaxAsn)}),
+               key("victims", VT::Integers, "ASes whose reachability is followed").range(1, kMaxAsn).names("as"),
+               key("policies", VT::List, "routing policy changes of one AS")
+                   .keys("bgp.policies item", "one policy",
+                         {asn_key("as", "the AS applying it").needed(),
+                          asn_key("neighbor", "the neighbour it applies to (needed for local_pref)"),
+                          key("local_pref", VT::Integer, "LOCAL_PREF of routes from the neighbour").range(0, 65535),
+                          key("prepend", VT::Integer, "times the AS prepends itself on export").range(0, 32),
+                          key("export", VT::Bool, "export routes the valley-free rule would not")}),
+               key("transit_capacity", VT::List, "capacity of transit ASes, for the transit load signal")
+                   .unique_by("as")
+                   .keys("bgp.transit_capacity item", "one AS's capacity",
+                         {asn_key("as", "the AS").needed(),
+                          key("capacity", VT::Bandwidth, "its capacity").with_unit("bit/s").needed()})});
+  return k;
+}
+
+} // namespace outagesim::bgp
