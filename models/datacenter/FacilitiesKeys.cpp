@@ -54,6 +54,10 @@ const sim::KeyDecl& facilities_section_key() {
                               .needed(),
                           key("services", VT::Strings, "service ids it answers or fronts").names("service").needed(),
                           key("checks", VT::Strings, "datacenters its health check needs to reach (dc:ID)").names("dc"),
+                          key("checks_answers", VT::Bool,
+                              "a dns site's check also asks its servers and fails on a wrong answer (SERVFAIL, "
+                              "REFUSED, none, a wrong address)")
+                              .with_default("false"),
                           key("interval", VT::Duration, "health-check interval").with_unit("s").with_default("10s"),
                           key("fail_after", VT::Integer, "failed checks before it withdraws")
                               .with_default("3")
