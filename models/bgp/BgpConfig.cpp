@@ -65,7 +65,8 @@ void read_topology(const YamlNode& n, BgpConfig& c, Diagnostics& d) {
     return;
   }
   if (syn) {
-    MapReader s(syn, "bgp.topology.synthetic", d, bgp_section_key().node->child("topology").child("synthetic"));
+    MapReader s(syn, "bgp.topology.synthetic", d,
+                bgp_section_key().node->child("topology").child("synthetic"));
     if (!s.is_map()) return;
     c.source = BgpConfig::Source::Synthetic;
     if (auto v = s.integer("ases", true, 2, 200000)) c.synthetic_ases = static_cast<std::size_t>(*v);
@@ -86,7 +87,8 @@ void read_topology(const YamlNode& n, BgpConfig& c, Diagnostics& d) {
 void read_links(const YamlNode& n, BgpConfig& c, Diagnostics& d) {
   if (!expect_list(n, "bgp.links", d)) return;
   for (std::size_t i = 0; i < n.items.size(); ++i) {
-    MapReader r(n.items[i].get(), "bgp.links[" + std::to_string(i) + "]", d, bgp_section_key().node->child("links"));
+    MapReader r(n.items[i].get(), "bgp.links[" + std::to_string(i) + "]", d,
+                bgp_section_key().node->child("links"));
     if (!r.is_map()) continue;
     InlineLink l;
     l.mark = r.mark();
@@ -186,7 +188,8 @@ std::vector<AsRef> read_as_list(const YamlNode& n, const std::string& what, Diag
 void read_policies(const YamlNode& n, BgpConfig& c, Diagnostics& d) {
   if (!expect_list(n, "bgp.policies", d)) return;
   for (std::size_t i = 0; i < n.items.size(); ++i) {
-    MapReader r(n.items[i].get(), "bgp.policies[" + std::to_string(i) + "]", d, bgp_section_key().node->child("policies"));
+    MapReader r(n.items[i].get(), "bgp.policies[" + std::to_string(i) + "]", d,
+                bgp_section_key().node->child("policies"));
     if (!r.is_map()) continue;
     PolicySpec p;
     p.mark = r.mark();
@@ -216,7 +219,8 @@ void read_policies(const YamlNode& n, BgpConfig& c, Diagnostics& d) {
 void read_capacities(const YamlNode& n, BgpConfig& c, Diagnostics& d) {
   if (!expect_list(n, "bgp.transit_capacity", d)) return;
   for (std::size_t i = 0; i < n.items.size(); ++i) {
-    MapReader r(n.items[i].get(), "bgp.transit_capacity[" + std::to_string(i) + "]", d, bgp_section_key().node->child("transit_capacity"));
+    MapReader r(n.items[i].get(), "bgp.transit_capacity[" + std::to_string(i) + "]", d,
+                bgp_section_key().node->child("transit_capacity"));
     if (!r.is_map()) continue;
     CapacitySpec cs;
     cs.mark = r.mark();

@@ -15,7 +15,8 @@ sim::KeyDecl asn_key(const char* name, const char* doc) {
 
 const sim::KeyDecl& bgp_section_key() {
   static const sim::KeyDecl k =
-      key("bgp", VT::Map, "the inter-domain routing world: AS graph, prefixes and their origins, vantage points")
+      key("bgp", VT::Map,
+          "the inter-domain routing world: AS graph, prefixes and their origins, vantage points")
           .keys(
               "bgp", "the BGP world",
               {key("topology", VT::Map, "where the AS graph comes from (one of synthetic, caida)")
@@ -23,8 +24,11 @@ const sim::KeyDecl& bgp_section_key() {
                          {key("synthetic", VT::Map, "a generated Internet-like AS graph")
                               .keys("bgp.topology.synthetic", "a generated AS graph",
                                     {key("ases", VT::Integer, "number of ASes").range(2, 200000).needed(),
-                                     key("seed", VT::Integer, "generator seed").with_default("1").range(0, kMaxAsn)}),
-                          key("caida", VT::String, "a CAIDA as-rel file (.txt or .bz2), relative to the scenario")}),
+                                     key("seed", VT::Integer, "generator seed")
+                                         .with_default("1")
+                                         .range(0, kMaxAsn)}),
+                          key("caida", VT::String,
+                              "a CAIDA as-rel file (.txt or .bz2), relative to the scenario")}),
                key("links", VT::List, "inline AS relationships (added to the topology's)")
                    .keys("bgp.links item", "one AS relationship",
                          {asn_key("a", "one AS").needed(), asn_key("b", "the other AS").needed(),
@@ -34,26 +38,30 @@ const sim::KeyDecl& bgp_section_key() {
                           key("delay", VT::Duration, "propagation delay of the session").with_unit("s")}),
                key("prefixes", VT::List, "announced prefixes and the ASes (sites) that originate them")
                    .unique_by("prefix")
-                   .keys("bgp.prefixes item", "one prefix",
-                         {key("prefix", VT::String, "an IPv4 prefix a.b.c.d/len (129.134.30.0/23)").needed(),
-                          key("origins", VT::List, "origin ASes: an AS number, or {as, site} for anycast sites")
-                              .needed()
-                              .or_also(VT::Integer)
-                              .keys("bgp.prefixes origin", "one origin site",
-                                    {asn_key("as", "the origin AS").needed(),
-                                     key("site", VT::String, "the site's name (default: the AS number)")})}),
+                   .keys(
+                       "bgp.prefixes item", "one prefix",
+                       {key("prefix", VT::String, "an IPv4 prefix a.b.c.d/len (129.134.30.0/23)").needed(),
+                        key("origins", VT::List, "origin ASes: an AS number, or {as, site} for anycast sites")
+                            .needed()
+                            .or_also(VT::Integer)
+                            .keys("bgp.prefixes origin", "one origin site",
+                                  {asn_key("as", "the origin AS").needed(),
+                                   key("site", VT::String, "the site's name (default: the AS number)")})}),
                key("vantages", VT::Map, "route collectors' peers: AS numbers, or {count, seed} to draw them")
                    .or_also(VT::Integers)
                    .names("as")
                    .keys("bgp.vantages", "vantage points drawn at random",
                          {key("count", VT::Integer, "how many").range(1, 100000).needed(),
                           key("seed", VT::Integer, "draw seed").range(0, kMaxAsn)}),
-               key("victims", VT::Integers, "ASes whose reachability is followed").range(1, kMaxAsn).names("as"),
+               key("victims", VT::Integers, "ASes whose reachability is followed")
+                   .range(1, kMaxAsn)
+                   .names("as"),
                key("policies", VT::List, "routing policy changes of one AS")
                    .keys("bgp.policies item", "one policy",
                          {asn_key("as", "the AS applying it").needed(),
                           asn_key("neighbor", "the neighbour it applies to (needed for local_pref)"),
-                          key("local_pref", VT::Integer, "LOCAL_PREF of routes from the neighbour").range(0, 65535),
+                          key("local_pref", VT::Integer, "LOCAL_PREF of routes from the neighbour")
+                              .range(0, 65535),
                           key("prepend", VT::Integer, "times the AS prepends itself on export").range(0, 32),
                           key("export", VT::Bool, "export routes the valley-free rule would not")}),
                key("transit_capacity", VT::List, "capacity of transit ASes, for the transit load signal")

@@ -23,12 +23,20 @@ const sim::KeyDecl& facilities_section_key() {
                               .with_unit("requests/s")
                               .at_least(0)
                               .needed(),
-                          key("idle_mw", VT::Number, "power draw with no load").with_unit("MW").with_default("10").at_least(0),
-                          key("peak_mw", VT::Number, "power draw at full utilisation").with_unit("MW").with_default("30").at_least(0),
+                          key("idle_mw", VT::Number, "power draw with no load")
+                              .with_unit("MW")
+                              .with_default("10")
+                              .at_least(0),
+                          key("peak_mw", VT::Number, "power draw at full utilisation")
+                              .with_unit("MW")
+                              .with_default("30")
+                              .at_least(0),
                           key("restart", VT::Choice, "how it comes back after a crash")
                               .one_of({"all_at_once", "staged_fraction", "staged_region"})
                               .with_default("staged_fraction"),
-                          key("stages", VT::Integer, "steps of a staged restart").with_default("4").range(1, 1000),
+                          key("stages", VT::Integer, "steps of a staged restart")
+                              .with_default("4")
+                              .range(1, 1000),
                           key("stage_interval", VT::Duration, "time between two restart steps")
                               .with_unit("s")
                               .with_default("10m"),
@@ -38,39 +46,50 @@ const sim::KeyDecl& facilities_section_key() {
                           key("cache_decay", VT::Duration, "time constant of cache cooling while dark")
                               .with_unit("s")
                               .with_default("1h"),
-                          key("cold_cost", VT::Number, "work of a request on a cold cache relative to a warm one")
+                          key("cold_cost", VT::Number,
+                              "work of a request on a cold cache relative to a warm one")
                               .with_unit("1")
                               .with_default("3")
                               .range(1, 1000),
-                          key("region_order", VT::Strings, "regions in the order a staged_region restart serves them")
+                          key("region_order", VT::Strings,
+                              "regions in the order a staged_region restart serves them")
                               .names("region")}),
-               key("sites", VT::List, "sites (DNS or edge) that health-check datacenters and announce prefixes")
+               key("sites", VT::List,
+                   "sites (DNS or edge) that health-check datacenters and announce prefixes")
                    .unique_by("id")
-                   .keys("facilities site", "one site",
-                         {key("id", VT::String, "the site's id").needed(),
-                          key("node", VT::String, "the topology node it runs on (KIND:ID)").names("node").needed(),
-                          key("role", VT::Choice, "answers the services' names (dns) or fronts them (edge)")
-                              .one_of({"dns", "edge"})
-                              .needed(),
-                          key("services", VT::Strings, "service ids it answers or fronts").names("service").needed(),
-                          key("checks", VT::Strings, "datacenters its health check needs to reach (dc:ID)").names("dc"),
-                          key("checks_answers", VT::Bool,
-                              "a dns site's check also asks its servers and fails on a wrong answer (SERVFAIL, "
-                              "REFUSED, none, a wrong address)")
-                              .with_default("false"),
-                          key("interval", VT::Duration, "health-check interval").with_unit("s").with_default("10s"),
-                          key("fail_after", VT::Integer, "failed checks before it withdraws")
-                              .with_default("3")
-                              .range(1, 1000),
-                          key("recover_after", VT::Integer, "good checks before it announces again")
-                              .with_default("3")
-                              .range(1, 1000),
-                          key("prefix", VT::String, "the IPv4 prefix it announces (a.b.c.d/len)"),
-                          key("prefixes", VT::Strings, "several prefixes it announces (instead of prefix)"),
-                          key("address", VT::String, "an IPv4 address of the site (route lookups)"),
-                          key("origin", VT::String, "the BGP origin site name of its announcements"),
-                          key("internal", VT::Strings, "link kinds that count as the operator's own network")
-                              .with_default("[backbone, internal]")})});
+                   .keys(
+                       "facilities site", "one site",
+                       {key("id", VT::String, "the site's id").needed(),
+                        key("node", VT::String, "the topology node it runs on (KIND:ID)")
+                            .names("node")
+                            .needed(),
+                        key("role", VT::Choice, "answers the services' names (dns) or fronts them (edge)")
+                            .one_of({"dns", "edge"})
+                            .needed(),
+                        key("services", VT::Strings, "service ids it answers or fronts")
+                            .names("service")
+                            .needed(),
+                        key("checks", VT::Strings, "datacenters its health check needs to reach (dc:ID)")
+                            .names("dc"),
+                        key("checks_answers", VT::Bool,
+                            "a dns site's check also asks its servers and fails on a wrong answer (SERVFAIL, "
+                            "REFUSED, none, a wrong address)")
+                            .with_default("false"),
+                        key("interval", VT::Duration, "health-check interval")
+                            .with_unit("s")
+                            .with_default("10s"),
+                        key("fail_after", VT::Integer, "failed checks before it withdraws")
+                            .with_default("3")
+                            .range(1, 1000),
+                        key("recover_after", VT::Integer, "good checks before it announces again")
+                            .with_default("3")
+                            .range(1, 1000),
+                        key("prefix", VT::String, "the IPv4 prefix it announces (a.b.c.d/len)"),
+                        key("prefixes", VT::Strings, "several prefixes it announces (instead of prefix)"),
+                        key("address", VT::String, "an IPv4 address of the site (route lookups)"),
+                        key("origin", VT::String, "the BGP origin site name of its announcements"),
+                        key("internal", VT::Strings, "link kinds that count as the operator's own network")
+                            .with_default("[backbone, internal]")})});
   return k;
 }
 

@@ -208,7 +208,8 @@ struct SectionReader {
     if (!via) d.error(r.mark(), "dns client has no 'via' list; expected [{resolver: resolver:ID, share: 1}]");
     if (via)
       for (const auto& vi : via->items) {
-        MapReader vr(vi.get(), "dns client 'via' item", d, dns_section_key().node->child("clients").child("via"));
+        MapReader vr(vi.get(), "dns client 'via' item", d,
+                     dns_section_key().node->child("clients").child("via"));
         if (!vr.is_map()) continue;
         std::string res;
         if (const YamlNode* n = vr.get("resolver", true))

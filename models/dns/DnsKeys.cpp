@@ -15,7 +15,9 @@ const sim::KeyDecl& dns_section_key() {
                    .unique_by("id")
                    .keys("dns server", "an authoritative server",
                          {key("id", VT::String, "the server's id (zones name it)").needed(),
-                          key("sites", VT::Strings, "the dns nodes (dns:ID) it answers from").names("dns").needed(),
+                          key("sites", VT::Strings, "the dns nodes (dns:ID) it answers from")
+                              .names("dns")
+                              .needed(),
                           key("address", VT::String, "its IPv4 address (route lookups)"),
                           key("capacity", VT::Number, "queries per second a site answers")
                               .with_unit("queries/s")
@@ -26,7 +28,9 @@ const sim::KeyDecl& dns_section_key() {
                    .keys("dns zone", "a zone",
                          {key("name", VT::String, "the zone's name (facebook.com)").needed(),
                           key("servers", VT::Strings, "ids of the servers that answer it").needed(),
-                          key("ns_ttl", VT::Duration, "TTL of its NS records").with_unit("s").with_default("2d"),
+                          key("ns_ttl", VT::Duration, "TTL of its NS records")
+                              .with_unit("s")
+                              .with_default("2d"),
                           key("negative_ttl", VT::Duration, "how long a negative answer is cached")
                               .with_unit("s")
                               .with_default("15m"),
@@ -40,8 +44,11 @@ const sim::KeyDecl& dns_section_key() {
                    .unique_by("node")
                    .keys("dns resolver", "a recursive resolver",
                          {key("node", VT::String, "its node (resolver:ID)").names("resolver").needed(),
-                          key("group", VT::Choice, "kind of resolver").one_of({"isp", "public"}).with_default("isp"),
-                          key("capacity", VT::Number, "client queries per second it answers (the rest are dropped)")
+                          key("group", VT::Choice, "kind of resolver")
+                              .one_of({"isp", "public"})
+                              .with_default("isp"),
+                          key("capacity", VT::Number,
+                              "client queries per second it answers (the rest are dropped)")
                               .with_unit("queries/s")
                               .with_default("100000")
                               .range(1, 1e12),
@@ -50,9 +57,12 @@ const sim::KeyDecl& dns_section_key() {
                           key("servfail_ttl", VT::Duration, "how long a SERVFAIL is cached (0: not cached)")
                               .with_unit("s")
                               .with_default("1s"),
-                          key("refetch_delegation", VT::Bool, "asks the parent again for a zone whose NS set failed")
+                          key("refetch_delegation", VT::Bool,
+                              "asks the parent again for a zone whose NS set failed")
                               .with_default("false"),
-                          key("instances", VT::Integer, "independent caches behind the node").with_default("1").range(1, 100000)}),
+                          key("instances", VT::Integer, "independent caches behind the node")
+                              .with_default("1")
+                              .range(1, 100000)}),
                key("clients", VT::List, "regions' stub clients and the resolvers they use")
                    .unique_by("region")
                    .keys("dns client", "the clients of one region",
@@ -60,7 +70,9 @@ const sim::KeyDecl& dns_section_key() {
                           key("via", VT::List, "resolvers and the share of queries each gets (add up to 1)")
                               .needed()
                               .keys("dns client 'via' item", "one resolver of the region",
-                                    {key("resolver", VT::String, "a dns resolver (resolver:ID)").names("resolver").needed(),
+                                    {key("resolver", VT::String, "a dns resolver (resolver:ID)")
+                                         .names("resolver")
+                                         .needed(),
                                      key("share", VT::Number, "share of the region's queries")
                                          .with_unit("1")
                                          .with_default("1")
@@ -69,7 +81,8 @@ const sim::KeyDecl& dns_section_key() {
                    .unique_by("name")
                    .keys("dns name", "a looked-up name",
                          {key("name", VT::String, "the name").needed(),
-                          key("rate", VT::Number, "lookups per second per client region when users' demand is absent")
+                          key("rate", VT::Number,
+                              "lookups per second per client region when users' demand is absent")
                               .with_unit("queries/s")
                               .range(0, 1e6)
                               .needed()})});

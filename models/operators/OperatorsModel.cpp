@@ -149,42 +149,54 @@ const sim::KeyDecl& operators_section_key() {
               "operators", "access paths and recovery plans",
               {key("access", VT::List, "ways the operators reach the systems, and what each needs to work")
                    .unique_by("id")
-                   .keys("operators access", "one access path",
-                         {key("id", VT::String, "the access path's id (steps name it; 'onsite' is built in)").needed(),
-                          key("from", VT::String, "node the operators work from (router:noc)").names("node"),
-                          key("reach", VT::Strings, "nodes that must be reachable from 'from'").names("node"),
-                          key("links_up", VT::Strings, "link patterns whose every link must be up").names("link"),
-                          key("resolves", VT::Strings, "names that must resolve (needs the dns model)"),
-                          key("region", VT::String, "region whose resolvers the operators use").names("region"),
-                          key("via", VT::Strings, "link kinds the reach may use (default: any)")}),
+                   .keys(
+                       "operators access", "one access path",
+                       {key("id", VT::String, "the access path's id (steps name it; 'onsite' is built in)")
+                            .needed(),
+                        key("from", VT::String, "node the operators work from (router:noc)").names("node"),
+                        key("reach", VT::Strings, "nodes that must be reachable from 'from'").names("node"),
+                        key("links_up", VT::Strings, "link patterns whose every link must be up")
+                            .names("link"),
+                        key("resolves", VT::Strings, "names that must resolve (needs the dns model)"),
+                        key("region", VT::String, "region whose resolvers the operators use").names("region"),
+                        key("via", VT::Strings, "link kinds the reach may use (default: any)")}),
                key("plans", VT::List, "recovery plans: what sets each off, and its steps")
                    .unique_by("id")
-                   .keys("operators plan", "one plan",
-                         {key("id", VT::String, "the plan's id").needed(),
-                          key("trigger", VT::Map, "the event that sets the plan off")
-                              .needed()
-                              .keys("plan trigger", "an event type and subject pattern",
-                                    {key("event", VT::String, "an event type (see `outagesim models`)").needed(),
-                                     key("subject", VT::String, "pattern of the event's subject (link:backbone/*)")
-                                         .names("entity")}),
-                          key("detect", VT::Duration, "from the trigger until the team acts").with_unit("s").with_default("5m"),
-                          key("travel", VT::Duration, "time to reach a site").with_unit("s").with_default("1h"),
-                          key("security", VT::Duration, "time through physical security on site")
-                              .with_unit("s")
-                              .with_default("30m"),
-                          key("steps", VT::List, "the plan's steps")
-                              .unique_by("id")
-                              .keys("plan step", "one recovery step",
-                                    {key("id", VT::String, "the step's id").needed(),
-                                     key("duration", VT::Duration, "work once access is there").with_unit("s").needed(),
-                                     key("after", VT::Strings, "steps that must be done first"),
-                                     key("access", VT::Strings, "access paths in order of preference (may be onsite)")
-                                         .needed(),
-                                     key("site", VT::String, "where a team goes for onsite access (dc:west)")
-                                         .names("node"),
-                                     key("target", VT::String, "entity pattern the step acts on when done")
-                                         .names("entity"),
-                                     key("action", VT::String, "the action applied to the target (up, restore, ...)")})})});
+                   .keys(
+                       "operators plan", "one plan",
+                       {key("id", VT::String, "the plan's id").needed(),
+                        key("trigger", VT::Map, "the event that sets the plan off")
+                            .needed()
+                            .keys(
+                                "plan trigger", "an event type and subject pattern",
+                                {key("event", VT::String, "an event type (see `outagesim models`)").needed(),
+                                 key("subject", VT::String,
+                                     "pattern of the event's subject (link:backbone/*)")
+                                     .names("entity")}),
+                        key("detect", VT::Duration, "from the trigger until the team acts")
+                            .with_unit("s")
+                            .with_default("5m"),
+                        key("travel", VT::Duration, "time to reach a site").with_unit("s").with_default("1h"),
+                        key("security", VT::Duration, "time through physical security on site")
+                            .with_unit("s")
+                            .with_default("30m"),
+                        key("steps", VT::List, "the plan's steps")
+                            .unique_by("id")
+                            .keys("plan step", "one recovery step",
+                                  {key("id", VT::String, "the step's id").needed(),
+                                   key("duration", VT::Duration, "work once access is there")
+                                       .with_unit("s")
+                                       .needed(),
+                                   key("after", VT::Strings, "steps that must be done first"),
+                                   key("access", VT::Strings,
+                                       "access paths in order of preference (may be onsite)")
+                                       .needed(),
+                                   key("site", VT::String, "where a team goes for onsite access (dc:west)")
+                                       .names("node"),
+                                   key("target", VT::String, "entity pattern the step acts on when done")
+                                       .names("entity"),
+                                   key("action", VT::String,
+                                       "the action applied to the target (up, restore, ...)")})})});
   return k;
 }
 

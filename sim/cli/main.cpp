@@ -286,7 +286,8 @@ int cmd_models() {
       if (!list.empty()) std::cout << "  " << what << ": " << sim::join(list) << "\n";
     };
     for (const auto& sec : m.sections) {
-      std::cout << "  section " << sec.name << ": (" << sim::key_summary(sec) << ")\n      " << sec.doc << "\n";
+      std::cout << "  section " << sec.name << ": (" << sim::key_summary(sec) << ")\n      " << sec.doc
+                << "\n";
       if (sec.node) sim::print_keys(std::cout, *sec.node, sec.name, 4);
     }
     services("offers", m.provides);

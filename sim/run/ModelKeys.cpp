@@ -21,7 +21,8 @@ std::shared_ptr<const NodeDecl> ModelInfo::params_decl() const {
 
 NodeDecl scenario_file_decl(const std::vector<ModelInfo>& models) {
   NodeDecl file{"scenario file", "an outagesim scenario", core_section_keys()};
-  KeyDecl m = key("models", ValueType::Map, "the models to run and their parameters (all enabled by default)");
+  KeyDecl m =
+      key("models", ValueType::Map, "the models to run and their parameters (all enabled by default)");
   std::vector<KeyDecl> per_model;
   for (const auto& mi : models) {
     KeyDecl k = key(mi.name, ValueType::Map, mi.doc);

@@ -9,19 +9,32 @@ namespace outagesim::sim {
 
 const char* value_type_name(ValueType t) {
   switch (t) {
-  case ValueType::String: return "string";
-  case ValueType::Number: return "number";
-  case ValueType::Integer: return "integer";
-  case ValueType::Bool: return "bool";
-  case ValueType::Duration: return "duration";
-  case ValueType::Time: return "time";
-  case ValueType::Bandwidth: return "bandwidth";
-  case ValueType::Choice: return "choice";
-  case ValueType::Strings: return "list of strings";
-  case ValueType::Numbers: return "list of numbers";
-  case ValueType::Integers: return "list of integers";
-  case ValueType::Map: return "mapping";
-  case ValueType::List: return "list";
+  case ValueType::String:
+    return "string";
+  case ValueType::Number:
+    return "number";
+  case ValueType::Integer:
+    return "integer";
+  case ValueType::Bool:
+    return "bool";
+  case ValueType::Duration:
+    return "duration";
+  case ValueType::Time:
+    return "time";
+  case ValueType::Bandwidth:
+    return "bandwidth";
+  case ValueType::Choice:
+    return "choice";
+  case ValueType::Strings:
+    return "list of strings";
+  case ValueType::Numbers:
+    return "list of numbers";
+  case ValueType::Integers:
+    return "list of integers";
+  case ValueType::Map:
+    return "mapping";
+  case ValueType::List:
+    return "list";
   }
   return "?";
 }
@@ -47,7 +60,8 @@ const KeyDecl* NodeDecl::find(const std::string& name) const {
 
 const NodeDecl& NodeDecl::child(const std::string& name) const {
   const KeyDecl* k = find(name);
-  if (!k || !k->node) throw std::logic_error("declaration of " + what + " has no mapping under '" + name + "'");
+  if (!k || !k->node)
+    throw std::logic_error("declaration of " + what + " has no mapping under '" + name + "'");
   return *k->node;
 }
 
@@ -61,11 +75,16 @@ std::vector<std::string> NodeDecl::names() const {
 
 ValueType param_value_type(ParamType t) {
   switch (t) {
-  case ParamType::Duration: return ValueType::Duration;
-  case ParamType::Number: return ValueType::Number;
-  case ParamType::Integer: return ValueType::Integer;
-  case ParamType::Bool: return ValueType::Bool;
-  case ParamType::Text: return ValueType::String;
+  case ParamType::Duration:
+    return ValueType::Duration;
+  case ParamType::Number:
+    return ValueType::Number;
+  case ParamType::Integer:
+    return ValueType::Integer;
+  case ParamType::Bool:
+    return ValueType::Bool;
+  case ParamType::Text:
+    return ValueType::String;
   }
   return ValueType::String;
 }
@@ -99,15 +118,18 @@ std::vector<KeyDecl> node_keys(bool region) {
 }
 
 KeyDecl node_group(const char* name, const char* kind, const char* doc, bool region = false) {
-  return key(name, VT::List, doc).unique_by("id").names(kind).keys(std::string(kind) + " node", doc,
-                                                                   node_keys(region));
+  return key(name, VT::List, doc)
+      .unique_by("id")
+      .names(kind)
+      .keys(std::string(kind) + " node", doc, node_keys(region));
 }
 
 std::vector<KeyDecl> build_core() {
   std::vector<KeyDecl> out;
-  out.push_back(key("include", VT::Strings,
-                    "scenario files this one extends (paths relative to it); this file's keys override theirs, "
-                    "a list item with the same id replaces the included one, {id: X, remove: true} drops it"));
+  out.push_back(
+      key("include", VT::Strings,
+          "scenario files this one extends (paths relative to it); this file's keys override theirs, "
+          "a list item with the same id replaces the included one, {id: X, remove: true} drops it"));
   out.push_back(
       key("scenario", VT::Map, "what the scenario is and how long it runs")
           .needed()
@@ -124,35 +146,37 @@ std::vector<KeyDecl> build_core() {
                  key("seed", VT::Integer, "random seed: same scenario and seed give byte-identical outputs")
                      .with_default("1")
                      .range(0, 9007199254740991.0),
-                 key("sample", VT::Duration, "interval of the timeline's samples (at least 1s, at most the duration)")
+                 key("sample", VT::Duration,
+                     "interval of the timeline's samples (at least 1s, at most the duration)")
                      .with_unit("s")
                      .with_default("60s")
                      .at_least(1)}));
-  KeyDecl links = key("links", VT::List, "links between two nodes")
-                      .unique_by("id")
-                      .keys("link", "a link between two nodes",
-                            {key("id", VT::String, "the link's id, unique among links").needed(),
-                             key("between", VT::Strings, "the two node paths it joins, [KIND:ID, KIND:ID]")
-                                 .names("node")
-                                 .needed(),
-                             key("latency", VT::Duration, "one-way latency").with_unit("s").with_default("1ms"),
-                             key("capacity", VT::Bandwidth, "capacity").with_unit("bit/s").with_default("10Gbps"),
-                             key("kind", VT::Choice, "what the link is")
-                                 .one_of(link_kind_names())
-                                 .with_default("internal")});
-  out.push_back(key("topology", VT::Map, "the nodes and links of the world")
-                    .keys("topology", "the nodes and links of the world",
-                          {key("ases", VT::List, "autonomous systems, by number")
-                               .unique_by("asn")
-                               .names("as")
-                               .keys("AS", "an autonomous system",
-                                     {key("asn", VT::Integer, "the AS number").range(1, 4294967295.0).needed(),
-                                      key("name", VT::String, "a human-readable name")}),
-                           node_group("routers", "router", "routers"),
-                           node_group("datacenters", "dc", "datacenters"),
-                           node_group("dns_servers", "dns", "authoritative DNS servers"),
-                           node_group("resolvers", "resolver", "recursive resolvers"),
-                           node_group("regions", "region", "regions where users live", true), links}));
+  KeyDecl links =
+      key("links", VT::List, "links between two nodes")
+          .unique_by("id")
+          .keys("link", "a link between two nodes",
+                {key("id", VT::String, "the link's id, unique among links").needed(),
+                 key("between", VT::Strings, "the two node paths it joins, [KIND:ID, KIND:ID]")
+                     .names("node")
+                     .needed(),
+                 key("latency", VT::Duration, "one-way latency").with_unit("s").with_default("1ms"),
+                 key("capacity", VT::Bandwidth, "capacity").with_unit("bit/s").with_default("10Gbps"),
+                 key("kind", VT::Choice, "what the link is")
+                     .one_of(link_kind_names())
+                     .with_default("internal")});
+  out.push_back(
+      key("topology", VT::Map, "the nodes and links of the world")
+          .keys("topology", "the nodes and links of the world",
+                {key("ases", VT::List, "autonomous systems, by number")
+                     .unique_by("asn")
+                     .names("as")
+                     .keys("AS", "an autonomous system",
+                           {key("asn", VT::Integer, "the AS number").range(1, 4294967295.0).needed(),
+                            key("name", VT::String, "a human-readable name")}),
+                 node_group("routers", "router", "routers"), node_group("datacenters", "dc", "datacenters"),
+                 node_group("dns_servers", "dns", "authoritative DNS servers"),
+                 node_group("resolvers", "resolver", "recursive resolvers"),
+                 node_group("regions", "region", "regions where users live", true), links}));
   out.push_back(key("services", VT::List, "services users reach, and the datacenters that serve them")
                     .unique_by("id")
                     .keys("service", "a service",

@@ -51,15 +51,43 @@ struct KeyDecl {
   std::shared_ptr<const NodeDecl> node; ///< Map/List: the keys of the mapping, or of each item
 
   // Fluent setters for declaration tables.
-  KeyDecl& with_unit(std::string u) { unit = std::move(u); return *this; }
-  KeyDecl& with_default(std::string v) { default_value = std::move(v); return *this; }
-  KeyDecl& range(double lo, double hi) { min = lo; max = hi; return *this; }
-  KeyDecl& at_least(double lo) { min = lo; return *this; }
-  KeyDecl& needed() { required = true; return *this; }
-  KeyDecl& one_of(std::vector<std::string> c) { choices = std::move(c); return *this; }
-  KeyDecl& names(std::string kind) { refers = std::move(kind); return *this; }
-  KeyDecl& unique_by(std::string key) { unique = std::move(key); return *this; }
-  KeyDecl& or_also(ValueType t) { also.push_back(t); return *this; }
+  KeyDecl& with_unit(std::string u) {
+    unit = std::move(u);
+    return *this;
+  }
+  KeyDecl& with_default(std::string v) {
+    default_value = std::move(v);
+    return *this;
+  }
+  KeyDecl& range(double lo, double hi) {
+    min = lo;
+    max = hi;
+    return *this;
+  }
+  KeyDecl& at_least(double lo) {
+    min = lo;
+    return *this;
+  }
+  KeyDecl& needed() {
+    required = true;
+    return *this;
+  }
+  KeyDecl& one_of(std::vector<std::string> c) {
+    choices = std::move(c);
+    return *this;
+  }
+  KeyDecl& names(std::string kind) {
+    refers = std::move(kind);
+    return *this;
+  }
+  KeyDecl& unique_by(std::string key) {
+    unique = std::move(key);
+    return *this;
+  }
+  KeyDecl& or_also(ValueType t) {
+    also.push_back(t);
+    return *this;
+  }
   KeyDecl& keys(std::string what, std::string node_doc, std::vector<KeyDecl> k);
 };
 

@@ -266,7 +266,8 @@ std::string MapReader::field(const std::string& key) const {
 
 const YamlNode* MapReader::get(const std::string& key, bool required) {
   if (decl_ && !decl_->find(key))
-    throw std::logic_error("key '" + key + "' of " + decl_->what + " is read but not declared (sim/scenario/Keys.hpp)");
+    throw std::logic_error("key '" + key + "' of " + decl_->what +
+                           " is read but not declared (sim/scenario/Keys.hpp)");
   known_.push_back(key);
   if (!ok_) return nullptr;
   const YamlNode* v = node_->find(key);
@@ -334,7 +335,8 @@ void MapReader::finish() {
   for (const auto& e : node_->entries) {
     if (decl_) {
       if (decl_->find(e.key)) continue;
-      d_.error(e.key_mark, "unknown key '" + e.key + "' in " + what_ + "; expected one of: " + join(decl_->names()));
+      d_.error(e.key_mark,
+               "unknown key '" + e.key + "' in " + what_ + "; expected one of: " + join(decl_->names()));
       continue;
     }
     if (std::find(known_.begin(), known_.end(), e.key) != known_.end()) continue;

@@ -12,7 +12,8 @@ using namespace outagesim::sim;
 
 namespace {
 const NodeDecl& sample() {
-  static const NodeDecl n{"thing", "a thing",
+  static const NodeDecl n{"thing",
+                          "a thing",
                           {key("id", ValueType::String, "its id").needed(),
                            key("delay", ValueType::Duration, "a delay").with_unit("s").with_default("1s")}};
   return n;
