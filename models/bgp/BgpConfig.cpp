@@ -244,7 +244,8 @@ void read_capacities(const YamlNode& n, BgpConfig& c, Diagnostics& d) {
 void read_roas(const YamlNode& n, BgpConfig& c, Diagnostics& d) {
   if (!expect_list(n, "bgp.roas", d)) return;
   for (std::size_t i = 0; i < n.items.size(); ++i) {
-    MapReader r(n.items[i].get(), "bgp.roas[" + std::to_string(i) + "]", d);
+    MapReader r(n.items[i].get(), "bgp.roas[" + std::to_string(i) + "]", d,
+                bgp_section_key().node->child("roas"));
     if (!r.is_map()) continue;
     RoaSpec roa;
     roa.mark = r.mark();
@@ -269,7 +270,8 @@ void read_roas(const YamlNode& n, BgpConfig& c, Diagnostics& d) {
 void read_imports(const YamlNode& n, BgpConfig& c, Diagnostics& d) {
   if (!expect_list(n, "bgp.import", d)) return;
   for (std::size_t i = 0; i < n.items.size(); ++i) {
-    MapReader r(n.items[i].get(), "bgp.import[" + std::to_string(i) + "]", d);
+    MapReader r(n.items[i].get(), "bgp.import[" + std::to_string(i) + "]", d,
+                bgp_section_key().node->child("import"));
     if (!r.is_map()) continue;
     ImportSpec p;
     p.mark = r.mark();
@@ -299,7 +301,7 @@ void read_imports(const YamlNode& n, BgpConfig& c, Diagnostics& d) {
 }
 
 void read_rov_adoption(const YamlNode& n, BgpConfig& c, Diagnostics& d) {
-  MapReader r(&n, "bgp.rov_adoption", d);
+  MapReader r(&n, "bgp.rov_adoption", d, bgp_section_key().node->child("rov_adoption"));
   if (!r.is_map()) return;
   RovAdoption& a = c.rov_adoption;
   a.present = true;

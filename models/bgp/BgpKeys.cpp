@@ -64,6 +64,39 @@ const sim::KeyDecl& bgp_section_key() {
                               .range(0, 65535),
                           key("prepend", VT::Integer, "times the AS prepends itself on export").range(0, 32),
                           key("export", VT::Bool, "export routes the valley-free rule would not")}),
+               key("roas", VT::List, "RPKI route origin authorisations (RFC 6811)")
+                   .keys("bgp.roas item", "one ROA",
+                         {key("prefix", VT::String, "the authorised IPv4 prefix a.b.c.d/len").needed(),
+                          asn_key("origin", "the AS allowed to originate it").needed(),
+                          key("max_length", VT::Integer,
+                              "longest prefix length covered (default: the prefix's)")
+                              .range(0, 32)}),
+               key("import", VT::List, "import policies of an AS: route origin validation, filters, limits")
+                   .keys(
+                       "bgp.import item", "one AS's import policy",
+                       {asn_key("as", "the AS applying it").needed(),
+                        asn_key("neighbor", "the one session max_prefix applies to (default: every session)"),
+                        key("rov", VT::Choice, "drop RPKI-invalid routes, or accept them all")
+                            .one_of({"drop_invalid", "accept_all"}),
+                        key("customer_filter", VT::Bool, "accept from customers only prefixes of their cone"),
+                        key("max_prefix", VT::Integer, "prefixes a session may send before it is torn down")
+                            .range(1, 100000000)}),
+               key("rov_adoption", VT::Map, "seeded share of ASes per tier that drop RPKI-invalid routes")
+                   .keys("bgp.rov_adoption", "ROV adoption by tier",
+                         {key("tier1", VT::Number, "share of tier-1 ASes (no provider)")
+                              .with_unit("1")
+                              .with_default("0")
+                              .range(0, 1),
+                          key("transit", VT::Number, "share of transit ASes")
+                              .with_unit("1")
+                              .with_default("0")
+                              .range(0, 1),
+                          key("stub", VT::Number, "share of stub ASes (no customer)")
+                              .with_unit("1")
+                              .with_default("0")
+                              .range(0, 1),
+                          key("seed", VT::Integer, "draw seed (independent of the run seed)")
+                              .range(0, kMaxAsn)}),
                key("transit_capacity", VT::List, "capacity of transit ASes, for the transit load signal")
                    .unique_by("as")
                    .keys("bgp.transit_capacity item", "one AS's capacity",
