@@ -3,14 +3,12 @@
 // expires; a resolver that crashes comes back with empty caches.
 #include <catch2/catch.hpp>
 
-#include <fstream>
 #include <iostream>
 #include <sstream>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
+#include "ChildRun.hpp"
 #include "models/Registry.hpp"
 #include "sim/run/Runner.hpp"
 #include "sim/scenario/Loader.hpp"
@@ -22,39 +20,20 @@ namespace {
 // Runs a scenario given as text in a child process (one SimGrid engine per process); returns its
 // events, one JSON object per line.
 std::vector<nlohmann::json> run_events(const std::string& text) {
-  char path[] = "/tmp/outagesim-crash-XXXXXX";
-  int fd = mkstemp(path);
-  REQUIRE(fd >= 0);
-  close(fd);
-  std::cout.flush(); // the child must not print the parent's buffered output again
-  pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    int code = 1;
-    try {
-      Diagnostics d;
-      auto s = load_scenario_text(text, std::string(OUTAGESIM_SOURCE_DIR) + "/tests/unit/sim/crash.yaml",
-                                  LoadOptions{}, outagesim::models::all(), d);
-      if (s) {
-        RunResult r = run_scenario(*s, outagesim::models::all(), RunOptions{});
-        std::ofstream(path, std::ios::binary) << r.events_jsonl;
-        code = 0;
-      } else {
-        d.print(std::cerr);
-      }
-    } catch (...) {
+  const std::string jsonl = outagesim::test::in_child([&]() -> std::optional<std::string> {
+    Diagnostics d;
+    auto s = load_scenario_text(text, std::string(OUTAGESIM_SOURCE_DIR) + "/tests/unit/sim/crash.yaml",
+                                LoadOptions{}, outagesim::models::all(), d);
+    if (!s) {
+      d.print(std::cerr);
+      return std::nullopt;
     }
-    _exit(code);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  std::ifstream in(path);
+    return run_scenario(*s, outagesim::models::all(), RunOptions{}).events_jsonl;
+  });
+  std::istringstream in(jsonl);
   std::vector<nlohmann::json> out;
   for (std::string line; std::getline(in, line);)
     out.push_back(nlohmann::json::parse(line));
-  std::remove(path);
-  REQUIRE(WIFEXITED(status));
-  REQUIRE(WEXITSTATUS(status) == 0);
   return out;
 }
 

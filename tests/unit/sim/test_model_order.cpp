@@ -8,9 +8,8 @@
 #include <iostream>
 #include <set>
 #include <sstream>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include "ChildRun.hpp"
 #include "models/Registry.hpp"
 #include "sim/run/Runner.hpp"
 #include "sim/scenario/Loader.hpp"
@@ -103,38 +102,14 @@ namespace {
 // Loads and runs a scenario with the registry in the given order, in a child process (SimGrid has
 // one engine per process); returns events.jsonl, timeline.csv and summary.json, concatenated.
 std::string run_in_child(const std::string& scenario, const std::vector<ModelInfo>& models) {
-  char path[] = "/tmp/outagesim-order-XXXXXX";
-  int fd = mkstemp(path);
-  REQUIRE(fd >= 0);
-  close(fd);
-  std::cout.flush(); // the child must not print the parent's buffered output again
-  pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    int code = 1;
-    try {
-      Diagnostics d;
-      auto s = load_scenario(scenario, LoadOptions{}, models, d);
-      if (s) {
-        RunResult r = run_scenario(*s, models, RunOptions{});
-        r.summary.erase("versions");
-        std::ofstream out(path, std::ios::binary);
-        out << r.events_jsonl << "\n--\n" << r.timeline_csv << "\n--\n" << r.summary.dump(1) << "\n";
-        code = out ? 0 : 1;
-      }
-    } catch (...) {
-    }
-    _exit(code);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::remove(path);
-  REQUIRE(WIFEXITED(status));
-  REQUIRE(WEXITSTATUS(status) == 0);
-  return ss.str();
+  return outagesim::test::in_child([&]() -> std::optional<std::string> {
+    Diagnostics d;
+    auto s = load_scenario(scenario, LoadOptions{}, models, d);
+    if (!s) return std::nullopt;
+    RunResult r = run_scenario(*s, models, RunOptions{});
+    r.summary.erase("versions");
+    return r.events_jsonl + "\n--\n" + r.timeline_csv + "\n--\n" + r.summary.dump(1) + "\n";
+  });
 }
 
 } // namespace
