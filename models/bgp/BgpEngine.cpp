@@ -149,6 +149,14 @@ BgpEngine::BgpEngine(const AsGraph& graph, BgpParams params)
   watched_.assign(n, 0);
   announcements_rx_.assign(n, 0);
   withdrawals_rx_.assign(n, 0);
+  observed_.assign(n, 0);
+  // The least delay between an event and one it schedules: a delivery (link delay + processing
+  // delay) or an MRAI timer (at least 0.75 * mrai with jitter).
+  min_gap_ = std::numeric_limits<double>::infinity();
+  for (SlotIndex s = 0; s < m; ++s)
+    min_gap_ = std::min(min_gap_, graph.delay(s) + params_.processing_delay_s);
+  if (params_.mrai_s > 0) min_gap_ = std::min(min_gap_, params_.mrai_s * (params_.mrai_jitter ? 0.75 : 1.0));
+  if (!(min_gap_ > 0) || !std::isfinite(min_gap_)) min_gap_ = 0;
 }
 
 // ---------------------------------------------------------------- inputs
@@ -308,9 +316,11 @@ void BgpEngine::set_max_prefix(Asn asn, Asn neighbor, std::uint32_t limit) {
   if (neighbor == 0) {
     for (SlotIndex s = graph_.slot_begin(v); s < graph_.slot_end(v); ++s)
       max_prefix_[s] = limit;
+    if (limit) observed_[v] = 1;
     return;
   }
   max_prefix_[slot_or_throw(v, index_or_throw(neighbor))] = limit;
+  if (limit) observed_[v] = 1;
 }
 
 RovState BgpEngine::validate(const Prefix& prefix, Asn origin) const {
@@ -381,6 +391,10 @@ ImportDrop BgpEngine::import_drop(Asn asn, Asn neighbor, const Prefix& prefix) c
   return static_cast<ImportDrop>(prefix_state_[*p].rejected[*s]);
 }
 
+void BgpEngine::observe(Asn asn) {
+  observed_[index_or_throw(asn)] = 1;
+}
+
 void BgpEngine::watch(Asn asn) {
   watched_[index_or_throw(asn)] = 1;
 }
@@ -389,6 +403,18 @@ void BgpEngine::watch(Asn asn) {
 
 void BgpEngine::push(double time, EventKind kind, std::uint32_t a, std::uint32_t b) {
   queue_.push(Event{time, (seq_++ << 8) | static_cast<std::uint64_t>(kind), a, b});
+  if (kind == EventKind::Input || (kind == EventKind::Deliver && observed_[graph_.owner(a)]))
+    observable_dates_.push(time);
+}
+
+double BgpEngine::quiet_until() {
+  const double next = next_event_time();
+  while (!observable_dates_.empty() && observable_dates_.top() < next)
+    observable_dates_.pop();
+  const double observable =
+      observable_dates_.empty() ? std::numeric_limits<double>::infinity() : observable_dates_.top();
+  // A margin far above rounding (an arrival is now + delay + processing, summed in another order).
+  return std::min(observable, next + min_gap_ * (1 - 1e-6));
 }
 
 double BgpEngine::next_event_time() const {

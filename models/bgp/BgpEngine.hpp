@@ -55,6 +55,7 @@
 #include "sim/core/Params.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <map>
 #include <optional>
@@ -275,6 +276,18 @@ public:
   double next_event_time() const;
   /// Processes every event dated <= t, then sets now() to max(now(), t) if t is finite.
   void run_until(double t);
+  /// Marks `asn` as observed: its observer calls can show outside the engine at their date (an event
+  /// log), so an embedding clock must reach the date of every delivery to it (see quiet_until()).
+  /// ASes with a max-prefix limit are observed anyway (a cease is reported).
+  void observe(Asn asn);
+  /// The earliest date at which processing may be observable: the date of the first pending event
+  /// that is an input or a delivery to an observed AS, or the first pending date plus the least
+  /// delay an event can add to its own date (link delay + processing delay; MRAI), whichever comes
+  /// first; +infinity if nothing is pending. Every event dated before it, and everything those
+  /// events schedule, is unobservable and dated at or after it. An embedding clock (BgpModel) can
+  /// therefore leave the engine idle until then and process the whole batch of dates in one wake-up,
+  /// run_until(date) giving the same state and the same observer calls, at their own dates.
+  double quiet_until();
   /// Runs until no event is left, or `max_events` were processed (0 = no limit).
   /// Returns true if the queue emptied (converged).
   bool run_to_convergence(std::uint64_t max_events = 0);
@@ -435,6 +448,11 @@ private:
   double now_ = 0;
   std::uint64_t seq_ = 0;
   std::priority_queue<Event, std::vector<Event>, Later> queue_;
+  // Dates of pending observable events (inputs, deliveries to observed ASes); entries older than the
+  // queue's first date are processed already and dropped lazily.
+  std::priority_queue<double, std::vector<double>, std::greater<double>> observable_dates_;
+  std::vector<std::uint8_t> observed_; // per AS
+  double min_gap_ = 0;                 // least delay an event adds to its own date (>= 0)
   std::vector<Message> messages_;
   std::vector<std::uint32_t> free_messages_;
   std::vector<Input> inputs_;

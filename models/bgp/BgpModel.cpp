@@ -86,6 +86,11 @@ public:
     victims_ = cfg.victim_asns();
     for (Asn v : vantages_)
       e.watch(v);
+    // What the event log shows: changes and drops at vantages and victims (see quiet_until()).
+    for (Asn v : vantages_)
+      e.observe(v);
+    for (Asn v : victims_)
+      if (graph_->index_of(v)) e.observe(v);
     std::map<Prefix, std::set<Asn>> origins;
     for (const auto& ps : cfg.prefixes)
       for (const auto& o : ps.origins)
@@ -577,11 +582,13 @@ private:
       e.run_until(std::max(e.now(), now + off));
       if (now >= end) return;
       const double next = e.next_event_time();
-      const double wake = std::min(next - off, end);
-      if (wake <= now) { // the next event's date rounds to now: take it by its own date
+      if (std::min(next - off, end) <= now) { // the next event's date rounds to now: take it by its own date
         e.run_until(next);
         continue;
       }
+      // Nothing observable happens before quiet_until(): sleep until then and process that whole
+      // batch of dates in one wake-up (each event keeps its own date; route lookups catch up).
+      const double wake = std::min(e.quiet_until() - off, end);
       if (wake_->wait_until(lock, wake) == std::cv_status::no_timeout)
         sg4::this_actor::yield(); // woken by an input: let its sender finish the batch (same date)
       wake_pending_ = false;

@@ -4,7 +4,9 @@
 #include "models/bgp/BgpEngine.hpp"
 #include "models/bgp/Generator.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <sstream>
 
 using namespace outagesim::bgp;
@@ -263,6 +265,68 @@ TEST_CASE("Runs are deterministic for a seed; run_until steps agree with one run
   CHECK(a == run(false));
   CHECK(a == run(true));
   CHECK(a.size() > 1000);
+}
+
+TEST_CASE("An embedding clock may wake only at quiet_until(): same changes, observed ones on time",
+          "[bgp]") {
+  GeneratorParams gp;
+  gp.as_count = 300;
+  gp.seed = 5;
+  AsGraph g = generate_internet(gp);
+  const std::vector<Asn> observed = {g.asn(7), g.asn(120), g.asn(299)};
+  // The clock of the embedding (SimGrid's in BgpModel) when the engine calls the observer.
+  struct ClockRecorder : Recorder {
+    const double* clock = nullptr;
+    std::vector<Asn> observed;
+    int late = 0; // observed changes processed after their date
+    void on_best_path_change(const BestPathChange& c) override {
+      Recorder::on_best_path_change(c);
+      if (std::find(observed.begin(), observed.end(), c.asn) != observed.end() && c.time != *clock) ++late;
+    }
+    void on_update_received(const UpdateReceived& u) override {
+      Recorder::on_update_received(u);
+      if (u.time != *clock) ++late;
+    }
+  };
+  auto run = [&](bool batched, int& wakes, int& late) {
+    BgpParams params;
+    params.mrai_s = 5;
+    BgpEngine e(g, params);
+    double clock = 0;
+    ClockRecorder rec;
+    rec.clock = &clock;
+    rec.observed = observed;
+    e.set_observer(&rec);
+    for (Asn a : observed) {
+      e.observe(a);
+      e.watch(a);
+    }
+    e.announce(g.asn(150), kP, 0);
+    e.announce(g.asn(150), *Prefix::parse("10.0.1.0/24"), 0);
+    e.withdraw(g.asn(150), kP, 400);
+    e.session_down(g.asn(150), g.asn(g.neighbor(g.slot_begin(*g.index_of(g.asn(150))))), 401.5);
+    while (std::isfinite(e.next_event_time())) {
+      clock = batched ? e.quiet_until() : e.next_event_time();
+      REQUIRE(clock >= e.next_event_time());
+      e.run_until(clock);
+      ++wakes;
+    }
+    late = rec.late;
+    std::ostringstream s;
+    for (const auto& c : rec.changes)
+      s << c.time << ' ' << c.asn << ' ' << c.prefix.to_string() << ' ' << c.new_path << ' '
+        << to_string(c.cause) << ' ' << c.from << '\n';
+    s << rec.updates.size();
+    return s.str();
+  };
+  int wakes_each = 0, wakes_batched = 0, late_each = 0, late_batched = 0;
+  const std::string each = run(false, wakes_each, late_each);
+  const std::string batched = run(true, wakes_batched, late_batched);
+  CHECK(each == batched);
+  CHECK(each.size() > 1000);
+  CHECK(late_each == 0);
+  CHECK(late_batched == 0);
+  CHECK(wakes_batched * 2 < wakes_each);
 }
 
 TEST_CASE("BGP parameters are declared once and read back", "[bgp]") {
