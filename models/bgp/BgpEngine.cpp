@@ -132,24 +132,22 @@ std::string_view to_string(LookupStatus s) {
 BgpEngine::BgpEngine(const AsGraph& graph, BgpParams params)
     : graph_(graph), params_(params), jitter_rng_(sim::rng_stream(params.seed, "bgp.mrai")) {
   const std::size_t m = graph.slot_count(), n = graph.as_count();
-  up_.assign(m, 1);
-  epoch_.assign(m, 0);
-  mrai_armed_.assign(m, 0);
-  pending_list_.resize(m);
-  local_pref_.resize(m);
-  for (SlotIndex s = 0; s < m; ++s)
-    local_pref_[s] = default_local_pref(graph.relationship(s));
-  prepend_.assign(m, 0);
-  export_deny_.assign(m, 0);
-  max_prefix_.assign(m, 0);
-  accepted_.assign(m, 0);
+  slots_.resize(m);
+  for (SlotIndex s = 0; s < m; ++s) {
+    SlotState& st = slots_[s];
+    st.delay = graph.delay(s);
+    st.owner = graph.owner(s);
+    st.neighbor = graph.neighbor(s);
+    st.reverse = graph.reverse_slot(s);
+    st.local_pref = default_local_pref(graph.relationship(s));
+    st.customer_like = is_customer_like(graph.relationship(s)) ? 1 : 0;
+  }
   rov_.assign(n, 0);
   customer_filter_.assign(n, 0);
   leak_.assign(n, 0);
   watched_.assign(n, 0);
   announcements_rx_.assign(n, 0);
   withdrawals_rx_.assign(n, 0);
-  observed_.assign(n, 0);
   // The least delay between an event and one it schedules: a delivery (link delay + processing
   // delay) or an MRAI timer (at least 0.75 * mrai with jitter).
   min_gap_ = std::numeric_limits<double>::infinity();
@@ -183,16 +181,22 @@ PrefixId BgpEngine::intern_prefix(const Prefix& p) {
   prefix_list_.push_back(p);
   PrefixState ps;
   const std::size_t m = graph_.slot_count(), n = graph_.as_count();
-  ps.rib_in.assign(m, kNoPath);
-  ps.rib_out.assign(m, kNoPath);
-  ps.pending.assign(m, 0);
-  ps.best_slot.assign(n, kNoSlot);
-  ps.best_path.assign(n, kNoPath);
-  ps.export_path.assign(n, kNoPath);
   ps.origin_sites.assign(n, 0);
   ps.hijacker.assign(n, 0);
-  ps.rejected.assign(m, 0);
   prefix_state_.push_back(std::move(ps));
+  if (prefix_list_.size() > stride_) {
+    // Rows are full: copy into rows twice as long (rare: prefixes are few and added up front).
+    const std::size_t stride = std::max<std::size_t>(8, stride_ * 2);
+    std::vector<SlotPrefix> sp(m * stride);
+    std::vector<AsPrefix> ap(n * stride);
+    for (std::size_t s = 0; s < m; ++s)
+      std::copy_n(sp_.begin() + s * stride_, id, sp.begin() + s * stride);
+    for (std::size_t v = 0; v < n; ++v)
+      std::copy_n(ap_.begin() + v * stride_, id, ap.begin() + v * stride);
+    sp_.swap(sp);
+    ap_.swap(ap);
+    stride_ = stride;
+  }
   compute_filters(id);
   lpm_order_.push_back(id);
   std::stable_sort(lpm_order_.begin(), lpm_order_.end(),
@@ -315,12 +319,12 @@ void BgpEngine::set_max_prefix(Asn asn, Asn neighbor, std::uint32_t limit) {
   const AsIndex v = index_or_throw(asn);
   if (neighbor == 0) {
     for (SlotIndex s = graph_.slot_begin(v); s < graph_.slot_end(v); ++s)
-      max_prefix_[s] = limit;
-    if (limit) observed_[v] = 1;
+      slots_[s].max_prefix = limit;
+    if (limit) observe(asn);
     return;
   }
-  max_prefix_[slot_or_throw(v, index_or_throw(neighbor))] = limit;
-  if (limit) observed_[v] = 1;
+  slots_[slot_or_throw(v, index_or_throw(neighbor))].max_prefix = limit;
+  if (limit) observe(asn);
 }
 
 RovState BgpEngine::validate(const Prefix& prefix, Asn origin) const {
@@ -388,11 +392,13 @@ ImportDrop BgpEngine::import_drop(Asn asn, Asn neighbor, const Prefix& prefix) c
   if (!p) return ImportDrop::None;
   auto s = graph_.find_slot(index_or_throw(asn), index_or_throw(neighbor));
   if (!s) return ImportDrop::None;
-  return static_cast<ImportDrop>(prefix_state_[*p].rejected[*s]);
+  return static_cast<ImportDrop>(sp(*s, *p).rejected);
 }
 
 void BgpEngine::observe(Asn asn) {
-  observed_[index_or_throw(asn)] = 1;
+  const AsIndex v = index_or_throw(asn);
+  for (SlotIndex s = graph_.slot_begin(v); s < graph_.slot_end(v); ++s)
+    slots_[slots_[s].reverse].neighbor_observed = 1;
 }
 
 void BgpEngine::watch(Asn asn) {
@@ -403,8 +409,7 @@ void BgpEngine::watch(Asn asn) {
 
 void BgpEngine::push(double time, EventKind kind, std::uint32_t a, std::uint32_t b) {
   queue_.push(Event{time, (seq_++ << 8) | static_cast<std::uint64_t>(kind), a, b});
-  if (kind == EventKind::Input || (kind == EventKind::Deliver && observed_[graph_.owner(a)]))
-    observable_dates_.push(time);
+  if (kind == EventKind::Input) observable_dates_.push(time);
 }
 
 double BgpEngine::quiet_until() {
@@ -466,36 +471,40 @@ std::uint32_t BgpEngine::new_message() {
     free_messages_.pop_back();
     return id;
   }
-  messages_.push_back(Message{kNoPath, 0, {}});
+  messages_.push_back(Message{kNoPath, 0, 0, {}});
   return static_cast<std::uint32_t>(messages_.size() - 1);
 }
 
 void BgpEngine::on_deliver(SlotIndex r, std::uint32_t mid) {
-  // Take the prefix list out of the slot: sending below may grow messages_.
+  // Take the prefixes out of the message: sending below may grow messages_.
   const PathId path = messages_[mid].path;
   const std::uint32_t epoch = messages_[mid].epoch;
-  in_prefixes_.swap(messages_[mid].prefixes);
+  const std::uint64_t low = messages_[mid].low;
+  in_high_.swap(messages_[mid].high);
   auto release = [&] {
-    in_prefixes_.clear();
-    messages_[mid].prefixes.swap(in_prefixes_);
+    in_high_.clear();
+    messages_[mid].high.swap(in_high_);
     free_messages_.push_back(mid);
   };
-  if (!up_[r] || epoch_[r] != epoch) { // the session went down while the message was in flight
+  const SlotState& rs = slots_[r];
+  if (!rs.up || rs.epoch != epoch) { // the session went down while the message was in flight
     release();
     return;
   }
-  const AsIndex v = graph_.owner(r);
+  const AsIndex v = rs.owner;
   const Asn from = graph_.asn(graph_.neighbor(r));
   const bool loop = path != kNoPath && paths_.contains(path, v);
   const PathId effective = loop ? kNoPath : path;
   const ChangeCause cause = path == kNoPath ? ChangeCause::WithdrawalFrom
                                             : (loop ? ChangeCause::LoopFrom : ChangeCause::AnnouncementFrom);
+  const std::size_t count = static_cast<std::size_t>(__builtin_popcountll(low)) + in_high_.size();
   ++messages_delivered_;
-  prefix_updates_delivered_ += in_prefixes_.size();
-  (path == kNoPath ? withdrawals_rx_ : announcements_rx_)[v] += in_prefixes_.size();
+  prefix_updates_delivered_ += count;
+  (path == kNoPath ? withdrawals_rx_ : announcements_rx_)[v] += count;
   changed_.clear();
   const bool filters = rov_[v] || customer_filter_[v];
-  for (PrefixId p : in_prefixes_) {
+  // In ascending prefix order: the bits of `low`, then `high`.
+  auto receive = [&](PrefixId p) {
     if (observer_ && watched_[v])
       observer_->on_update_received(
           UpdateReceived{now_, graph_.asn(v), from, prefix_list_[p], path, path == kNoPath});
@@ -503,20 +512,24 @@ void BgpEngine::on_deliver(SlotIndex r, std::uint32_t mid) {
     if (filters) {
       // Import policy: a rejected route is as if never received (Adj-RIB-in post-policy).
       const ImportDrop drop = import_check(p, v, r, effective);
-      prefix_state_[p].rejected[r] = static_cast<std::uint8_t>(drop);
+      sp(r, p).rejected = static_cast<std::uint8_t>(drop);
       if (drop != ImportDrop::None) {
         accepted = kNoPath;
         if (observer_) observer_->on_route_rejected(now_, graph_.asn(v), from, prefix_list_[p], path, drop);
       }
     }
     rib_in_changed(p, v, r, accepted, cause);
-  }
+  };
+  for (std::uint64_t bits = low; bits != 0; bits &= bits - 1)
+    receive(static_cast<PrefixId>(__builtin_ctzll(bits)));
+  for (PrefixId p : in_high_)
+    receive(p);
   if (!changed_.empty()) export_changes(v);
   release();
-  if (max_prefix_[r] && accepted_[r] > max_prefix_[r]) {
+  if (slots_[r].max_prefix && slots_[r].accepted > slots_[r].max_prefix) {
     // Cease (RFC 4486 subcode 1): the session goes down, until someone brings it up again.
     if (observer_)
-      observer_->on_session_ceased(SessionCeased{now_, graph_.asn(v), from, accepted_[r], max_prefix_[r]});
+      observer_->on_session_ceased(SessionCeased{now_, graph_.asn(v), from, slots_[r].accepted, slots_[r].max_prefix});
     take_session_down(r);
   }
 }
@@ -526,21 +539,21 @@ void BgpEngine::on_deliver(SlotIndex r, std::uint32_t mid) {
 // by ASN), so equal-rank routes are broken by the lowest neighbour ASN.
 std::uint64_t BgpEngine::route_key(SlotIndex s, PathId path) const {
   const std::uint64_t len = std::min<std::uint32_t>(paths_.length(path), 0xFFFF);
-  return (static_cast<std::uint64_t>(0xFFFF - local_pref_[s]) << 48) | (len << 32) | s;
+  return (static_cast<std::uint64_t>(0xFFFF - slots_[s].local_pref) << 48) | (len << 32) | s;
 }
 
 void BgpEngine::rib_in_changed(PrefixId p, AsIndex v, SlotIndex s, PathId path, ChangeCause cause) {
-  PrefixState& ps = prefix_state_[p];
-  const PathId old = ps.rib_in[s];
+  SlotPrefix& e = sp(s, p);
+  const PathId old = e.rib_in;
   if (old == path) return;
-  ps.rib_in[s] = path;
+  e.rib_in = path;
   if (old == kNoPath)
-    ++accepted_[s];
+    ++slots_[s].accepted;
   else if (path == kNoPath)
-    --accepted_[s];
-  if (ps.origin_sites[v]) return; // the originated route beats anything learned
-  const SlotIndex best = ps.best_slot[v];
-  const Asn from = graph_.asn(graph_.neighbor(s));
+    --slots_[s].accepted;
+  if (ap(v, p).origin) return; // the originated route beats anything learned
+  const SlotIndex best = ap(v, p).best_slot;
+  const Asn from = graph_.asn(slots_[s].neighbor);
   if (best == s) {
     // Same neighbour, same local-pref: still best if not longer than before (everything else lost
     // to the old path); otherwise every candidate must be looked at again.
@@ -552,13 +565,12 @@ void BgpEngine::rib_in_changed(PrefixId p, AsIndex v, SlotIndex s, PathId path, 
     return;
   }
   if (path == kNoPath) return;
-  if (best == kNoSlot || route_key(s, path) < route_key(best, ps.best_path[v]))
+  if (best == kNoSlot || route_key(s, path) < route_key(best, ap(v, p).best_path))
     set_best(p, v, s, path, cause, from);
 }
 
 void BgpEngine::rescan(PrefixId p, AsIndex v, ChangeCause cause, Asn from) {
-  PrefixState& ps = prefix_state_[p];
-  if (ps.origin_sites[v]) {
+  if (ap(v, p).origin) {
     set_best(p, v, kLocalSlot, local_path(p, v), cause, from);
     return;
   }
@@ -566,7 +578,7 @@ void BgpEngine::rescan(PrefixId p, AsIndex v, ChangeCause cause, Asn from) {
   std::uint64_t best_key = ~0ull;
   const SlotIndex end = graph_.slot_end(v);
   for (SlotIndex s = graph_.slot_begin(v); s < end; ++s) {
-    const PathId path = ps.rib_in[s];
+    const PathId path = sp(s, p).rib_in;
     if (path == kNoPath) continue;
     const std::uint64_t key = route_key(s, path);
     if (key < best_key) {
@@ -574,17 +586,18 @@ void BgpEngine::rescan(PrefixId p, AsIndex v, ChangeCause cause, Asn from) {
       best = s;
     }
   }
-  set_best(p, v, best, best == kNoSlot ? kNoPath : ps.rib_in[best], cause, from);
+  set_best(p, v, best, best == kNoSlot ? kNoPath : sp(best, p).rib_in, cause, from);
 }
 
 void BgpEngine::set_best(PrefixId p, AsIndex v, SlotIndex slot, PathId path, ChangeCause cause, Asn from) {
-  PrefixState& ps = prefix_state_[p];
-  const PathId old_path = ps.best_path[v];
-  if (ps.best_slot[v] == slot && old_path == path) return;
-  ps.best_slot[v] = slot;
-  ps.best_path[v] = path;
+  AsPrefix& a = ap(v, p);
+  const PathId old_path = a.best_path;
+  if (a.best_slot == slot && old_path == path) return;
+  a.best_slot = slot;
+  a.best_path = path;
+  a.best_customer_like = slot < slots_.size() ? slots_[slot].customer_like : 0;
   if (path == kNoPath) {
-    ps.export_path[v] = kNoPath;
+    a.export_path = kNoPath;
   } else {
     // The prefixes of one UPDATE usually share the new path: intern it once.
     if (v != intern_cache_as_ || path != intern_cache_path_) {
@@ -592,7 +605,7 @@ void BgpEngine::set_best(PrefixId p, AsIndex v, SlotIndex slot, PathId path, Cha
       intern_cache_path_ = path;
       intern_cache_result_ = paths_.intern(v, path);
     }
-    ps.export_path[v] = intern_cache_result_;
+    a.export_path = intern_cache_result_;
   }
   if (changed_.empty() || changed_.back() != p) changed_.push_back(p);
   ++best_path_changes_;
@@ -603,15 +616,15 @@ void BgpEngine::set_best(PrefixId p, AsIndex v, SlotIndex slot, PathId path, Cha
 }
 
 PathId BgpEngine::export_for(PrefixId p, AsIndex v, SlotIndex s) {
-  if (export_deny_[s]) return kNoPath;
-  const PrefixState& ps = prefix_state_[p];
-  const SlotIndex best = ps.best_slot[v];
+  const SlotState& st = slots_[s];
+  if (st.export_deny) return kNoPath;
+  const AsPrefix& a = ap(v, p);
+  const SlotIndex best = a.best_slot;
   if (best == kNoSlot || best == s) return kNoPath; // nothing, or split horizon
-  if (best != kLocalSlot && !leak_[v] && !is_customer_like(graph_.relationship(best)) &&
-      !is_customer_like(graph_.relationship(s)))
+  if (best != kLocalSlot && !st.customer_like && !a.best_customer_like && !leak_[v])
     return kNoPath; // valley-free: peer/provider routes go to customers only
-  PathId out = ps.export_path[v];
-  for (unsigned k = 0; k < prepend_[s]; ++k)
+  PathId out = a.export_path;
+  for (unsigned k = 0; k < st.prepend; ++k)
     out = paths_.intern(v, out);
   return out;
 }
@@ -619,28 +632,30 @@ PathId BgpEngine::export_for(PrefixId p, AsIndex v, SlotIndex s) {
 void BgpEngine::export_changes(AsIndex v) {
   const SlotIndex end = graph_.slot_end(v);
   for (SlotIndex s = graph_.slot_begin(v); s < end; ++s)
-    if (up_[s]) export_over(s);
+    if (slots_[s].up) export_over(s);
 }
 
 void BgpEngine::export_over(SlotIndex s) {
-  const AsIndex v = graph_.owner(s);
-  const bool armed = mrai_armed_[s];
+  const AsIndex v = slots_[s].owner;
+  const bool armed = slots_[s].armed;
   out_.clear();
   for (PrefixId p : changed_) {
-    PrefixState& ps = prefix_state_[p];
     const PathId desired = export_for(p, v, s);
-    const PathId last = ps.rib_out[s];
+    SlotPrefix& e = sp(s, p);
     if (armed && (desired != kNoPath || params_.mrai_on_withdrawals)) {
-      if (desired != last && !ps.pending[s]) {
-        ps.pending[s] = 1;
-        pending_list_[s].push_back(p);
+      if (desired != e.rib_out && !e.pending) {
+        e.pending = 1;
+        if (!e.listed) { // (a superseded entry keeps its place, as in a list with a stale entry)
+          e.listed = 1;
+          sp(s, slots_[s].queued++).queue = p;
+        }
       }
       continue;
     }
-    ps.pending[s] = 0; // a withdrawal sent now supersedes a queued announcement
-    if (desired != last) {
+    e.pending = 0; // a withdrawal sent now supersedes a queued announcement
+    if (desired != e.rib_out) {
       out_.emplace_back(desired, p);
-      ps.rib_out[s] = desired;
+      e.rib_out = desired;
     }
   }
   send_batch(s);
@@ -649,48 +664,58 @@ void BgpEngine::export_over(SlotIndex s) {
 void BgpEngine::send_batch(SlotIndex s) {
   if (out_.empty()) return;
   if (out_.size() > 1) std::sort(out_.begin(), out_.end());
-  const SlotIndex r = graph_.reverse_slot(s);
-  const double arrival = now_ + graph_.delay(s) + params_.processing_delay_s;
+  const SlotIndex r = slots_[s].reverse;
+  const double arrival = now_ + slots_[s].delay + params_.processing_delay_s;
   bool arm = false;
   for (std::size_t i = 0; i < out_.size();) {
     const PathId path = out_[i].first;
     const std::uint32_t mid = new_message();
     Message& msg = messages_[mid];
     msg.path = path;
-    msg.epoch = epoch_[s];
-    msg.prefixes.clear();
-    for (; i < out_.size() && out_[i].first == path; ++i)
-      msg.prefixes.push_back(out_[i].second);
+    msg.epoch = slots_[s].epoch;
+    msg.low = 0;
+    msg.high.clear();
+    for (; i < out_.size() && out_[i].first == path; ++i) {
+      const PrefixId p = out_[i].second;
+      if (p < 64)
+        msg.low |= 1ull << p;
+      else
+        msg.high.push_back(p);
+    }
     push(arrival, EventKind::Deliver, r, mid);
+    if (slots_[s].neighbor_observed) observable_dates_.push(arrival);
     arm = arm || path != kNoPath || params_.mrai_on_withdrawals;
   }
   out_.clear();
-  if (arm && params_.mrai_s > 0 && !mrai_armed_[s]) arm_mrai(s);
+  if (arm && params_.mrai_s > 0 && !slots_[s].armed) arm_mrai(s);
 }
 
 void BgpEngine::arm_mrai(SlotIndex s) {
-  mrai_armed_[s] = 1;
+  slots_[s].armed = 1;
   double factor = params_.mrai_jitter ? 0.75 + 0.25 * sim::uniform01(jitter_rng_) : 1.0;
-  push(now_ + params_.mrai_s * factor, EventKind::MraiExpire, s, epoch_[s]);
+  push(now_ + params_.mrai_s * factor, EventKind::MraiExpire, s, slots_[s].epoch);
 }
 
 void BgpEngine::on_mrai_expire(SlotIndex s, std::uint32_t epoch) {
-  if (epoch != epoch_[s]) return; // the session flapped since the timer was armed
-  mrai_armed_[s] = 0;
-  const AsIndex v = graph_.owner(s);
+  if (epoch != slots_[s].epoch) return; // the session flapped since the timer was armed
+  slots_[s].armed = 0;
+  const AsIndex v = slots_[s].owner;
   out_.clear();
-  auto& list = pending_list_[s];
-  for (PrefixId p : list) {
-    PrefixState& ps = prefix_state_[p];
-    if (!ps.pending[s]) continue;
-    ps.pending[s] = 0;
+  // The queue in the order prefixes joined it.
+  const std::uint32_t queued = slots_[s].queued;
+  slots_[s].queued = 0;
+  for (std::uint32_t k = 0; k < queued; ++k) {
+    const PrefixId p = sp(s, k).queue;
+    SlotPrefix& e = sp(s, p);
+    e.listed = 0;
+    if (!e.pending) continue;
+    e.pending = 0;
     const PathId desired = export_for(p, v, s);
-    if (desired != ps.rib_out[s]) {
+    if (desired != e.rib_out) {
       out_.emplace_back(desired, p);
-      ps.rib_out[s] = desired;
+      e.rib_out = desired;
     }
   }
-  list.clear();
   send_batch(s); // re-arms if it announced anything
 }
 
@@ -708,6 +733,11 @@ PathId BgpEngine::local_path(PrefixId p, AsIndex v) const {
   return reorig_.at({p, v});
 }
 
+void BgpEngine::set_sites(PrefixId p, AsIndex v, std::uint64_t sites) {
+  prefix_state_[p].origin_sites[v] = sites;
+  ap(v, p).origin = sites != 0;
+}
+
 void BgpEngine::apply_origin_change(const Input& in) {
   const AsIndex v = in.as;
   PrefixState& ps = prefix_state_[in.prefix];
@@ -720,20 +750,20 @@ void BgpEngine::apply_origin_change(const Input& in) {
       for (PrefixId q : lpm_order_) {
         const Prefix& cover = prefix_list_[q];
         if (cover.length >= more.length || !cover.covers(more)) continue;
-        const SlotIndex b = prefix_state_[q].best_slot[v];
+        const SlotIndex b = ap(v, q).best_slot;
         if (b == kNoSlot || b == kLocalSlot) continue;
-        learned = prefix_state_[q].best_path[v];
+        learned = ap(v, q).best_path;
         break;
       }
       if (learned == kNoPath) return;
       reorig_[{in.prefix, v}] = learned;
       const bool was_origin = ps.origin_sites[v] != 0;
-      ps.origin_sites[v] |= kReoriginBit;
+      set_sites(in.prefix, v, ps.origin_sites[v] | kReoriginBit);
       if (!was_origin) set_best(in.prefix, v, kLocalSlot, learned, ChangeCause::MoreSpecificLeaked, 0);
       return;
     }
     if (!(ps.origin_sites[v] & kReoriginBit)) return;
-    ps.origin_sites[v] &= ~kReoriginBit;
+    set_sites(in.prefix, v, ps.origin_sites[v] & ~kReoriginBit);
     reorig_.erase({in.prefix, v});
     if (!ps.origin_sites[v]) rescan(in.prefix, v, ChangeCause::OriginWithdrawn, 0);
     return;
@@ -741,7 +771,7 @@ void BgpEngine::apply_origin_change(const Input& in) {
   const std::uint64_t bit = 1ull << in.value;
   if (in.kind == InputKind::Withdraw) {
     if (!(ps.origin_sites[v] & bit)) return;
-    ps.origin_sites[v] &= ~bit;
+    set_sites(in.prefix, v, ps.origin_sites[v] & ~bit);
     if (ps.origin_sites[v] == kReoriginBit) { // only the leaked more-specific is left
       ps.hijacker[v] = 0;
       set_best(in.prefix, v, kLocalSlot, local_path(in.prefix, v), ChangeCause::OriginWithdrawn, 0);
@@ -753,7 +783,7 @@ void BgpEngine::apply_origin_change(const Input& in) {
     return;
   }
   const bool was_origin = (ps.origin_sites[v] & ~kReoriginBit) != 0;
-  ps.origin_sites[v] |= bit;
+  set_sites(in.prefix, v, ps.origin_sites[v] | bit);
   if (was_origin) return;
   ps.hijacker[v] = in.kind == InputKind::Hijack;
   set_best(in.prefix, v, kLocalSlot, kEmptyPath,
@@ -762,26 +792,26 @@ void BgpEngine::apply_origin_change(const Input& in) {
 
 void BgpEngine::take_session_down(SlotIndex sa) {
   const SlotIndex sb = graph_.reverse_slot(sa);
-  if (!up_[sa]) return;
+  if (!slots_[sa].up) return;
   for (SlotIndex s : {sa, sb}) {
-    up_[s] = 0;
-    ++epoch_[s];
-    mrai_armed_[s] = 0;
-    pending_list_[s].clear();
-    accepted_[s] = 0;
+    slots_[s].up = 0;
+    ++slots_[s].epoch;
+    slots_[s].armed = 0;
+    slots_[s].queued = 0;
+    slots_[s].accepted = 0;
   }
   for (SlotIndex s : {sa, sb}) {
     const AsIndex owner = graph_.owner(s);
     const Asn from = graph_.asn(graph_.neighbor(s));
     changed_.clear();
     for (PrefixId p = 0; p < prefix_list_.size(); ++p) {
-      PrefixState& ps = prefix_state_[p];
-      ps.rib_out[s] = kNoPath;
-      ps.pending[s] = 0;
-      ps.rejected[s] = 0;
-      if (ps.rib_in[s] == kNoPath) continue;
-      ps.rib_in[s] = kNoPath;
-      if (!ps.origin_sites[owner] && ps.best_slot[owner] == s)
+      sp(s, p).rib_out = kNoPath;
+      sp(s, p).pending = 0;
+      sp(s, p).listed = 0;
+      sp(s, p).rejected = 0;
+      if (sp(s, p).rib_in == kNoPath) continue;
+      sp(s, p).rib_in = kNoPath;
+      if (!ap(owner, p).origin && ap(owner, p).best_slot == s)
         rescan(p, owner, ChangeCause::SessionDown, from);
     }
     if (!changed_.empty()) export_changes(owner);
@@ -819,10 +849,10 @@ void BgpEngine::on_input(const Input& in) {
   case InputKind::SessionUp: {
     const SlotIndex sa = *graph_.find_slot(v, in.other);
     const SlotIndex sb = graph_.reverse_slot(sa);
-    if (up_[sa]) return;
+    if (slots_[sa].up) return;
     for (SlotIndex s : {sa, sb}) {
-      up_[s] = 1;
-      ++epoch_[s];
+      slots_[s].up = 1;
+      ++slots_[s].epoch;
     }
     changed_.clear();
     for (PrefixId p = 0; p < prefix_list_.size(); ++p)
@@ -836,7 +866,7 @@ void BgpEngine::on_input(const Input& in) {
     all_prefixes_changed(v);
     return;
   case InputKind::LocalPref: {
-    local_pref_[*graph_.find_slot(v, in.other)] = static_cast<std::uint16_t>(in.value);
+    slots_[*graph_.find_slot(v, in.other)].local_pref = static_cast<std::uint16_t>(in.value);
     changed_.clear();
     for (PrefixId p = 0; p < prefix_list_.size(); ++p)
       rescan(p, v, ChangeCause::PolicyChange, 0);
@@ -847,9 +877,9 @@ void BgpEngine::on_input(const Input& in) {
   case InputKind::Export: {
     auto apply = [&](SlotIndex s) {
       if (in.kind == InputKind::Prepend)
-        prepend_[s] = static_cast<std::uint8_t>(in.value);
+        slots_[s].prepend = static_cast<std::uint8_t>(in.value);
       else
-        export_deny_[s] = in.value ? 0 : 1;
+        slots_[s].export_deny = in.value ? 0 : 1;
     };
     if (in.other == kAllNeighbors)
       for (SlotIndex s = graph_.slot_begin(v); s < graph_.slot_end(v); ++s)
@@ -882,10 +912,9 @@ std::optional<std::vector<Asn>> BgpEngine::best_path(Asn asn, const Prefix& pref
   const AsIndex v = index_or_throw(asn);
   auto p = find_prefix(prefix);
   if (!p) return std::nullopt;
-  const PrefixState& ps = prefix_state_[*p];
-  if (ps.best_slot[v] == kNoSlot) return std::nullopt;
-  if (ps.best_path[v] == kEmptyPath) return std::vector<Asn>{asn};
-  return path_asns(ps.best_path[v]);
+  if (ap(v, *p).best_slot == kNoSlot) return std::nullopt;
+  if (ap(v, *p).best_path == kEmptyPath) return std::vector<Asn>{asn};
+  return path_asns(ap(v, *p).best_path);
 }
 
 bool BgpEngine::is_hijacker(Asn asn, const Prefix& prefix) const {
@@ -909,9 +938,9 @@ Explanation BgpEngine::explain(Asn asn, const Prefix& prefix) const {
   SlotIndex first = kNoSlot, second = kNoSlot;
   std::uint64_t k1 = ~0ull, k2 = ~0ull;
   for (SlotIndex s = graph_.slot_begin(v); s < graph_.slot_end(v); ++s) {
-    if (ps.rib_in[s] == kNoPath) continue;
+    if (sp(s, *p).rib_in == kNoPath) continue;
     ++e.candidates;
-    const std::uint64_t k = route_key(s, ps.rib_in[s]);
+    const std::uint64_t k = route_key(s, sp(s, *p).rib_in);
     if (k < k1) {
       second = first;
       k2 = k1;
@@ -952,7 +981,7 @@ LookupResult BgpEngine::route_lookup(Asn from, Ipv4 address) const {
     PrefixId matched = 0;
     for (PrefixId p : lpm_order_) {
       if (!prefix_list_[p].contains(address)) continue;
-      best = prefix_state_[p].best_slot[v];
+      best = ap(v, p).best_slot;
       matched = p;
       if (best != kNoSlot) break;
     }
@@ -960,7 +989,7 @@ LookupResult BgpEngine::route_lookup(Asn from, Ipv4 address) const {
       r.status = LookupStatus::NoRoute;
       return r;
     }
-    const PathId held = prefix_state_[matched].best_path[v];
+    const PathId held = ap(v, matched).best_path;
     if (best == kLocalSlot && held == kEmptyPath) {
       r.status = LookupStatus::Delivered;
       r.prefix = matched;
@@ -986,20 +1015,20 @@ std::optional<std::vector<Asn>> BgpEngine::onward_route(Asn asn, Ipv4 address) c
     if (!prefix_list_[p].contains(address)) continue;
     const PrefixState& ps = prefix_state_[p];
     if (ps.origin_sites[v] && !ps.hijacker[v])
-      return ps.best_path[v] == kEmptyPath ? std::vector<Asn>{asn} : path_asns(ps.best_path[v]);
+      return ap(v, p).best_path == kEmptyPath ? std::vector<Asn>{asn} : path_asns(ap(v, p).best_path);
     if (ps.origin_sites[v]) {
       // Its own hijack: the best route its neighbours still offer for that prefix, if any.
       SlotIndex best = kNoSlot;
       std::uint64_t best_key = ~0ull;
       for (SlotIndex s = graph_.slot_begin(v); s < graph_.slot_end(v); ++s)
-        if (ps.rib_in[s] != kNoPath && route_key(s, ps.rib_in[s]) < best_key) {
-          best_key = route_key(s, ps.rib_in[s]);
+        if (sp(s, p).rib_in != kNoPath && route_key(s, sp(s, p).rib_in) < best_key) {
+          best_key = route_key(s, sp(s, p).rib_in);
           best = s;
         }
-      if (best != kNoSlot) return path_asns(ps.rib_in[best]);
+      if (best != kNoSlot) return path_asns(sp(best, p).rib_in);
       continue;
     }
-    if (ps.best_slot[v] != kNoSlot) return path_asns(ps.best_path[v]);
+    if (ap(v, p).best_slot != kNoSlot) return path_asns(ap(v, p).best_path);
   }
   return std::nullopt;
 }

@@ -306,9 +306,9 @@ public:
   /// [asn] when it originates the prefix; otherwise neighbour first, origin last.
   std::optional<std::vector<Asn>> best_path(Asn asn, const Prefix& prefix) const;
   /// Current best path id (kNoPath: none, kEmptyPath: originated) of an AS index.
-  PathId best_path_id(AsIndex v, PrefixId p) const { return prefix_state_[p].best_path[v]; }
+  PathId best_path_id(AsIndex v, PrefixId p) const { return ap(v, p).best_path; }
   /// True if the AS index originates prefix `p` now.
-  bool originates(AsIndex v, PrefixId p) const { return prefix_state_[p].origin_sites[v] != 0; }
+  bool originates(AsIndex v, PrefixId p) const { return ap(v, p).origin != 0; }
   /// True if `asn` started originating `prefix` through hijack().
   bool is_hijacker(Asn asn, const Prefix& prefix) const;
   /// ASNs of an interned path, first to last.
@@ -329,7 +329,7 @@ public:
   ImportDrop import_drop(Asn asn, Asn neighbor, const Prefix& prefix) const;
   /// The same by slot (the owner's view of the route the neighbour of slot `s` sent for `p`).
   ImportDrop import_drop_at(SlotIndex s, PrefixId p) const {
-    return static_cast<ImportDrop>(prefix_state_[p].rejected[s]);
+    return static_cast<ImportDrop>(sp(s, p).rejected);
   }
 
   // ---- Observation.
@@ -372,10 +372,12 @@ private:
       return x.time != y.time ? x.time > y.time : x.seq_kind > y.seq_kind;
     }
   };
+  // An UPDATE in flight: its prefixes are the bits of `low` (ids below 64) then `high` (ascending).
   struct Message {
     PathId path; // kNoPath: withdrawal
     std::uint32_t epoch;
-    std::vector<PrefixId> prefixes;
+    std::uint64_t low;
+    std::vector<PrefixId> high;
   };
   enum class InputKind : std::uint8_t {
     Announce,
@@ -396,21 +398,51 @@ private:
     PrefixId prefix;
     std::uint32_t value;
   };
-  // Everything the engine holds per prefix: flat vectors by slot or by AS.
+  // Memory layout (for the cache): what one (session, prefix) event touches sits together. The state
+  // of a (slot, prefix) pair is one SlotPrefix, the state of an (AS, prefix) pair one AsPrefix, both
+  // in flat arrays indexed slot- (AS-) major, so the prefixes of one slot (AS) are adjacent: row
+  // s * stride_ (v * stride_), stride_ >= prefix count, doubled when a prefix is added past it.
+  // A session's own state is one SlotState. Rarely read per-prefix data stays in PrefixState.
+  struct SlotPrefix {
+    PathId rib_in = kNoPath;   // path received by the owner from the neighbour
+    PathId rib_out = kNoPath;  // last path sent by the owner to the neighbour
+    PrefixId queue = 0;        // in row s, entry k: the k-th prefix of the slot's MRAI queue
+    std::uint8_t pending = 0;  // queued behind MRAI
+    std::uint8_t listed = 0;   // in the slot's MRAI queue (pending, or superseded since)
+    std::uint8_t rejected = 0; // ImportDrop of the last route received there
+  };
+  struct AsPrefix {
+    SlotIndex best_slot = kNoSlot;
+    PathId best_path = kNoPath;
+    PathId export_path = kNoPath;       // intern(v, best_path), kNoPath if no route
+    std::uint8_t origin = 0;            // PrefixState::origin_sites[v] != 0
+    std::uint8_t best_customer_like = 0; // the best route was learned from a customer or sibling
+  };
+  struct SlotState {
+    double delay = 0;             // link delay, s
+    AsIndex owner = 0, neighbor = 0;
+    SlotIndex reverse = 0;
+    std::uint32_t epoch = 0;
+    std::uint32_t accepted = 0;   // prefixes with a route in RIB-in
+    std::uint32_t max_prefix = 0; // 0: no limit
+    std::uint16_t local_pref = 0;
+    std::uint8_t up = 1, armed = 0, prepend = 0, export_deny = 0;
+    std::uint8_t customer_like = 0;     // the neighbour is a customer or a sibling
+    std::uint8_t neighbor_observed = 0; // deliveries over it are observable (see observe())
+    std::uint32_t queued = 0;           // length of the MRAI queue (row entries' `queue`)
+  };
   struct PrefixState {
-    std::vector<PathId> rib_in;                     // by slot: path received by owner from neighbour
-    std::vector<PathId> rib_out;                    // by slot: last path sent by owner to neighbour
-    std::vector<std::uint8_t> pending;              // by slot: queued behind MRAI
-    std::vector<SlotIndex> best_slot;               // by AS
-    std::vector<PathId> best_path;                  // by AS
-    std::vector<PathId> export_path;                // by AS: intern(v, best_path), kNoPath if no route
     std::vector<std::uint64_t> origin_sites;        // by AS: bit per anycast site, kReoriginBit
     std::vector<std::uint8_t> hijacker;             // by AS
-    std::vector<std::uint8_t> rejected;             // by slot: ImportDrop of the last route received there
     std::vector<std::pair<Asn, std::uint8_t>> roas; // covering ROAs: (origin, max_length)
     std::vector<std::uint8_t> cone_ok;              // by AS (customer filters only): the prefix is registered
                                                     // to an AS of its customer cone
   };
+  SlotPrefix& sp(SlotIndex s, PrefixId p) { return sp_[std::size_t(s) * stride_ + p]; }
+  const SlotPrefix& sp(SlotIndex s, PrefixId p) const { return sp_[std::size_t(s) * stride_ + p]; }
+  AsPrefix& ap(AsIndex v, PrefixId p) { return ap_[std::size_t(v) * stride_ + p]; }
+  const AsPrefix& ap(AsIndex v, PrefixId p) const { return ap_[std::size_t(v) * stride_ + p]; }
+  void set_sites(PrefixId p, AsIndex v, std::uint64_t sites);
 
   AsIndex index_or_throw(Asn asn) const;
   SlotIndex slot_or_throw(AsIndex a, AsIndex b) const;
@@ -451,7 +483,6 @@ private:
   // Dates of pending observable events (inputs, deliveries to observed ASes); entries older than the
   // queue's first date are processed already and dropped lazily.
   std::priority_queue<double, std::vector<double>, std::greater<double>> observable_dates_;
-  std::vector<std::uint8_t> observed_; // per AS
   double min_gap_ = 0;                 // least delay an event adds to its own date (>= 0)
   std::vector<Message> messages_;
   std::vector<std::uint32_t> free_messages_;
@@ -460,18 +491,12 @@ private:
   std::vector<Prefix> prefix_list_;
   std::map<Prefix, PrefixId> prefix_ids_;
   std::vector<PrefixState> prefix_state_;
+  std::size_t stride_ = 0;       // prefixes per row of sp_ and ap_
+  std::vector<SlotPrefix> sp_;   // by slot * stride_ + prefix
+  std::vector<AsPrefix> ap_;     // by AS * stride_ + prefix
+  std::vector<SlotState> slots_; // by slot
   std::vector<PrefixId> lpm_order_; // prefix ids, longest first
 
-  // Per slot.
-  std::vector<std::uint8_t> up_;
-  std::vector<std::uint32_t> epoch_;
-  std::vector<std::uint8_t> mrai_armed_;
-  std::vector<std::vector<PrefixId>> pending_list_;
-  std::vector<std::uint16_t> local_pref_;
-  std::vector<std::uint8_t> prepend_;
-  std::vector<std::uint8_t> export_deny_;
-  std::vector<std::uint32_t> max_prefix_; // 0: no limit
-  std::vector<std::uint32_t> accepted_;   // prefixes with a route in RIB-in
   // Import policies.
   std::vector<Roa> roas_;
   std::vector<std::pair<Prefix, Asn>> registry_;
@@ -486,7 +511,7 @@ private:
 
   // Scratch, reused to avoid allocation on the hot path.
   std::vector<PrefixId> changed_;                // prefixes whose best changed at the AS being processed
-  std::vector<PrefixId> in_prefixes_;            // prefixes of the message being delivered
+  std::vector<PrefixId> in_high_;                // prefixes >= 64 of the message being delivered
   std::vector<std::pair<PathId, PrefixId>> out_; // what one AS sends over one slot now
   AsIndex intern_cache_as_ = 0xFFFFFFFFu;        // last intern(v, path) done by set_best
   PathId intern_cache_path_ = kNoPath;

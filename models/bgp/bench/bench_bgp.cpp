@@ -3,26 +3,35 @@
 //   outagesim_bench_bgp [CAIDA_FILE] [ORIGIN_ASN]       (env MRAI=seconds, default 30; MRAI=0 off;
 //                                                      WRATE=0 lets withdrawals bypass MRAI; the
 //                                                      default, as in the model, rate-limits them)
+//   outagesim_bench_bgp synthetic:N [ORIGIN_ASN]        the same on generate_internet() with N ASes
+//                                                      (seed 1; default origin: the stub AS with the
+//                                                      most providers, lowest ASN first), for the
+//                                                      scaling series (1000, 5000, 20000, 60000)
 //
 // Work: load the graph; announce 6 prefixes from the origin at t=0 and run to convergence; withdraw
 // them all and run to convergence. The same work is then done by a minimal priority-queue
 // path-vector loop written below (Gao-Rexford, MRAI, same delays; no observers, no inputs, no
 // policies), whose converged state must agree with the engine's. The last line is
 //   bgp-bench: ases=N links=N load_s=X converge_s=X withdraw_s=X updates=N updates_per_s=X
-//              rss_mib=N pq_ratio=X
+//              rss_mib=N pq_ratio=X cpu_s=X us_per_update=X pq_ratio_wall=X
 // (one line; the minimal loop follows the same WRATE setting, so it is always the same work)
 // where converge_s / withdraw_s are wall seconds of the two phases, updates the UPDATE
 // messages delivered (each may carry several prefixes), updates_per_s = updates / (converge_s +
-// withdraw_s), rss_mib the peak resident set, pq_ratio = engine time / minimal loop time.
+// withdraw_s), rss_mib the peak resident set, pq_ratio = engine CPU time / minimal loop CPU time
+// (CPU time of this process: on a loaded machine wall time counts the waits for a core too;
+// pq_ratio_wall is the same with wall time), cpu_s the engine's CPU seconds for both phases and
+// us_per_update = cpu_s / updates in microseconds.
 //
 // Default prefixes: AS32934's DNS prefixes 129.134.30.0/23, 129.134.31.0/24, 185.89.218.0/23,
 // 185.89.219.0/24, its covering 129.134.0.0/17, and 157.240.0.0/16 (the block of facebook.com's
 // web front-ends) as the sixth.
 #include "models/bgp/BgpEngine.hpp"
+#include "models/bgp/Generator.hpp"
 #include "models/bgp/TopologyLoader.hpp"
 #include "sim/core/Rng.hpp"
 
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -37,6 +46,12 @@ namespace {
 double wall() {
   using namespace std::chrono;
   return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+double cpu() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
 long peak_rss_mib() {
@@ -255,7 +270,18 @@ private:
 
 int main(int argc, char** argv) {
   std::string file = argc > 1 ? argv[1] : std::string(OUTAGESIM_BENCH_DEFAULT_CAIDA);
-  Asn origin = argc > 2 ? static_cast<Asn>(std::strtoul(argv[2], nullptr, 10)) : 32934;
+  if (file == "-h" || file == "--help") {
+    std::cout << "usage: outagesim_bench_bgp [CAIDA_FILE | synthetic:N] [ORIGIN_ASN]\n"
+                 "  Announces then withdraws 6 prefixes from ORIGIN_ASN (default AS32934 on CAIDA data; on\n"
+                 "  synthetic:N, a graph of N ASes from the generator, the stub AS with the most providers)\n"
+                 "  and times the engine against a minimal priority-queue loop doing the same work.\n"
+                 "  Environment: MRAI=seconds (default 30, 0 disables), WRATE=0 (withdrawals bypass MRAI).\n"
+                 "  Last line: bgp-bench: ases= links= load_s= converge_s= withdraw_s= updates= updates_per_s=\n"
+                 "  rss_mib= pq_ratio= cpu_s= us_per_update= pq_ratio_wall= (pq_ratio: CPU time ratio).\n";
+    return 0;
+  }
+  const bool synthetic = file.rfind("synthetic:", 0) == 0;
+  Asn origin = argc > 2 ? static_cast<Asn>(std::strtoul(argv[2], nullptr, 10)) : (synthetic ? 0 : 32934);
   double mrai = 30.0;
   if (const char* e = std::getenv("MRAI")) mrai = std::atof(e);
   const char* prefix_text[] = {"129.134.30.0/23", "129.134.31.0/24", "185.89.218.0/23",
@@ -263,11 +289,36 @@ int main(int argc, char** argv) {
 
   double t0 = wall();
   LoadedTopology topo;
-  try {
-    topo = load_caida(file);
-  } catch (const TopologyError& e) {
-    std::cerr << "error: " << e.what() << "\n";
-    return 2;
+  if (synthetic) {
+    char* end = nullptr;
+    const unsigned long n = std::strtoul(file.c_str() + 10, &end, 10);
+    if (n < 2 || *end != '\0') {
+      std::cerr << "error: " << file << ": expected synthetic:N with N >= 2 ASes\n";
+      return 2;
+    }
+    GeneratorParams gp;
+    gp.as_count = n;
+    topo.graph = generate_internet(gp);
+    if (origin == 0) {
+      // A multi-homed stub (no customers), the one with the most providers, lowest ASN first.
+      const AsGraph& g = topo.graph;
+      std::size_t best = 0;
+      for (AsIndex v = 0; v < g.as_count(); ++v) {
+        std::size_t providers = 0, customers = 0;
+        for (SlotIndex s = g.slot_begin(v); s < g.slot_end(v); ++s) {
+          providers += g.relationship(s) == Relationship::Provider;
+          customers += g.relationship(s) == Relationship::Customer;
+        }
+        if (customers == 0 && providers > best) best = providers, origin = g.asn(v);
+      }
+    }
+  } else {
+    try {
+      topo = load_caida(file);
+    } catch (const TopologyError& e) {
+      std::cerr << "error: " << e.what() << "\n";
+      return 2;
+    }
   }
   const double load_s = wall() - t0;
   for (const auto& w : topo.warnings)
@@ -287,10 +338,12 @@ int main(int argc, char** argv) {
     prefixes.push_back(*Prefix::parse(t));
 
   t0 = wall();
+  double c0 = cpu();
   for (const auto& p : prefixes)
     engine.announce(origin, p, 0.0);
   engine.run_to_convergence();
   const double converge_s = wall() - t0;
+  double engine_cpu = cpu() - c0;
   const double announce_sim = engine.last_change_time();
   const std::uint64_t announce_msgs = engine.messages_delivered();
   std::size_t reached = 0;
@@ -301,9 +354,11 @@ int main(int argc, char** argv) {
   MinimalLoop base(g, static_cast<int>(prefixes.size()), mrai, params.processing_delay_s, params.seed,
                    params.mrai_on_withdrawals);
   double b0 = wall();
+  c0 = cpu();
   base.originate(*g.index_of(origin), true);
   std::uint64_t base_msgs = base.run();
   double base_s = wall() - b0;
+  double base_cpu = cpu() - c0;
   std::size_t disagree = 0;
   for (AsIndex v = 0; v < g.as_count(); ++v) {
     PathId bp = engine.best_path_id(v, 0);
@@ -317,37 +372,43 @@ int main(int argc, char** argv) {
 
   const double withdraw_at = engine.now();
   t0 = wall();
+  c0 = cpu();
   for (const auto& p : prefixes)
     engine.withdraw(origin, p, withdraw_at);
   engine.run_to_convergence();
   const double withdraw_s = wall() - t0;
+  engine_cpu += cpu() - c0;
   const double withdraw_sim = engine.last_change_time() - withdraw_at;
   std::size_t left = 0;
   for (AsIndex v = 0; v < g.as_count(); ++v)
     left += engine.best_path_id(v, 0) != kNoPath;
 
   b0 = wall();
+  c0 = cpu();
   base.originate(*g.index_of(origin), false);
   base_msgs = base.run();
   base_s += wall() - b0;
+  base_cpu += cpu() - c0;
 
   const std::uint64_t updates = engine.messages_delivered();
   const double work_s = converge_s + withdraw_s;
   std::printf("bgp-bench-info: file=%s origin=%u mrai_s=%g wrate=%d prefixes=%zu reached=%zu/%zu "
               "announce_sim_s=%.3f withdraw_sim_s=%.3f announce_updates=%llu withdraw_updates=%llu "
               "prefix_updates=%llu best_changes=%llu paths=%zu left_after_withdraw=%zu "
-              "baseline_s=%.3f baseline_updates=%llu baseline_disagree=%zu\n",
+              "baseline_s=%.3f baseline_cpu_s=%.3f baseline_updates=%llu baseline_disagree=%zu\n",
               file.c_str(), origin, mrai, params.mrai_on_withdrawals ? 1 : 0, prefixes.size(), reached,
               g.as_count(), announce_sim, withdraw_sim, static_cast<unsigned long long>(announce_msgs),
               static_cast<unsigned long long>(updates - announce_msgs),
               static_cast<unsigned long long>(engine.prefix_updates_delivered()),
               static_cast<unsigned long long>(engine.best_path_changes()), engine.paths().size(), left,
-              base_s, static_cast<unsigned long long>(base_msgs), disagree);
+              base_s, base_cpu, static_cast<unsigned long long>(base_msgs), disagree);
   std::printf("bgp-bench: ases=%zu links=%zu load_s=%.3f converge_s=%.3f withdraw_s=%.3f updates=%llu "
-              "updates_per_s=%.0f rss_mib=%ld pq_ratio=%.2f\n",
+              "updates_per_s=%.0f rss_mib=%ld pq_ratio=%.2f cpu_s=%.3f us_per_update=%.3f pq_ratio_wall=%.2f\n",
               g.as_count(), g.link_count(), load_s, converge_s, withdraw_s,
               static_cast<unsigned long long>(updates),
               work_s > 0 ? static_cast<double>(updates) / work_s : 0.0, peak_rss_mib(),
+              base_cpu > 0 ? engine_cpu / base_cpu : 0.0, engine_cpu,
+              updates > 0 ? 1e6 * engine_cpu / static_cast<double>(updates) : 0.0,
               base_s > 0 ? work_s / base_s : 0.0);
   return 0;
 }
