@@ -7,8 +7,9 @@
 # WRATE=0 lets withdrawals bypass MRAI (the default rate-limits them).
 # The last line printed is:
 #   bgp-bench: ases=N links=N load_s=X converge_s=X withdraw_s=X updates=N updates_per_s=X rss_mib=N
-#              pq_ratio=X cpu_s=X us_per_update=X pq_ratio_wall=X
-# pq_ratio is CPU time (engine / minimal loop, same run); cpu_s and us_per_update are the engine's.
+#              pq_ratio=X cpu_s=X us_per_update=X pq_ratio_wall=X engine_rss_mib=N
+# pq_ratio is CPU time (engine / minimal loop, same run); cpu_s, us_per_update and engine_rss_mib
+# (peak before the minimal loop runs) are the engine's.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 file="${1:-$root/../shared/data/caida/20180101.as-rel.txt.bz2}"

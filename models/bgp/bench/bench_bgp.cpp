@@ -13,14 +13,15 @@
 // path-vector loop written below (Gao-Rexford, MRAI, same delays; no observers, no inputs, no
 // policies), whose converged state must agree with the engine's. The last line is
 //   bgp-bench: ases=N links=N load_s=X converge_s=X withdraw_s=X updates=N updates_per_s=X
-//              rss_mib=N pq_ratio=X cpu_s=X us_per_update=X pq_ratio_wall=X
+//              rss_mib=N pq_ratio=X cpu_s=X us_per_update=X pq_ratio_wall=X engine_rss_mib=N
 // (one line; the minimal loop follows the same WRATE setting, so it is always the same work)
 // where converge_s / withdraw_s are wall seconds of the two phases, updates the UPDATE
 // messages delivered (each may carry several prefixes), updates_per_s = updates / (converge_s +
 // withdraw_s), rss_mib the peak resident set, pq_ratio = engine CPU time / minimal loop CPU time
 // (CPU time of this process: on a loaded machine wall time counts the waits for a core too;
 // pq_ratio_wall is the same with wall time), cpu_s the engine's CPU seconds for both phases and
-// us_per_update = cpu_s / updates in microseconds.
+// us_per_update = cpu_s / updates in microseconds, engine_rss_mib the peak resident set before the
+// minimal loop runs (graph + engine; rss_mib includes the minimal loop's own memory).
 //
 // Default prefixes: AS32934's DNS prefixes 129.134.30.0/23, 129.134.31.0/24, 185.89.218.0/23,
 // 185.89.219.0/24, its covering 129.134.0.0/17, and 157.240.0.0/16 (the block of facebook.com's
@@ -277,7 +278,8 @@ int main(int argc, char** argv) {
                  "  and times the engine against a minimal priority-queue loop doing the same work.\n"
                  "  Environment: MRAI=seconds (default 30, 0 disables), WRATE=0 (withdrawals bypass MRAI).\n"
                  "  Last line: bgp-bench: ases= links= load_s= converge_s= withdraw_s= updates= updates_per_s=\n"
-                 "  rss_mib= pq_ratio= cpu_s= us_per_update= pq_ratio_wall= (pq_ratio: CPU time ratio).\n";
+                 "  rss_mib= pq_ratio= cpu_s= us_per_update= pq_ratio_wall= engine_rss_mib= (pq_ratio: CPU\n"
+                 "  time ratio; engine_rss_mib: peak before the minimal loop runs).\n";
     return 0;
   }
   const bool synthetic = file.rfind("synthetic:", 0) == 0;
@@ -350,26 +352,13 @@ int main(int argc, char** argv) {
   for (AsIndex v = 0; v < g.as_count(); ++v)
     reached += engine.best_path_id(v, 0) != kNoPath;
 
-  // Baseline's announce state must agree with the engine's, AS by AS.
-  MinimalLoop base(g, static_cast<int>(prefixes.size()), mrai, params.processing_delay_s, params.seed,
-                   params.mrai_on_withdrawals);
-  double b0 = wall();
-  c0 = cpu();
-  base.originate(*g.index_of(origin), true);
-  std::uint64_t base_msgs = base.run();
-  double base_s = wall() - b0;
-  double base_cpu = cpu() - c0;
-  std::size_t disagree = 0;
+  // The engine's announce state (next hop per AS for the first prefix), for the comparison below.
+  constexpr AsIndex kNone = 0xFFFFFFFFu, kSelf = 0xFFFFFFFEu;
+  std::vector<AsIndex> announced_next(g.as_count(), kNone);
   for (AsIndex v = 0; v < g.as_count(); ++v) {
-    PathId bp = engine.best_path_id(v, 0);
-    SlotIndex bs = base.best_slot(v, 0);
-    bool engine_none = bp == kNoPath, base_none = bs == MinimalLoop::kNoSlot;
-    if (engine_none != base_none)
-      ++disagree;
-    else if (!engine_none && bp != kEmptyPath && g.neighbor(bs) != engine.paths().head(bp))
-      ++disagree;
+    const PathId bp = engine.best_path_id(v, 0);
+    if (bp != kNoPath) announced_next[v] = bp == kEmptyPath ? kSelf : engine.paths().head(bp);
   }
-
   const double withdraw_at = engine.now();
   t0 = wall();
   c0 = cpu();
@@ -382,6 +371,26 @@ int main(int argc, char** argv) {
   std::size_t left = 0;
   for (AsIndex v = 0; v < g.as_count(); ++v)
     left += engine.best_path_id(v, 0) != kNoPath;
+  const long engine_rss_mib = peak_rss_mib(); // before the minimal loop allocates anything
+
+  // The minimal loop does the same work; its announce state must agree with the engine's, AS by AS.
+  MinimalLoop base(g, static_cast<int>(prefixes.size()), mrai, params.processing_delay_s, params.seed,
+                   params.mrai_on_withdrawals);
+  double b0 = wall();
+  c0 = cpu();
+  base.originate(*g.index_of(origin), true);
+  std::uint64_t base_msgs = base.run();
+  double base_s = wall() - b0;
+  double base_cpu = cpu() - c0;
+  std::size_t disagree = 0;
+  for (AsIndex v = 0; v < g.as_count(); ++v) {
+    const SlotIndex bs = base.best_slot(v, 0);
+    const bool engine_none = announced_next[v] == kNone, base_none = bs == MinimalLoop::kNoSlot;
+    if (engine_none != base_none)
+      ++disagree;
+    else if (!engine_none && announced_next[v] != kSelf && g.neighbor(bs) != announced_next[v])
+      ++disagree;
+  }
 
   b0 = wall();
   c0 = cpu();
@@ -403,12 +412,12 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(engine.best_path_changes()), engine.paths().size(), left,
               base_s, base_cpu, static_cast<unsigned long long>(base_msgs), disagree);
   std::printf("bgp-bench: ases=%zu links=%zu load_s=%.3f converge_s=%.3f withdraw_s=%.3f updates=%llu "
-              "updates_per_s=%.0f rss_mib=%ld pq_ratio=%.2f cpu_s=%.3f us_per_update=%.3f pq_ratio_wall=%.2f\n",
+              "updates_per_s=%.0f rss_mib=%ld pq_ratio=%.2f cpu_s=%.3f us_per_update=%.3f pq_ratio_wall=%.2f engine_rss_mib=%ld\n",
               g.as_count(), g.link_count(), load_s, converge_s, withdraw_s,
               static_cast<unsigned long long>(updates),
               work_s > 0 ? static_cast<double>(updates) / work_s : 0.0, peak_rss_mib(),
               base_cpu > 0 ? engine_cpu / base_cpu : 0.0, engine_cpu,
               updates > 0 ? 1e6 * engine_cpu / static_cast<double>(updates) : 0.0,
-              base_s > 0 ? work_s / base_s : 0.0);
+              base_s > 0 ? work_s / base_s : 0.0, engine_rss_mib);
   return 0;
 }
