@@ -176,32 +176,44 @@ SlotIndex BgpEngine::slot_or_throw(AsIndex a, AsIndex b) const {
 PrefixId BgpEngine::intern_prefix(const Prefix& p) {
   auto it = prefix_ids_.find(p);
   if (it != prefix_ids_.end()) return it->second;
+  if (prefix_list_.size() >= kMaxPrefixes)
+    throw std::length_error("the BGP engine holds at most " + std::to_string(kMaxPrefixes) + " prefixes");
   const PrefixId id = static_cast<PrefixId>(prefix_list_.size());
   prefix_ids_.emplace(p, id);
   prefix_list_.push_back(p);
   PrefixState ps;
-  const std::size_t m = graph_.slot_count(), n = graph_.as_count();
+  const std::size_t n = graph_.as_count();
   ps.origin_sites.assign(n, 0);
   ps.hijacker.assign(n, 0);
   prefix_state_.push_back(std::move(ps));
-  if (prefix_list_.size() > stride_) {
-    // Rows are full: copy into rows twice as long (rare: prefixes are few and added up front).
-    const std::size_t stride = std::max<std::size_t>(8, stride_ * 2);
-    std::vector<SlotPrefix> sp(m * stride);
-    std::vector<AsPrefix> ap(n * stride);
-    for (std::size_t s = 0; s < m; ++s)
-      std::copy_n(sp_.begin() + s * stride_, id, sp.begin() + s * stride);
-    for (std::size_t v = 0; v < n; ++v)
-      std::copy_n(ap_.begin() + v * stride_, id, ap.begin() + v * stride);
-    sp_.swap(sp);
-    ap_.swap(ap);
-    stride_ = stride;
-  }
+  // Rows are full: copy into rows twice as long (rare: prefixes are few and added up front).
+  if (prefix_list_.size() > stride_) relayout(std::max<std::size_t>(8, stride_ * 2), id);
   compute_filters(id);
   lpm_order_.push_back(id);
   std::stable_sort(lpm_order_.begin(), lpm_order_.end(),
                    [&](PrefixId a, PrefixId b) { return prefix_list_[a].length > prefix_list_[b].length; });
   return id;
+}
+
+// Copies the first `keep` entries of every row into rows of `stride` entries.
+void BgpEngine::relayout(std::size_t stride, std::size_t keep) {
+  const std::size_t m = graph_.slot_count(), n = graph_.as_count();
+  std::vector<SlotPrefix> sp(m * stride);
+  std::vector<AsPrefix> ap(n * stride);
+  for (std::size_t s = 0; s < m && stride_ > 0; ++s)
+    std::copy_n(sp_.begin() + s * stride_, keep, sp.begin() + s * stride);
+  for (std::size_t v = 0; v < n && stride_ > 0; ++v)
+    std::copy_n(ap_.begin() + v * stride_, keep, ap.begin() + v * stride);
+  sp_.swap(sp);
+  ap_.swap(ap);
+  stride_ = stride;
+}
+
+// At the first run: rows as long as the prefix count (the prefixes are usually all known by then).
+void BgpEngine::tighten() {
+  tight_ = true;
+  if (!prefix_list_.empty() && stride_ > prefix_list_.size())
+    relayout(prefix_list_.size(), prefix_list_.size());
 }
 
 void BgpEngine::schedule_input(const Input& in, double at) {
@@ -427,6 +439,7 @@ double BgpEngine::next_event_time() const {
 }
 
 void BgpEngine::run_until(double t) {
+  if (!tight_) tighten();
   while (!queue_.empty() && queue_.top().time <= t) {
     Event ev = queue_.top();
     queue_.pop();
@@ -438,6 +451,7 @@ void BgpEngine::run_until(double t) {
 }
 
 bool BgpEngine::run_to_convergence(std::uint64_t max_events) {
+  if (!tight_) tighten();
   std::uint64_t count = 0;
   while (!queue_.empty()) {
     if (max_events != 0 && count >= max_events) return false;

@@ -403,14 +403,19 @@ private:
   // in flat arrays indexed slot- (AS-) major, so the prefixes of one slot (AS) are adjacent: row
   // s * stride_ (v * stride_), stride_ >= prefix count, doubled when a prefix is added past it.
   // A session's own state is one SlotState. Rarely read per-prefix data stays in PrefixState.
+  // 12 bytes: prefix ids fit 16 bits (intern_prefix() refuses more than kMaxPrefixes).
   struct SlotPrefix {
+    SlotPrefix() : pending(0), listed(0) {}
     PathId rib_in = kNoPath;   // path received by the owner from the neighbour
     PathId rib_out = kNoPath;  // last path sent by the owner to the neighbour
-    PrefixId queue = 0;        // in row s, entry k: the k-th prefix of the slot's MRAI queue
-    std::uint8_t pending = 0;  // queued behind MRAI
-    std::uint8_t listed = 0;   // in the slot's MRAI queue (pending, or superseded since)
+    std::uint16_t queue = 0;   // in row s, entry k: the k-th prefix of the slot's MRAI queue
+    std::uint8_t pending : 1;  // queued behind MRAI
+    std::uint8_t listed : 1;   // in the slot's MRAI queue (pending, or superseded since)
     std::uint8_t rejected = 0; // ImportDrop of the last route received there
   };
+  static constexpr std::size_t kMaxPrefixes = 0xFFFF;
+  void relayout(std::size_t stride, std::size_t keep);
+  void tighten();
   struct AsPrefix {
     SlotIndex best_slot = kNoSlot;
     PathId best_path = kNoPath;
@@ -492,6 +497,7 @@ private:
   std::map<Prefix, PrefixId> prefix_ids_;
   std::vector<PrefixState> prefix_state_;
   std::size_t stride_ = 0;       // prefixes per row of sp_ and ap_
+  bool tight_ = false;           // rows were cut to the prefix count at the first run
   std::vector<SlotPrefix> sp_;   // by slot * stride_ + prefix
   std::vector<AsPrefix> ap_;     // by AS * stride_ + prefix
   std::vector<SlotState> slots_; // by slot
