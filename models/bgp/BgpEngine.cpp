@@ -543,7 +543,8 @@ void BgpEngine::on_deliver(SlotIndex r, std::uint32_t mid) {
   if (slots_[r].max_prefix && slots_[r].accepted > slots_[r].max_prefix) {
     // Cease (RFC 4486 subcode 1): the session goes down, until someone brings it up again.
     if (observer_)
-      observer_->on_session_ceased(SessionCeased{now_, graph_.asn(v), from, slots_[r].accepted, slots_[r].max_prefix});
+      observer_->on_session_ceased(
+          SessionCeased{now_, graph_.asn(v), from, slots_[r].accepted, slots_[r].max_prefix});
     take_session_down(r);
   }
 }

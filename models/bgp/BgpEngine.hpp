@@ -419,12 +419,12 @@ private:
   struct AsPrefix {
     SlotIndex best_slot = kNoSlot;
     PathId best_path = kNoPath;
-    PathId export_path = kNoPath;       // intern(v, best_path), kNoPath if no route
-    std::uint8_t origin = 0;            // PrefixState::origin_sites[v] != 0
+    PathId export_path = kNoPath;        // intern(v, best_path), kNoPath if no route
+    std::uint8_t origin = 0;             // PrefixState::origin_sites[v] != 0
     std::uint8_t best_customer_like = 0; // the best route was learned from a customer or sibling
   };
   struct SlotState {
-    double delay = 0;             // link delay, s
+    double delay = 0; // link delay, s
     AsIndex owner = 0, neighbor = 0;
     SlotIndex reverse = 0;
     std::uint32_t epoch = 0;
@@ -488,7 +488,7 @@ private:
   // Dates of pending observable events (inputs, deliveries to observed ASes); entries older than the
   // queue's first date are processed already and dropped lazily.
   std::priority_queue<double, std::vector<double>, std::greater<double>> observable_dates_;
-  double min_gap_ = 0;                 // least delay an event adds to its own date (>= 0)
+  double min_gap_ = 0; // least delay an event adds to its own date (>= 0)
   std::vector<Message> messages_;
   std::vector<std::uint32_t> free_messages_;
   std::vector<Input> inputs_;
@@ -496,11 +496,11 @@ private:
   std::vector<Prefix> prefix_list_;
   std::map<Prefix, PrefixId> prefix_ids_;
   std::vector<PrefixState> prefix_state_;
-  std::size_t stride_ = 0;       // prefixes per row of sp_ and ap_
-  bool tight_ = false;           // rows were cut to the prefix count at the first run
-  std::vector<SlotPrefix> sp_;   // by slot * stride_ + prefix
-  std::vector<AsPrefix> ap_;     // by AS * stride_ + prefix
-  std::vector<SlotState> slots_; // by slot
+  std::size_t stride_ = 0;          // prefixes per row of sp_ and ap_
+  bool tight_ = false;              // rows were cut to the prefix count at the first run
+  std::vector<SlotPrefix> sp_;      // by slot * stride_ + prefix
+  std::vector<AsPrefix> ap_;        // by AS * stride_ + prefix
+  std::vector<SlotState> slots_;    // by slot
   std::vector<PrefixId> lpm_order_; // prefix ids, longest first
 
   // Import policies.

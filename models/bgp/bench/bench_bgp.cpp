@@ -32,9 +32,9 @@
 #include "sim/core/Rng.hpp"
 
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <queue>
@@ -272,14 +272,15 @@ private:
 int main(int argc, char** argv) {
   std::string file = argc > 1 ? argv[1] : std::string(OUTAGESIM_BENCH_DEFAULT_CAIDA);
   if (file == "-h" || file == "--help") {
-    std::cout << "usage: outagesim_bench_bgp [CAIDA_FILE | synthetic:N] [ORIGIN_ASN]\n"
-                 "  Announces then withdraws 6 prefixes from ORIGIN_ASN (default AS32934 on CAIDA data; on\n"
-                 "  synthetic:N, a graph of N ASes from the generator, the stub AS with the most providers)\n"
-                 "  and times the engine against a minimal priority-queue loop doing the same work.\n"
-                 "  Environment: MRAI=seconds (default 30, 0 disables), WRATE=0 (withdrawals bypass MRAI).\n"
-                 "  Last line: bgp-bench: ases= links= load_s= converge_s= withdraw_s= updates= updates_per_s=\n"
-                 "  rss_mib= pq_ratio= cpu_s= us_per_update= pq_ratio_wall= engine_rss_mib= (pq_ratio: CPU\n"
-                 "  time ratio; engine_rss_mib: peak before the minimal loop runs).\n";
+    std::cout
+        << "usage: outagesim_bench_bgp [CAIDA_FILE | synthetic:N] [ORIGIN_ASN]\n"
+           "  Announces then withdraws 6 prefixes from ORIGIN_ASN (default AS32934 on CAIDA data; on\n"
+           "  synthetic:N, a graph of N ASes from the generator, the stub AS with the most providers)\n"
+           "  and times the engine against a minimal priority-queue loop doing the same work.\n"
+           "  Environment: MRAI=seconds (default 30, 0 disables), WRATE=0 (withdrawals bypass MRAI).\n"
+           "  Last line: bgp-bench: ases= links= load_s= converge_s= withdraw_s= updates= updates_per_s=\n"
+           "  rss_mib= pq_ratio= cpu_s= us_per_update= pq_ratio_wall= engine_rss_mib= (pq_ratio: CPU\n"
+           "  time ratio; engine_rss_mib: peak before the minimal loop runs).\n";
     return 0;
   }
   const bool synthetic = file.rfind("synthetic:", 0) == 0;
@@ -412,7 +413,8 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(engine.best_path_changes()), engine.paths().size(), left,
               base_s, base_cpu, static_cast<unsigned long long>(base_msgs), disagree);
   std::printf("bgp-bench: ases=%zu links=%zu load_s=%.3f converge_s=%.3f withdraw_s=%.3f updates=%llu "
-              "updates_per_s=%.0f rss_mib=%ld pq_ratio=%.2f cpu_s=%.3f us_per_update=%.3f pq_ratio_wall=%.2f engine_rss_mib=%ld\n",
+              "updates_per_s=%.0f rss_mib=%ld pq_ratio=%.2f cpu_s=%.3f us_per_update=%.3f pq_ratio_wall=%.2f "
+              "engine_rss_mib=%ld\n",
               g.as_count(), g.link_count(), load_s, converge_s, withdraw_s,
               static_cast<unsigned long long>(updates),
               work_s > 0 ? static_cast<double>(updates) / work_s : 0.0, peak_rss_mib(),

@@ -267,8 +267,7 @@ TEST_CASE("Runs are deterministic for a seed; run_until steps agree with one run
   CHECK(a.size() > 1000);
 }
 
-TEST_CASE("An embedding clock may wake only at quiet_until(): same changes, observed ones on time",
-          "[bgp]") {
+TEST_CASE("An embedding clock may wake only at quiet_until(): same changes, observed ones on time", "[bgp]") {
   GeneratorParams gp;
   gp.as_count = 300;
   gp.seed = 5;
