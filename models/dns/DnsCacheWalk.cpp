@@ -1,0 +1,140 @@
+// DnsCore, the cache walk: one (resolver instance, name) over a step.
+#include "models/dns/DnsCore.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include "sim/events/EventLog.hpp"
+#include "models/dns/DnsCoreDetail.hpp"
+
+namespace outagesim::dns {
+
+using namespace detail;
+
+// ---------------------------------------------------------------------------------------------------
+// The fluid walk of one (resolver, name) over [t0, t1)
+
+void DnsCore::step_pair(std::size_t r, std::size_t inst, std::size_t d, double t0, double t1, double lam,
+                        SampleStats& st, std::array<double, kAnswerKinds>& out) {
+  const std::size_t q = demand_names_[d];
+  ResolverCache& c = caches_[inst];
+  const ResolverPolicy& pol = resolver_policy_[r];
+  PerResolverName& pr = pairs_[r][d];
+  double t = t0;
+  for (int guard = 0; t < t1 - kEps && guard < 100000; ++guard) {
+    if (const HoldSegment* h = c.hold_at(q, t)) {
+      double e = std::min(h->until, t1);
+      add_mix(out, h->mix, lam * (e - t));
+      t = e;
+      continue;
+    }
+    // Answer from the cache while every entry of the chain is fresh.
+    double until = std::numeric_limits<double>::infinity();
+    std::size_t cur = q;
+    bool hit = false, stale = false;
+    long expired = -1; // the name whose cached entry ran out (text built only if resolution fails)
+    Answer rcode = Answer::NoError;
+    for (int depth = 0; depth < kMaxChain; ++depth) {
+      const CacheEntry& e = c.names[cur];
+      if (!e.fresh(t)) {
+        stale = e.stale_usable(t);
+        if (e.kind != CacheEntry::Kind::Empty) expired = static_cast<long>(cur);
+        // Serve-stale needs the rest of the chain stale-usable too.
+        for (std::size_t s = cur; stale && c.names[s].kind == CacheEntry::Kind::Cname;) {
+          s = static_cast<std::size_t>(names_[s].target);
+          stale = c.names[s].stale_usable(t);
+        }
+        break;
+      }
+      until = std::min(until, e.until);
+      if (e.kind == CacheEntry::Kind::Cname) {
+        cur = static_cast<std::size_t>(names_[cur].target);
+        continue;
+      }
+      hit = true;
+      rcode = e.kind == CacheEntry::Kind::Negative ? Answer::NxDomain
+              : e.kind == CacheEntry::Kind::Forged ? Answer::WrongAddress
+                                                   : Answer::NoError;
+      break;
+    }
+    if (hit) {
+      double e = std::min(until, t1);
+      add_answer(out, rcode, lam * (e - t));
+      t = e;
+      continue;
+    }
+    // Tracing: the steps of this resolution, for instance 0 of a resolver the traced region uses.
+    std::vector<std::string> steps;
+    const bool traced = int(d) == trace_demand_ && inst == inst_base_[r] && trace_region_ >= 0 &&
+                        region_share_[std::size_t(trace_region_)][r] > 0;
+    if (traced) {
+      if (expired >= 0)
+        steps.push_back("cache: " + names_[std::size_t(expired)].name + " expired at " +
+                        sim::format_offset(c.names[std::size_t(expired)].until));
+      else
+        steps.push_back("cache: " + names_[cur].name + " not cached");
+    }
+    Plan p = plan(r, inst, q, t, traced ? &steps : nullptr);
+    if (traced) trace(r, d, t, p, steps);
+    if (p.p >= 1 - kEps) {
+      double d_ok = std::max(p.lat_ok, 1e-3);
+      if (p.rcode != Answer::NoError) {
+        pr.last_why = {q, -1, 0, 0, std::move(p.reason)};
+        pr.last_cause = p.cause;
+      }
+      commit(r, inst, p, t + d_ok);
+      account(st, r, d, p, 1, 0);
+      c.holds[q] = {{t + d_ok, AnswerMix::only(d_ok > clients_.timeout ? Answer::Timeout : p.rcode)}};
+      continue;
+    }
+    stale = stale && pol.serve_stale;
+    // Every server failed: the instance holds them down (infra cache) before asking again.
+    double hold =
+        stale ? pol.stale_refresh
+              : (p.p <= kEps && !p.lame ? std::max(pol.servfail_ttl, pol.infra_holddown) : pol.servfail_ttl);
+    double dur = std::max(p.lat_fail, 1e-3);
+    Answer in_flight = stale ? Answer::Stale : (dur > clients_.timeout ? Answer::Timeout : Answer::ServFail);
+    Answer held = stale ? Answer::Stale : Answer::ServFail;
+    double per_cycle = 1 + (pol.coalesce ? 0 : lam * dur);
+    // The query that starts the next resolution arrives 1/lam after the hold ends, on average.
+    double gap = lam > 0 ? 1 / lam : 0;
+    double cycle = gap + dur + hold;
+    // The reason's text is built only if an event needs it (most failed cycles never make one).
+    pr.last_why = {q, expired, 0, 0, std::move(p.reason)};
+    if (expired >= 0) {
+      const CacheEntry& e = c.names[static_cast<std::size_t>(expired)];
+      pr.last_why.ttl = e.until - e.from;
+      pr.last_why.until = e.until;
+    }
+    pr.last_cause = p.cause;
+    if (p.p <= kEps) {
+      commit(r, inst, p, t + dur);
+      double k = std::floor((t1 - t) / cycle);
+      if (k >= 2) {
+        // Many identical failed cycles fit in the step (reachability is fixed within it).
+        add_answer(out, in_flight, lam * (gap + dur) * k);
+        add_answer(out, held, lam * hold * k);
+        account(st, r, d, p, per_cycle * k, 1);
+        t += k * cycle;
+        continue;
+      }
+      c.holds[q] = {{t + gap + dur, AnswerMix::only(in_flight)}};
+      if (hold > 0) c.holds[q].push_back({t + cycle, AnswerMix::only(held)});
+      account(st, r, d, p, per_cycle, 1);
+      continue;
+    }
+    // Some servers drop queries: on average (1-p)/p failed cycles, then a success.
+    double n = (1 - p.p) / p.p;
+    double fail_time = n * cycle;
+    double d_ok = std::max(p.lat_ok, 1e-3);
+    AnswerMix mix;
+    mix.share[static_cast<std::size_t>(in_flight)] += (gap + dur) / cycle;
+    mix.share[static_cast<std::size_t>(held)] += hold / cycle;
+    commit(r, inst, p, t + fail_time + d_ok);
+    c.holds[q] = {{t + fail_time, mix}, {t + fail_time + d_ok, AnswerMix::only(p.rcode)}};
+    double resolutions = n * per_cycle + 1;
+    account(st, r, d, p, resolutions, n * per_cycle / resolutions);
+  }
+}
+
+} // namespace outagesim::dns
