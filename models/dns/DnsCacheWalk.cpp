@@ -16,13 +16,25 @@ using namespace detail;
 
 void DnsCore::step_pair(std::size_t r, std::size_t inst, std::size_t d, double t0, double t1, double lam,
                         SampleStats& st, std::array<double, kAnswerKinds>& out) {
+  WalkMemo& memo = walk_memo_[inst * demand_names_.size() + d];
+  if (memo.valid && t0 < memo.until && memo.until >= t1 && t0 < t1 - kEps) {
+    // The same hold, or the same fresh chain without a hold, over the whole step: what the walk below
+    // would add.
+    if (memo.hold)
+      add_mix(out, memo.mix, lam * (t1 - t0));
+    else
+      add_answer(out, memo.rcode, lam * (t1 - t0));
+    return;
+  }
   const std::size_t q = demand_names_[d];
   ResolverCache& c = caches_[inst];
   const ResolverPolicy& pol = resolver_policy_[r];
   PerResolverName& pr = pairs_[r][d];
+  memo.valid = false;
   double t = t0;
   for (int guard = 0; t < t1 - kEps && guard < 100000; ++guard) {
     if (const HoldSegment* h = c.hold_at(q, t)) {
+      if (h->until >= t1) memo = {h->until, true, true, Answer::NoError, h->mix};
       double e = std::min(h->until, t1);
       add_mix(out, h->mix, lam * (e - t));
       t = e;
@@ -58,6 +70,7 @@ void DnsCore::step_pair(std::size_t r, std::size_t inst, std::size_t d, double t
       break;
     }
     if (hit) {
+      if (until >= t1) memo = {until, true, false, rcode, {}};
       double e = std::min(until, t1);
       add_answer(out, rcode, lam * (e - t));
       t = e;

@@ -135,6 +135,8 @@ void DnsCore::step(double t0, double t1) {
   const double dt = t1 - t0;
   if (dt <= 0) return;
   SampleStats& st = stats_at(static_cast<std::size_t>(std::floor(t0 / sample_ + 1e-9)));
+  ++step_stamp_;
+  if (zone_views_.empty()) zone_views_.resize(config_.resolvers.size() * zones_.size());
   const std::size_t nd = config_.names.size();
   update_links(t0, dt, st);
   for (auto& s : load_now_)
@@ -234,7 +236,7 @@ void DnsCore::step(double t0, double t1) {
       st.resolver_attempts[r] += attempts;
       // State changes worth an event (with hysteresis).
       using State = PerResolverName::State;
-      const std::string subject = config_.resolvers[r].node;
+      const std::string& subject = config_.resolvers[r].node;
       const std::string& name = config_.names[d].name;
       if (attempts <= 0) continue;
       if (pr.state != State::Failing && f >= 0.5) {

@@ -366,6 +366,29 @@ private:
   /// Whether this resolution takes the forged answer (a share `f` of answers is forged): a per-instance
   /// accumulator, so that over the instances and over time exactly that share is forged.
   bool take_forged(std::size_t inst, double f);
+  /// How one server of a zone's NS set answers a resolver now: the site its address leads to (the
+  /// nearest reachable one, anycast) and the share of tries answered there.
+  struct ZoneChoice {
+    long site = -1;
+    double p = 0, latency = 0;
+    bool no_route = true;       ///< every site unreachable for want of a route: fails without a timeout
+    std::uint32_t hijacker = 0; ///< the address is routed to this AS, which answers with forged data
+    double fast = 0;            ///< share of tries answered SERVFAIL/REFUSED (next server at once)
+    double wrong = 0;           ///< share of its good answers that are wrong addresses (misbehaving)
+    std::uint64_t hijack_cause = 0;
+  };
+  /// A zone's NS set as a resolver sees it in this step (the same for all its instances).
+  struct ZoneView {
+    std::uint64_t stamp = 0; ///< the step it was computed in (0: never)
+    std::vector<ZoneChoice> choice;
+    std::string why, link_why, route_why;
+    std::uint64_t cause = 0;
+    bool overloaded = false, congested = false, lossy_route = false, misbehaving = false, lame = false;
+  };
+  void view_zone(std::size_t r, int zone, const std::string& qname, ZoneView& v,
+                 std::vector<std::string>* trace);
+  /// The view of (resolver, zone) for the current step, computed on first use.
+  const ZoneView& zone_view(std::size_t r, int zone, const std::string& qname);
   /// Queries the NS set of a zone; returns the success probability and updates the plan.
   double query_zone(std::size_t r, int zone, const std::string& qname, Plan& p, double& weight);
   void commit(std::size_t r, std::size_t inst, const Plan& p, double base);
@@ -423,6 +446,32 @@ private:
   std::vector<double> forge_acc_;                        ///< per instance
   int trace_region_ = -1, trace_demand_ = -1;
   std::vector<std::string> trace_last_; ///< per resolver: the last traced resolution's summary
+  std::uint64_t step_stamp_ = 0;        ///< counts steps (ZoneView::stamp)
+  /// How the cache walk of a (instance, demand) ended last time: in a cache hit (the answer, and the
+  /// date the first entry of the chain expires) or in a hold (its answer mix and end). Until an entry
+  /// of the demand's chain or its holds change (forget_walks), a step that ends by that date is that
+  /// one answer over the whole step: step_pair adds it without walking the cache (the same sums, in
+  /// the same order, as the walk).
+  struct WalkMemo {
+    double until = 0;
+    bool valid = false;
+    bool hold = false; ///< a hold (mix), else a cache hit (rcode)
+    Answer rcode = Answer::NoError;
+    AnswerMix mix{};
+  };
+  std::vector<WalkMemo> walk_memo_;                   ///< instance * demands + demand
+  std::vector<std::vector<std::size_t>> name_demands_; ///< name -> the demands whose chain has it
+  /// The cached entry of `name` in instance `inst` changed: its demands' walks must look again.
+  void forget_walks(std::size_t inst, std::size_t name) {
+    for (std::size_t d : name_demands_[name])
+      walk_memo_[inst * demand_names_.size() + d].valid = false;
+  }
+  /// Every entry of instance `inst` changed.
+  void forget_walks(std::size_t inst) {
+    for (std::size_t d = 0; d < demand_names_.size(); ++d)
+      walk_memo_[inst * demand_names_.size() + d].valid = false;
+  }
+  std::vector<ZoneView> zone_views_;    ///< resolver * zones + zone
 };
 
 } // namespace outagesim::dns

@@ -130,6 +130,11 @@ DnsCore::DnsCore(DnsConfig config, ResolverPolicy policy, ClientPolicy clients,
     }
     pairs_.emplace_back(demand_names_.size());
   }
+  walk_memo_.assign(caches_.size() * demand_names_.size(), {});
+  name_demands_.assign(names_.size(), {});
+  for (std::size_t d = 0; d < needs_.size(); ++d)
+    for (std::size_t n : needs_[d])
+      name_demands_[n].push_back(d);
   zone_deleted_.assign(zones_.size(), 0);
   undelegated_.assign(zones_.size(), 0);
   record_deleted_.assign(names_.size(), 0);
@@ -157,6 +162,7 @@ void DnsCore::fill_caches_at_random_ages(std::uint64_t seed) {
     const double max_stale = resolver_policy_[r].max_stale;
     for (std::size_t i = 0; i < std::size_t(std::max(1, config_.resolvers[r].instances)); ++i) {
       ResolverCache& c = caches_[inst_base_[r] + i];
+      forget_walks(inst_base_[r] + i);
       auto fill = [&](CacheEntry& e, CacheEntry::Kind kind, double ttl) {
         const double age = sim::uniform01(g) * ttl;
         e = CacheEntry{kind, -age, ttl - age, ttl - age + max_stale};

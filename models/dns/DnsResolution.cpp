@@ -23,31 +23,23 @@ bool DnsCore::take_forged(std::size_t inst, double f) {
 // ---------------------------------------------------------------------------------------------------
 // One upstream resolution
 
-double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Plan& p, double& weight) {
+// What asking a zone's NS set looks like from a resolver now: the site each server's address leads to
+// (the nearest reachable one, anycast) and how it answers. Within a step it depends on the resolver
+// and the zone only (reachability, load, links and faults are fixed), so the instances of a resolver
+// share it: zone_view() computes it once per (resolver, zone) and step; a traced resolution computes
+// its own, with its steps.
+void DnsCore::view_zone(std::size_t r, int zone, const std::string& qname, ZoneView& v,
+                        std::vector<std::string>* trace) {
   const auto& servers = zones_[zone].servers;
   const std::size_t n = servers.size();
-  if (n == 0) {
-    p.reason = "zone " + zones_[zone].name + " has no name server";
-    return 0;
-  }
-  const ResolverPolicy& pol = resolver_policy_[r];
-  // The site each server's address leads to from this resolver: the nearest reachable one (anycast).
-  struct Choice {
-    long site = -1;
-    double p = 0, latency = 0;
-    bool no_route = true;       ///< every site unreachable for want of a route: fails without a timeout
-    std::uint32_t hijacker = 0; ///< the address is routed to this AS, which answers with forged data
-    double fast = 0;            ///< share of tries answered SERVFAIL/REFUSED (next server at once)
-    double wrong = 0;           ///< share of its good answers that are wrong addresses (misbehaving)
-    std::uint64_t hijack_cause = 0;
-  };
-  p.forged = 0;
-  std::vector<Choice> choice(n);
-  std::string why;
-  std::uint64_t cause = 0;
-  bool overloaded = false, congested = false, lossy_route = false, misbehaving = false;
-  std::string link_why;  // the congested access links on the way, when any
-  std::string route_why; // the congested networks on the routes, when any
+  auto& choice = v.choice;
+  choice.assign(n, ZoneChoice{});
+  std::string& why = v.why;
+  std::uint64_t& cause = v.cause;
+  bool &overloaded = v.overloaded, &congested = v.congested, &lossy_route = v.lossy_route,
+       &misbehaving = v.misbehaving;
+  std::string& link_why = v.link_why;
+  std::string& route_why = v.route_why;
   for (std::size_t i = 0; i < n; ++i) {
     const auto& sv = config_.servers[servers[i]];
     std::string server_why;
@@ -74,8 +66,8 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
     }
     if (choice[i].hijacker) {
       choice[i].p = 1;
-      if (p.trace)
-        p.trace->push_back("ask " + sv.id + " for " + qname + ": routed to AS" +
+      if (trace)
+        trace->push_back("ask " + sv.id + " for " + qname + ": routed to AS" +
                            std::to_string(choice[i].hijacker) + ", not the server's AS: forged answer in " +
                            ms_text(2 * choice[i].latency));
     } else if (choice[i].site >= 0) {
@@ -91,16 +83,16 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
       } else if (choice[i].p < 1) {
         overloaded = true;
       }
-      if (p.trace && sn.pass < 1) {
+      if (trace && sn.pass < 1) {
         const double served = sn.pass > 0 ? choice[i].p / sn.pass : 0;
-        p.trace->push_back("ask " + sv.id + " for " + qname + ": " + percent_text(1 - sn.pass) +
+        trace->push_back("ask " + sv.id + " for " + qname + ": " + percent_text(1 - sn.pass) +
                            " of queries lost on the way to site " + sv.sites[site] + " (" + sn.why + ")" +
                            (sn.pass <= 0 ? ": times out"
                             : served < 1 ? ", the site answers " + percent_text(served) + " of the rest in " +
                                                ms_text(2 * choice[i].latency)
                                          : ", the rest answered in " + ms_text(2 * choice[i].latency)));
-      } else if (p.trace) {
-        p.trace->push_back("ask " + sv.id + " for " + qname + ": site " + sv.sites[site] +
+      } else if (trace) {
+        trace->push_back("ask " + sv.id + " for " + qname + ": site " + sv.sites[site] +
                            (choice[i].p < 1
                                 ? " over capacity, answers " +
                                       std::to_string(int(std::lround(100 * choice[i].p))) + " % of queries"
@@ -120,7 +112,7 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
         } else {
           if (sn.misbehave != Misbehave::Timeout) {
             choice[i].fast = choice[i].p * m;
-            p.lame = true;
+            v.lame = true;
           }
           choice[i].p *= 1 - m;
         }
@@ -129,7 +121,7 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
         if (why.find(text) == std::string::npos) why += (why.empty() ? "" : "; ") + text;
         cause = std::max(cause, sn.misbehave_cause);
         misbehaving = true;
-        if (p.trace) p.trace->push_back("ask " + sv.id + " for " + qname + ": " + text);
+        if (trace) trace->push_back("ask " + sv.id + " for " + qname + ": " + text);
       }
       // A congested network on the route (a leaker drowning in what it attracted) loses its share of
       // the queries before they reach the site; they time out like dropped ones.
@@ -140,19 +132,51 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
         if (route_why.find(route.loss) == std::string::npos)
           route_why += (route_why.empty() ? "" : "; ") + route.loss;
         cause = std::max(cause, route.cause);
-        if (p.trace)
-          p.trace->push_back("ask " + sv.id + " for " + qname + ": " + percent_text(1 - route.delivered) +
+        if (trace)
+          trace->push_back("ask " + sv.id + " for " + qname + ": " + percent_text(1 - route.delivered) +
                              " of queries lost on the way to site " + sv.sites[site] + " (" + route.loss +
                              ")");
       }
     } else {
       why += (why.empty() ? "" : "; ") + (server_why.empty() ? sv.id + " unreachable" : server_why);
-      if (p.trace)
-        p.trace->push_back("ask " + sv.id + " for " + qname + ": " +
+      if (trace)
+        trace->push_back("ask " + sv.id + " for " + qname + ": " +
                            (choice[i].no_route ? "fails at once (" : "times out (") +
                            (server_why.empty() ? "unreachable" : server_why) + ")");
     }
   }
+}
+
+const DnsCore::ZoneView& DnsCore::zone_view(std::size_t r, int zone, const std::string& qname) {
+  ZoneView& v = zone_views_[r * zones_.size() + std::size_t(zone)];
+  if (v.stamp != step_stamp_) {
+    v = ZoneView{};
+    view_zone(r, zone, qname, v, nullptr);
+    v.stamp = step_stamp_;
+  }
+  return v;
+}
+
+double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Plan& p, double& weight) {
+  const auto& servers = zones_[zone].servers;
+  const std::size_t n = servers.size();
+  if (n == 0) {
+    p.reason = "zone " + zones_[zone].name + " has no name server";
+    return 0;
+  }
+  const ResolverPolicy& pol = resolver_policy_[r];
+  ZoneView traced;
+  if (p.trace) view_zone(r, zone, qname, traced, p.trace);
+  const ZoneView& v = p.trace ? traced : zone_view(r, zone, qname);
+  p.forged = 0;
+  if (v.lame) p.lame = true;
+  const auto& choice = v.choice;
+  std::string why = v.why;
+  const std::uint64_t cause = v.cause;
+  const bool overloaded = v.overloaded, congested = v.congested, lossy_route = v.lossy_route,
+             misbehaving = v.misbehaving;
+  const std::string& link_why = v.link_why;
+  const std::string& route_why = v.route_why;
   // Each server is tried first equally often (resolvers spread over the NS set); then the others in
   // turn; the whole set again for each retry round, the timeout growing by `backoff` per round.
   const int rounds = 1 + pol.server_retries;
@@ -395,6 +419,7 @@ void DnsCore::commit(std::size_t r, std::size_t inst, const Plan& p, double base
   for (const auto& w : p.writes) {
     CacheEntry e{w.kind, base, base + w.ttl, base + w.ttl + pol.max_stale};
     (w.zone ? c.zones[w.index] : c.names[w.index]) = e;
+    if (!w.zone) forget_walks(inst, w.index);
   }
   for (std::size_t z : p.drop_zones)
     c.zones[z] = CacheEntry{};

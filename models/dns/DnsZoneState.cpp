@@ -39,6 +39,7 @@ bool DnsCore::poison(std::size_t resolver, std::size_t name, double t, double tt
     c.names[name] =
         CacheEntry{CacheEntry::Kind::Forged, t, t + ttl, t + ttl + resolver_policy_[resolver].max_stale};
     c.holds[name].clear();
+    forget_walks(inst_base_[resolver] + std::size_t(i), name);
   }
   return true;
 }
@@ -50,14 +51,17 @@ bool DnsCore::flush(std::size_t resolver, std::size_t name) {
     ResolverCache& c = caches_[inst_base_[resolver] + std::size_t(i)];
     c.names[name] = CacheEntry{};
     c.holds[name].clear();
+    forget_walks(inst_base_[resolver] + std::size_t(i), name);
   }
   return true;
 }
 
 void DnsCore::forget_all(std::size_t resolver) {
   const int n_inst = std::max(1, config_.resolvers.at(resolver).instances);
-  for (int i = 0; i < n_inst; ++i)
+  for (int i = 0; i < n_inst; ++i) {
     caches_[inst_base_[resolver] + std::size_t(i)].resize(names_.size(), zones_.size());
+    forget_walks(inst_base_[resolver] + std::size_t(i));
+  }
 }
 
 } // namespace outagesim::dns
