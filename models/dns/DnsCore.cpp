@@ -28,9 +28,8 @@ DnsCore::RegionOutcome DnsCore::region_outcome(std::size_t region, std::size_t d
   RegionOutcome o;
   double weight = 0, success = 0;
   std::array<double, kAnswerKinds> fails{};
-  for (std::size_t r = 0; r < config_.resolvers.size(); ++r) {
-    double share = region_share_.at(region)[r];
-    if (share <= 0) continue;
+  for (std::size_t r : region_resolvers_.at(region)) {
+    double share = region_share_[region][r];
     const PerResolverName& pr = pairs_[r][demand];
     weight += share;
     success += share * pr.success;
@@ -151,7 +150,7 @@ void DnsCore::step(double t0, double t1) {
   std::vector<double> lookups(nd);
   for (std::size_t r = 0; r < config_.resolvers.size(); ++r) {
     double users = 0;
-    for (std::size_t g = 0; g < regions_.size(); ++g)
+    for (std::size_t g : resolver_regions_[r])
       users += diur[g] * region_share_[g][r];
     double total = 0;
     for (std::size_t d = 0; d < nd; ++d) {
@@ -162,7 +161,7 @@ void DnsCore::step(double t0, double t1) {
       if (ext) {
         // A users model's demand (its app retries included) and its usual level as the baseline.
         lookups[d] = base[d] = 0;
-        for (std::size_t g = 0; g < regions_.size(); ++g) {
+        for (std::size_t g : resolver_regions_[r]) {
           lookups[d] += ext_demand_[g][d] * region_share_[g][r];
           base[d] += ext_usual_[g][d] * region_share_[g][r];
         }

@@ -420,11 +420,15 @@ private:
   std::vector<double> item_demand_names_; ///< per name index: demand needing it (this resolver, this step)
   std::vector<double> item_demand_zones_; ///< per zone index: the same for delegations
   std::vector<std::vector<double>> region_share_; ///< region -> resolver -> share
+  std::vector<std::vector<std::size_t>> resolver_regions_; ///< resolver -> regions with a share != 0
+  std::vector<std::vector<std::size_t>> region_resolvers_; ///< region -> resolvers with a share > 0
   std::vector<ResolverPolicy> resolver_policy_;
   std::vector<ResolverCache> caches_;               ///< per instance (resolver r: inst_base_[r]...)
   std::vector<std::size_t> inst_base_;              ///< resolver -> its first instance
   std::vector<std::vector<PerResolverName>> pairs_; ///< resolver -> demand
   std::vector<std::vector<Reach>> reach_;           ///< resolver -> flat site index
+  std::vector<std::vector<std::uint64_t>> reach_stamp_; ///< the reach_gen_ each entry was asked in
+  std::uint64_t reach_gen_ = 0;                        ///< counts invalidations
   std::vector<std::size_t> site_base_;              ///< server -> first flat site index
   std::vector<std::vector<double>> attack_;         ///< server -> site -> queries/s
   std::vector<std::vector<double>> capacity_;       ///< server -> site -> queries/s (empty: as configured)

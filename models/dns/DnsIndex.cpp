@@ -154,6 +154,15 @@ DnsCore::DnsCore(DnsConfig config, ResolverPolicy policy, ClientPolicy clients,
           int ri = resolver_index(res);
           if (ri >= 0) region_share_[g][ri] += share;
         }
+  // Who uses whom, sparse: the sums over regions and resolvers in a step skip the pairs that share
+  // nothing (their terms are exact zeros, so the sums come out the same).
+  resolver_regions_.assign(config_.resolvers.size(), {});
+  region_resolvers_.assign(regions_.size(), {});
+  for (std::size_t g = 0; g < regions_.size(); ++g)
+    for (std::size_t r = 0; r < config_.resolvers.size(); ++r) {
+      if (region_share_[g][r] != 0) resolver_regions_[r].push_back(g);
+      if (region_share_[g][r] > 0) region_resolvers_[g].push_back(r);
+    }
 }
 
 void DnsCore::fill_caches_at_random_ages(std::uint64_t seed) {

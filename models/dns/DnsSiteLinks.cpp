@@ -69,17 +69,25 @@ void DnsCore::set_misbehave(std::size_t node, Misbehave answer, double share, st
 // ---------------------------------------------------------------------------------------------------
 // Reachability and capacity
 
+// Each entry is asked of reach_fn_ when first used after an invalidation (within a step the world
+// is fixed, so when it is asked does not matter): a step in which few caches resolve asks little.
 const Reach& DnsCore::reach(std::size_t resolver, std::size_t server, std::size_t site) {
   if (!reach_valid_) {
-    std::size_t flat = site_base_.empty() ? 0 : site_base_.back() + config_.servers.back().sites.size();
-    reach_.assign(config_.resolvers.size(), std::vector<Reach>(flat));
-    for (std::size_t r = 0; r < config_.resolvers.size(); ++r)
-      for (std::size_t s = 0; s < config_.servers.size(); ++s)
-        for (std::size_t k = 0; k < config_.servers[s].sites.size(); ++k)
-          reach_[r][site_base_[s] + k] = reach_fn_ ? reach_fn_(r, s, k) : Reach{true, 0.01, "", 0};
+    if (reach_.empty()) {
+      std::size_t flat = site_base_.empty() ? 0 : site_base_.back() + config_.servers.back().sites.size();
+      reach_.assign(config_.resolvers.size(), std::vector<Reach>(flat));
+      reach_stamp_.assign(config_.resolvers.size(), std::vector<std::uint64_t>(flat, 0));
+    }
+    ++reach_gen_;
     reach_valid_ = true;
   }
-  return reach_[resolver][site_base_[server] + site];
+  const std::size_t i = site_base_[server] + site;
+  Reach& re = reach_[resolver][i];
+  if (reach_stamp_[resolver][i] != reach_gen_) {
+    re = reach_fn_ ? reach_fn_(resolver, server, site) : Reach{true, 0.01, "", 0};
+    reach_stamp_[resolver][i] = reach_gen_;
+  }
+  return re;
 }
 
 double DnsCore::accept(std::size_t server, std::size_t site) const {
