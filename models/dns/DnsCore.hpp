@@ -384,6 +384,15 @@ private:
     std::string why, link_why, route_why;
     std::uint64_t cause = 0;
     bool overloaded = false, congested = false, lossy_route = false, misbehaving = false, lame = false;
+    /// The tries of a resolution's first zone query (nothing spent before it, see query_zone).
+    struct First {
+      bool done = false;
+      double success = 0, lat_ok = 0, lat_fail = 0, forged = 0, tries_ok = 0;
+      bool hijacked = false; ///< whether the tries set hijacker and hijack_cause (to these)
+      std::uint32_t hijacker = 0;
+      std::uint64_t hijack_cause = 0;
+      std::vector<Attempt> attempts;
+    } first;
   };
   void view_zone(std::size_t r, int zone, const std::string& qname, ZoneView& v,
                  std::vector<std::string>* trace);

@@ -499,6 +499,22 @@ private:
     return sig;
   }
 
+  // Whether a route this model looked up since the last refresh now fares otherwise: with the state
+  // of nodes and links (signature) and the sites' announcements, these answers are all reachability
+  // depends on, so while none changes the resolvers' reachability stays as it was.
+  bool routes_changed(RunContext& ctx) const {
+    const sim::RouteService* routes = ctx.routes();
+    if (!routes) return false;
+    for (const auto& [key, was] : lookups_) {
+      const sim::RouteAnswer now = routes->route_lookup(key.first, key.second);
+      if (now.status != was.status || now.as_path != was.as_path || now.hijacker != was.hijacker ||
+          now.latency_s != was.latency_s || now.delivered != was.delivered || now.cause != was.cause ||
+          now.reason != was.reason || now.loss != was.loss)
+        return true;
+    }
+    return false;
+  }
+
   void run(RunContext& ctx) {
     const double end = ctx.end();
     const double sample = ctx.scenario().info.sample;
@@ -521,7 +537,7 @@ private:
         paths_.clear();
         forget_crashed(ctx, sig);
       }
-      if (sig != signature_ || ctx.routes()) {
+      if (sig != signature_ || routes_changed(ctx)) {
         core_->invalidate_reach();
         lookups_.clear();
       }
