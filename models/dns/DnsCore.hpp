@@ -51,6 +51,15 @@
 // name, its app retries included; the core then adds only the stub's immediate retries). For
 // external demand the baseline is the demand of the last step in which the region's resolutions of
 // the name worked (success >= 99 %): "the usual rate" that observers compare a storm with.
+//
+// Where it lives: DnsIndex.cpp (zones, names, chains, sites, instances), DnsZoneState.cpp (faults on
+// zones and caches), DnsSiteLinks.cpp (reachability, catchment, access links), DnsResolution.cpp (one
+// upstream resolution), DnsCacheWalk.cpp (the walk of one instance and name over a step),
+// DnsTracing.cpp (reasons, dns.trace); DnsCore.cpp steps them. Work follows change, with the same sums
+// in the same order (outputs byte-identical): a walk whose cache chain or hold outlasts the step adds
+// its one answer without walking (WalkMemo, forgotten when an entry of its chain changes); a zone's
+// NS set is looked at once per resolver and step for all its instances (ZoneView); reachability is
+// asked when first used after a change.
 #include <cstdint>
 #include <deque>
 #include <functional>
