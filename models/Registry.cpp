@@ -21,36 +21,14 @@ const std::vector<sim::ModelInfo>& all() {
 }
 
 const std::vector<sim::SignalDecl>& signal_catalog() {
-  static const std::vector<sim::SignalDecl> list = {
-      // the engine's, from availability (sim/metrics/Signals.cpp)
-      {"traffic.drop_start", "time"},
-      {"service.recovered", "time"},
-      {"outage.duration", "duration"},
-      {"regions.fraction_down_at_peak", "ratio"},
-      {"regions.onset_spread", "duration"},
-      {"regions.waves", "number"},
-      // bgp
-      {"bgp.withdrawal_burst_start", "time"},
-      {"bgp.burst_kind", "set"},
-      {"bgp.new_origins", "set"},
-      {"bgp.prefix_gone", "time"},
-      {"bgp.prefix_stays_visible", "bool"},
-      {"bgp.valley_paths", "number"},
-      {"bgp.reannounce_start", "time"},
-      {"bgp.transit_delivered_min", "ratio"},
-      // dns
-      {"dns.resolution_fail_start", "time"},
-      {"dns.failure_answer", "set"},
-      {"dns.resolution_recovered", "time"},
-      {"resolver.query_multiplier_peak", "number"},
-      {"tld.query_multiplier_peak", "number"},
-      {"auth.query_multiplier_peak", "number"},
-      {"dns.retry_amplification", "number"},
-      // users, datacenter
-      {"users.reports_total", "number"},
-      {"traffic.hijacked_share", "ratio"},
-      {"dc.power_dip", "number"},
-  };
+  // The engine's signals, then each model's, as they declare them (a model that adds a signal
+  // declares it in its ModelInfo and describes it in SIGNALS.md).
+  static const std::vector<sim::SignalDecl> list = [] {
+    std::vector<sim::SignalDecl> out = sim::core_signal_decls();
+    for (const auto& m : all())
+      out.insert(out.end(), m.signals.begin(), m.signals.end());
+    return out;
+  }();
   return list;
 }
 

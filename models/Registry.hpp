@@ -14,8 +14,9 @@ namespace outagesim::models {
 /// Every model, in the order they start.
 const std::vector<sim::ModelInfo>& all();
 
-/// Every signal a run can compute (../shared/design/SIGNALS.md), with its kind: observed records
-/// are checked against it. A model that adds a signal adds it here and to SIGNALS.md.
+/// Every signal a run can compute (../shared/design/SIGNALS.md): the engine's (core_signal_decls)
+/// and each model's (ModelInfo::signals). Observed records and summaries are checked against it,
+/// and scoring reads the signature rules from it.
 const std::vector<sim::SignalDecl>& signal_catalog();
 
 /// `outagesim routes`: the converged best path of every AS (the BGP model's command).

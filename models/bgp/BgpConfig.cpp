@@ -126,9 +126,13 @@ void read_prefixes(const YamlNode& n, BgpConfig& c, Diagnostics& d) {
     const YamlNode* on = r.get("origins", true);
     r.finish();
     if (p) {
-      for (const auto& other : c.prefixes)
-        if (other.prefix == *p)
-          d.error(pn->mark, what + " repeats prefix " + p->to_string() + "; expected each once");
+      // The same text twice was reported by the reader of the list (declared unique_by "prefix");
+      // this catches one prefix written two ways.
+      for (std::size_t k = 0; k < i; ++k)
+        if (const YamlNode* op = n.items[k]->kind == YamlNode::Kind::Map ? n.items[k]->find("prefix") : nullptr;
+            op && op->scalar != pn->scalar && Prefix::parse(op->scalar) == p)
+          d.error(pn->mark, what + " repeats prefix " + p->to_string() + " (first at line " +
+                                std::to_string(op->mark.line) + "); expected each once");
       ps.prefix = *p;
     }
     if (!on || !expect_list(*on, what + " 'origins'", d)) continue;
@@ -228,13 +232,9 @@ void read_capacities(const YamlNode& n, BgpConfig& c, Diagnostics& d) {
     auto bw = r.bandwidth("capacity", true);
     r.finish();
     if (!a || !bw) continue;
-    bool dup = false;
-    for (const auto& other : c.capacities)
-      dup = dup || other.asn == *a;
-    if (dup) {
-      d.error(cs.mark, r.what() + " repeats AS" + std::to_string(*a) + "; expected each AS once");
+    // A repeated AS was reported by the reader of the list (declared unique_by "as").
+    if (std::any_of(c.capacities.begin(), c.capacities.end(), [&](const auto& o) { return o.asn == *a; }))
       continue;
-    }
     cs.asn = *a;
     cs.bits_per_s = *bw;
     c.capacities.push_back(cs);

@@ -33,6 +33,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/SignalDecl.hpp"
 #include "sim/scenario/Keys.hpp"
 
 namespace outagesim::bgp {
@@ -143,6 +144,8 @@ struct BgpConfig {
 std::optional<BgpConfig> read_bgp_config(const sim::YamlNode& section, sim::Diagnostics& d);
 /// The `bgp:` section and its keys, declared once (BgpKeys.cpp).
 const sim::KeyDecl& bgp_section_key();
+/// The signals the bgp model computes (BgpKeys.cpp).
+const std::vector<sim::SignalDecl>& bgp_signal_decls();
 
 /// The section of a merged scenario, nullptr when it has none.
 const sim::YamlNode* bgp_section(const sim::Scenario& s);

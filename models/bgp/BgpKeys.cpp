@@ -35,7 +35,9 @@ const sim::KeyDecl& bgp_section_key() {
                           key("rel", VT::Choice, "what b is to a")
                               .one_of({"customer", "provider", "peer", "sibling"})
                               .needed(),
-                          key("delay", VT::Duration, "propagation delay of the session").with_unit("s")}),
+                          key("delay", VT::Duration, "propagation delay of the session")
+                              .with_unit("s")
+                              .range(0, 60)}),
                key("prefixes", VT::List, "announced prefixes and the ASes (sites) that originate them")
                    .unique_by("prefix")
                    .keys(
@@ -103,6 +105,37 @@ const sim::KeyDecl& bgp_section_key() {
                          {asn_key("as", "the AS").needed(),
                           key("capacity", VT::Bandwidth, "its capacity").with_unit("bit/s").needed()})});
   return k;
+}
+
+const std::vector<sim::SignalDecl>& bgp_signal_decls() {
+  using sim::signal_decl;
+  using W = sim::SignatureRule::When;
+  static const std::vector<sim::SignalDecl> list = {
+      signal_decl("bgp.withdrawal_burst_start", "time", "as", "",
+                  "first withdrawal of the subject AS's prefix seen by a vantage (route-collector) AS"),
+      signal_decl("bgp.burst_kind", "set", "as", "",
+                  "kinds of change seen for the victim's prefixes in the first 30 min: withdrawal, "
+                  "announcement, path_change"),
+      // An origin that is not the prefix's: a hijack.
+      signal_decl("bgp.new_origins", "set", "prefix", "",
+                  "ASes other than the legitimate origins that originate the prefix (or a more-specific)")
+          .signature_when(W::NonEmpty, 0, 3),
+      signal_decl("bgp.prefix_gone", "time", "prefix", "",
+                  "first time fewer than 5 % of vantage ASes hold any route to the prefix"),
+      signal_decl("bgp.prefix_stays_visible", "bool", "prefix", "",
+                  "at least 95 % of vantage ASes hold a route to the prefix at all times"),
+      // Any vantage on a valley path: a route leak.
+      signal_decl("bgp.valley_paths", "number", "as", "1",
+                  "peak count of vantage ASes whose best path to a victim prefix violates valley-free export")
+          .signature_when(W::Above, 0, 1),
+      signal_decl("bgp.reannounce_start", "time", "as", "",
+                  "first announcement of a withdrawn victim prefix after bgp.prefix_gone"),
+      // A transit AS that delivered less than it was offered: overload (a leak's, or an attack's).
+      signal_decl("bgp.transit_delivered_min", "ratio", "as", "1",
+                  "lowest share of its offered traffic a transit AS with declared capacity delivered")
+          .signature_when(W::Below, 1, 2),
+  };
+  return list;
 }
 
 } // namespace outagesim::bgp

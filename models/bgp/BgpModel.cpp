@@ -666,6 +666,7 @@ sim::ModelInfo bgp_model_info() {
   m.provides = {sim::service::kRoutes, sim::service::kAnnouncements};
   m.configure = configure;
   m.actions = bgp_action_decls();
+  m.signals = bgp_signal_decls();
   m.events = {
       {"bgp.withdraw", "prefix", "an origin withdraws a prefix (a fault, or a site's health check)"},
       {"bgp.announce", "prefix", "an origin announces a prefix again"},

@@ -590,6 +590,7 @@ sim::ModelInfo datacenter_model_info() {
        "window within which a fall of total power counts as a dip", 1, 86400},
   };
   m.sections = {facilities_section_key()};
+  m.signals = datacenter_signal_decls();
   m.provides = {sim::service::kServing};
   m.uses = {sim::service::kAnnouncements, sim::service::kNames}; // health-checked sites withdraw through announcements; checks_answers asks the names service
   m.events = {

@@ -58,10 +58,26 @@ void read_datacenter(const sim::Scenario& s, const YamlNode& item, Diagnostics& 
             "facilities datacenter '" + dc.path +
                 "' restarts staged_region but has no region_order; expected region_order: [ID, ...]");
   r.finish();
-  for (const auto& other : out.datacenters)
-    if (!dc.path.empty() && other.path == dc.path)
-      d.error(r.mark(), "facilities datacenter '" + dc.path + "' is listed twice; expected one entry per datacenter");
   out.datacenters.push_back(dc);
+}
+
+// Two sites that announce the same prefix from the same BGP origin site would each withdraw and
+// re-announce the other's route on their own health checks: which one decides is then an accident
+// of timing. Anycast (one prefix from several origins) gives each site its own origin.
+void check_one_announcer(const SiteSpec& st, MapReader& r, const FacilitiesConfig& out, Diagnostics& d) {
+  std::string origin = st.origin.empty() ? st.node : st.origin;
+  for (const auto& other : out.sites) {
+    if (other.id == st.id || (other.origin.empty() ? other.node : other.origin) != origin) continue;
+    for (const auto& p : st.prefixes)
+      if (std::count(other.prefixes.begin(), other.prefixes.end(), p)) {
+        const YamlNode* at = r.get(st.prefixes.size() == 1 && r.get("prefix") ? "prefix" : "prefixes");
+        d.error(at ? at->mark : r.mark(),
+                "site '" + st.id + "' announces " + p + " from origin '" + origin + "', as site '" + other.id +
+                    "' does; expected one site per prefix and origin (for anycast, give each site its own "
+                    "'origin', an origin site of the prefix under bgp.prefixes)");
+        return;
+      }
+  }
 }
 
 void read_site(const sim::Scenario& s, const YamlNode& item, Diagnostics& d, FacilitiesConfig& out) {
@@ -142,8 +158,7 @@ void read_site(const sim::Scenario& s, const YamlNode& item, Diagnostics& d, Fac
     }
   }
   r.finish();
-  for (const auto& other : out.sites)
-    if (other.id == st.id && !st.id.empty()) d.error(r.mark(), "site '" + st.id + "' is declared twice");
+  check_one_announcer(st, r, out, d);
   out.sites.push_back(st);
 }
 

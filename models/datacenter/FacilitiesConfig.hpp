@@ -23,6 +23,7 @@
 #include "models/datacenter/Datacenter.hpp"
 #include "sim/scenario/Scenario.hpp"
 
+#include "sim/core/SignalDecl.hpp"
 #include "sim/scenario/Keys.hpp"
 
 namespace outagesim::datacenter {
@@ -59,6 +60,8 @@ struct FacilitiesConfig {
 FacilitiesConfig read_facilities(const sim::Scenario& s, sim::Diagnostics& d);
 /// The `facilities:` section and its keys, declared once (FacilitiesKeys.cpp).
 const sim::KeyDecl& facilities_section_key();
+/// The signals the datacenter model computes (FacilitiesKeys.cpp).
+const std::vector<sim::SignalDecl>& datacenter_signal_decls();
 
 /// Parses "a.b.c.d/len" into the first address (host order); nullopt if malformed.
 std::optional<std::uint32_t> prefix_address(const std::string& prefix);

@@ -6,6 +6,11 @@ namespace outagesim::datacenter {
 using sim::key;
 using VT = sim::ValueType;
 
+namespace {
+// The largest campuses draw about a gigawatt; five is beyond any one datacenter.
+constexpr double kMaxDatacenterMw = 5000;
+} // namespace
+
 const sim::KeyDecl& facilities_section_key() {
   static const sim::KeyDecl k =
       key("facilities", VT::Map, "datacenters (capacity, power, restart) and the sites that front them")
@@ -21,16 +26,16 @@ const sim::KeyDecl& facilities_section_key() {
                          {key("dc", VT::String, "the topology datacenter (dc:ID)").names("dc").needed(),
                           key("capacity", VT::Number, "requests per second at full utilisation, warm caches")
                               .with_unit("requests/s")
-                              .at_least(0)
+                              .range(1, 1e12)
                               .needed(),
                           key("idle_mw", VT::Number, "power draw with no load")
                               .with_unit("MW")
                               .with_default("10")
-                              .at_least(0),
+                              .range(0, kMaxDatacenterMw),
                           key("peak_mw", VT::Number, "power draw at full utilisation")
                               .with_unit("MW")
                               .with_default("30")
-                              .at_least(0),
+                              .range(0, kMaxDatacenterMw),
                           key("restart", VT::Choice, "how it comes back after a crash")
                               .one_of({"all_at_once", "staged_fraction", "staged_region"})
                               .with_default("staged_fraction"),
@@ -39,13 +44,16 @@ const sim::KeyDecl& facilities_section_key() {
                               .range(1, 1000),
                           key("stage_interval", VT::Duration, "time between two restart steps")
                               .with_unit("s")
-                              .with_default("10m"),
+                              .with_default("10m")
+                              .range(1, sim::kMaxRunSeconds),
                           key("warmup", VT::Duration, "time constant of cache warm-up while serving")
                               .with_unit("s")
-                              .with_default("15m"),
+                              .with_default("15m")
+                              .range(1, sim::kMaxRunSeconds),
                           key("cache_decay", VT::Duration, "time constant of cache cooling while dark")
                               .with_unit("s")
-                              .with_default("1h"),
+                              .with_default("1h")
+                              .range(1, sim::kMaxRunSeconds),
                           key("cold_cost", VT::Number,
                               "work of a request on a cold cache relative to a warm one")
                               .with_unit("1")
@@ -77,7 +85,8 @@ const sim::KeyDecl& facilities_section_key() {
                             .with_default("false"),
                         key("interval", VT::Duration, "health-check interval")
                             .with_unit("s")
-                            .with_default("10s"),
+                            .with_default("10s")
+                            .range(0.1, 86400),
                         key("fail_after", VT::Integer, "failed checks before it withdraws")
                             .with_default("3")
                             .range(1, 1000),
@@ -91,6 +100,14 @@ const sim::KeyDecl& facilities_section_key() {
                         key("internal", VT::Strings, "link kinds that count as the operator's own network")
                             .with_default("[backbone, internal]")})});
   return k;
+}
+
+const std::vector<sim::SignalDecl>& datacenter_signal_decls() {
+  static const std::vector<sim::SignalDecl> list = {
+      sim::signal_decl("dc.power_dip", "number", "datacenter", "MW",
+                       "largest drop in datacenter power draw (one datacenter, or all)"),
+  };
+  return list;
 }
 
 } // namespace outagesim::datacenter

@@ -84,8 +84,6 @@ struct SectionReader {
     if (auto v = r.number("capacity", false, 1, 1e12)) sv.capacity = *v;
     r.finish();
     if (sv.id.empty()) return;
-    for (const auto& o : c.servers)
-      if (o.id == sv.id) d.error(item.mark, "duplicate dns server '" + sv.id + "'; expected unique ids");
     c.servers.push_back(sv);
   }
 
@@ -122,8 +120,6 @@ struct SectionReader {
         read_record(*ri, z);
     r.finish();
     if (z.name.empty()) return;
-    for (const auto& o : c.zones)
-      if (o.name == z.name) d.error(item.mark, "duplicate dns zone '" + z.name + "'; expected unique names");
     c.zones.push_back(z);
   }
 
@@ -144,14 +140,7 @@ struct SectionReader {
     }
     if (auto v = r.choice("type", {"A", "CNAME"}, true))
       rec.type = *v == "A" ? RecordSpec::Type::A : RecordSpec::Type::Cname;
-    if (const YamlNode* t = r.get("ttl", true)) {
-      if (auto v = sim::read_duration(*t, "dns record 'ttl'", d)) {
-        if (*v < 1)
-          d.error(t->mark, "dns record 'ttl' is " + t->scalar + "; expected at least 1s");
-        else
-          rec.ttl = *v;
-      }
-    }
+    if (auto v = r.duration("ttl", true)) rec.ttl = *v;
     const YamlNode* target = r.get("target");
     if (target) {
       if (auto v = sim::read_string(*target, "dns record 'target'", d)) rec.target = *v;
@@ -166,12 +155,6 @@ struct SectionReader {
               "dns A record '" + rec.name + "' has a 'target'; expected it only on CNAME records");
       ok = false;
     }
-    for (const auto& o : z.records)
-      if (o.name == rec.name) {
-        d.error(item.mark,
-                "duplicate dns record '" + rec.name + "' (one record per name); expected unique names");
-        ok = false;
-      }
     if (ok) z.records.push_back(rec);
   }
 
@@ -190,9 +173,6 @@ struct SectionReader {
     if (auto v = r.integer("instances", false, 1, 100000)) rs.instances = static_cast<int>(*v);
     r.finish();
     if (rs.node.empty()) return;
-    for (const auto& o : c.resolvers)
-      if (o.node == rs.node)
-        d.error(item.mark, "duplicate dns resolver '" + rs.node + "'; expected unique nodes");
     c.resolvers.push_back(rs);
   }
 

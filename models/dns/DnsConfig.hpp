@@ -11,6 +11,7 @@
 
 #include "sim/scenario/Scenario.hpp"
 
+#include "sim/core/SignalDecl.hpp"
 #include "sim/scenario/Keys.hpp"
 
 namespace outagesim::dns {
@@ -128,6 +129,8 @@ struct RegionInfo {
 DnsConfig read_dns_section(const sim::Scenario& s, sim::Diagnostics& d);
 /// The `dns:` section and its keys, declared once (DnsKeys.cpp).
 const sim::KeyDecl& dns_section_key();
+/// The signals the dns model computes (DnsKeys.cpp).
+const std::vector<sim::SignalDecl>& dns_signal_decls();
 
 /// Dotted-quad IPv4 text to a host-order number.
 std::optional<std::uint32_t> parse_ipv4(const std::string& text);

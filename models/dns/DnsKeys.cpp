@@ -30,15 +30,21 @@ const sim::KeyDecl& dns_section_key() {
                           key("servers", VT::Strings, "ids of the servers that answer it").needed(),
                           key("ns_ttl", VT::Duration, "TTL of its NS records")
                               .with_unit("s")
-                              .with_default("2d"),
+                              .with_default("2d")
+                              .range(1, sim::kMaxRunSeconds),
                           key("negative_ttl", VT::Duration, "how long a negative answer is cached")
                               .with_unit("s")
-                              .with_default("15m"),
-                          key("records", VT::List, "its records")
+                              .with_default("15m")
+                              .range(1, sim::kMaxRunSeconds),
+                          key("records", VT::List, "its records (one per owner name)")
+                              .unique_by("name")
                               .keys("dns record", "a record",
                                     {key("name", VT::String, "owner name, inside the zone").needed(),
                                      key("type", VT::Choice, "record type").one_of({"A", "CNAME"}).needed(),
-                                     key("ttl", VT::Duration, "time to live").with_unit("s").needed(),
+                                     key("ttl", VT::Duration, "time to live")
+                                         .with_unit("s")
+                                         .range(1, sim::kMaxRunSeconds)
+                                         .needed(),
                                      key("target", VT::String, "the CNAME's target name")})}),
                key("resolvers", VT::List, "recursive resolvers on topology resolver nodes")
                    .unique_by("node")
@@ -54,9 +60,11 @@ const sim::KeyDecl& dns_section_key() {
                               .range(1, 1e12),
                           key("serve_stale", VT::Bool, "serves expired data when servers are gone (RFC 8767)")
                               .with_default("false"),
-                          key("servfail_ttl", VT::Duration, "how long a SERVFAIL is cached (0: not cached)")
+                          key("servfail_ttl", VT::Duration,
+                              "how long a SERVFAIL is cached (0: not cached; at most 5m, RFC 2308 section 7.1)")
                               .with_unit("s")
-                              .with_default("1s"),
+                              .with_default("1s")
+                              .range(0, 300),
                           key("refetch_delegation", VT::Bool,
                               "asks the parent again for a zone whose NS set failed")
                               .with_default("false"),
@@ -87,6 +95,30 @@ const sim::KeyDecl& dns_section_key() {
                               .range(0, 1e6)
                               .needed()})});
   return k;
+}
+
+const std::vector<sim::SignalDecl>& dns_signal_decls() {
+  using sim::signal_decl;
+  using W = sim::SignatureRule::When;
+  static const std::vector<sim::SignalDecl> list = {
+      signal_decl("dns.resolution_fail_start", "time", "name", "",
+                  "first time at least 50 % of resolutions of the name through the resolvers fail"),
+      signal_decl("dns.failure_answer", "set", "name", "",
+                  "what failing users get: servfail, timeout, wrong_address, nxdomain"),
+      signal_decl("dns.resolution_recovered", "time", "name", "",
+                  "first time after the failure that at least 95 % of resolutions succeed again"),
+      signal_decl("resolver.query_multiplier_peak", "number", "resolver", "1",
+                  "peak query rate at the resolvers over their rate at the same time without the fault"),
+      signal_decl("tld.query_multiplier_peak", "number", "name", "1",
+                  "same, at the TLD servers, for the name's delegation"),
+      // Ten times the normal load at the authoritative servers: retry storms or an attack.
+      signal_decl("auth.query_multiplier_peak", "number", "name", "1",
+                  "peak query (or attack) rate at the name's authoritative servers over their normal rate")
+          .signature_when(W::AtLeast, 10, 4),
+      signal_decl("dns.retry_amplification", "number", "zone", "1",
+                  "peak over 15 min of the zone's query load over its legitimate load (retries)"),
+  };
+  return list;
 }
 
 } // namespace outagesim::dns

@@ -884,6 +884,23 @@ void check_dns_references(const sim::Scenario& s, const DnsConfig& c, sim::Diagn
           d.error(f.params_mark, what + " " + f.action + "s name '" + name->second + "', which is not inside zone '" +
                                      z.name + "'; expected a name under " + z.name);
     }
+    // A name no zone holds has no cache entry to forge or forget: the fault would do nothing.
+    if (f.target.rfind("resolver:", 0) == 0 && (f.action == "poison" || f.action == "flush")) {
+      auto name = f.params.find("name");
+      if (name != f.params.end() &&
+          std::none_of(c.zones.begin(), c.zones.end(), [&](const ZoneSpec& z) { return in_zone(name->second, z.name); })) {
+        std::vector<std::string> zones;
+        for (const auto& z : c.zones)
+          zones.push_back(z.name);
+        d.error(f.params_mark, what + (f.action == "poison" ? " poisons" : " flushes") + " name '" + name->second +
+                                   "', which is inside no zone of dns.zones; expected a name under one of: " +
+                                   sim::join(zones));
+      }
+      auto ttl = f.params.find("ttl");
+      if (f.action == "poison" && ttl != f.params.end() && !(sim::parse_duration(ttl->second) > 0.0))
+        d.error(f.params_mark, what + " poison ttl is '" + ttl->second +
+                                   "'; expected a duration of more than 0s, such as 1h (the forged answer's TTL)");
+    }
     if (f.target.rfind("dns:", 0) == 0 && f.action == "ddos" && f.params.count("flood")) {
       for (const auto& n : s.nodes) {
         std::string path = n.path();
@@ -1065,6 +1082,7 @@ sim::ModelInfo dns_model_info() {
        {"name", "ttl"}},
       {"resolver", "flush", "the resolver's caches forget with: name", "", {"name"}},
   };
+  m.signals = dns_signal_decls();
   m.events = {
       {"dns.site_withdrawn", "dns", "a DNS site withdraws its anycast announcement (withdraw action)"},
       {"dns.site_announced", "dns", "the site announces again"},

@@ -233,9 +233,6 @@ OperatorsConfig read_operators(const sim::Scenario& s, Diagnostics& d) {
     if (!as.reach.empty() && !has_node(s, as.from))
       d.error(a.mark(), "access '" + as.id + "' needs 'from: NODE' (a topology node) to check reach");
     a.finish();
-    if (!as.id.empty() &&
-        std::any_of(c.access.begin(), c.access.end(), [&](const AccessSpec& x) { return x.id == as.id; }))
-      d.error(a.mark(), "duplicate access '" + as.id + "'; expected unique ids under operators.access");
     c.access.push_back(as);
   });
   r.each("plans", [&](const YamlNode& item) {
@@ -281,10 +278,6 @@ OperatorsConfig read_operators(const sim::Scenario& s, Diagnostics& d) {
       if (step.target.empty() != step.action.empty())
         d.error(st.mark(), "step '" + step.id + "' needs both 'target' and 'action' (or neither)");
       st.finish();
-      if (!step.id.empty() &&
-          std::any_of(ps.steps.begin(), ps.steps.end(), [&](const StepSpec& x) { return x.id == step.id; }))
-        d.error(st.mark(), "duplicate step '" + step.id + "' in plan '" + ps.id +
-                               "'; expected unique step ids within a plan");
       if (!step.target.empty()) check_step_target(s, step, st.get("target")->mark, d);
       ps.steps.push_back(step);
     });
@@ -295,9 +288,6 @@ OperatorsConfig read_operators(const sim::Scenario& s, Diagnostics& d) {
                                 ps.id + "'");
     check_step_cycles(ps, p.mark(), d);
     p.finish();
-    if (!ps.id.empty() &&
-        std::any_of(c.plans.begin(), c.plans.end(), [&](const PlanSpec& x) { return x.id == ps.id; }))
-      d.error(p.mark(), "duplicate plan '" + ps.id + "'; expected unique ids under operators.plans");
     c.plans.push_back(ps);
   });
   r.finish();

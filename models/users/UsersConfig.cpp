@@ -52,8 +52,6 @@ void read_users(const sim::Scenario& s, const YamlNode& n, Diagnostics& d, Users
     for (const auto& [id, m] : *v) {
       const sim::NodeSpec* node = s.find_node("region:" + id);
       if (!node) d.error(m, "users region '" + id + "' is no topology region (topology.regions)");
-      if (std::count(u.regions.begin(), u.regions.end(), id))
-        d.error(m, "users region '" + id + "' is listed twice; expected each region once");
       u.regions.push_back(id);
     }
   } else {

@@ -15,6 +15,7 @@
 #include "models/users/UserCohort.hpp"
 #include "sim/scenario/Scenario.hpp"
 
+#include "sim/core/SignalDecl.hpp"
 #include "sim/scenario/Keys.hpp"
 
 namespace outagesim::users {
@@ -39,5 +40,7 @@ struct UsersSpec {
 UsersSpec read_users(const sim::Scenario& s, sim::Diagnostics& d);
 /// The `users:` section and its keys, declared once (UsersKeys.cpp).
 const sim::KeyDecl& users_section_key();
+/// The signals the users model computes (UsersKeys.cpp).
+const std::vector<sim::SignalDecl>& users_signal_decls();
 
 } // namespace outagesim::users

@@ -13,7 +13,8 @@ const sim::KeyDecl& users_section_key() {
           .keys(
               "users", "people in regions using the services",
               {key("regions", VT::Strings, "region ids whose people use the services (default: every region)")
-                   .names("region"),
+                   .names("region")
+                   .each_once(),
                key("diurnal", VT::Numbers, "24 shares of peak activity, one per local hour 0..23")
                    .range(0, 1),
                key("resolvers", VT::List, "how users reach DNS: shares of resolver kinds (add up to 1)")
@@ -39,44 +40,61 @@ const sim::KeyDecl& users_section_key() {
                         key("requests_per_hour", VT::Number, "requests per online user per hour")
                             .with_unit("1/h")
                             .with_default("36")
-                            .at_least(0),
+                            .range(0, 100000),
                         key("retries", VT::Integer, "retries of a failed request")
                             .with_default("3")
                             .range(0, 100),
                         key("backoff", VT::Duration, "wait before the first retry (doubles per retry)")
                             .with_unit("s")
-                            .with_default("2s"),
+                            .with_default("2s")
+                            .range(0, 86400),
                         key("give_up", VT::Duration, "wait after the last failed retry before trying again")
                             .with_unit("s")
-                            .with_default("2m"),
+                            .with_default("2m")
+                            .range(1, sim::kMaxRunSeconds),
                         key("dns_ttl", VT::Duration, "how long an answer stays in the stub cache")
                             .with_unit("s")
-                            .with_default("5m"),
+                            .with_default("5m")
+                            .range(1, sim::kMaxRunSeconds),
                         key("session", VT::Duration, "mean online session")
                             .with_unit("s")
-                            .with_default("20m"),
+                            .with_default("20m")
+                            .range(1, sim::kMaxRunSeconds),
                         key("report_share", VT::Number, "share of affected users who report the outage")
                             .with_unit("1")
                             .with_default("0.005")
                             .range(0, 1),
                         key("report_delay", VT::Duration, "mean delay before an affected user reports")
                             .with_unit("s")
-                            .with_default("20m"),
+                            .with_default("20m")
+                            .range(1, sim::kMaxRunSeconds),
                         key("switch_share", VT::Number, "share of failing users who switch to an alternative")
                             .with_unit("1")
                             .with_default("0.05")
                             .range(0, 1),
                         key("switch_delay", VT::Duration, "mean wait of a failing user before switching")
                             .with_unit("s")
-                            .with_default("1h"),
+                            .with_default("1h")
+                            .range(1, sim::kMaxRunSeconds),
                         key("return_delay", VT::Duration, "mean time a switched user takes to come back")
                             .with_unit("s")
-                            .with_default("2h"),
+                            .with_default("2h")
+                            .range(1, sim::kMaxRunSeconds),
                         key("bytes_per_request", VT::Number, "bytes a request moves")
                             .with_unit("B")
                             .with_default("250000")
-                            .at_least(0)})});
+                            .range(0, 1e10)})});
   return k;
+}
+
+const std::vector<sim::SignalDecl>& users_signal_decls() {
+  static const std::vector<sim::SignalDecl> list = {
+      sim::signal_decl("users.reports_total", "number", "service", "1",
+                       "outage reports filed by users (a Downdetector-like count: active users who fail and report)"),
+      sim::signal_decl("traffic.hijacked_share", "ratio", "service", "1",
+                       "peak share of the population whose traffic an unauthorised origin attracts"),
+  };
+  return list;
 }
 
 } // namespace outagesim::users

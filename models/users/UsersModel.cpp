@@ -248,6 +248,7 @@ sim::ModelInfo users_model_info() {
           "back-off, reports, switching) who record availability; served by the datacenter model, stepped "
           "at its tick; reads the users: section.";
   m.sections = {users_section_key()};
+  m.signals = users_signal_decls();
   m.needs = {sim::service::kServing};
   m.uses = {sim::service::kNames, sim::service::kRoutes};
   m.events = {

@@ -83,7 +83,7 @@ std::optional<nlohmann::json> read_summary(const std::string& run_dir, sim::Diag
   }
   std::string text;
   if (!sim::read_regular_file(path, std::size_t(256) << 20, text, d)) return std::nullopt;
-  return sim::check_summary(text, path, d);
+  return sim::check_summary(text, path, d, outagesim::models::signal_catalog());
 }
 
 int cmd_score(const std::string& run_dir, const std::string& observed_path) {
@@ -146,6 +146,7 @@ int cmd_compare(sim::CompareOptions o, const std::vector<std::string>& sets, con
     }
   }
   o.sets = sets;
+  o.signals = outagesim::models::signal_catalog();
   auto ranked = sim::run_compare(o, *observed, valid);
   if (!root) return 0;
   std::cout << sim::ranking_table(ranked) << "results: " << o.out
@@ -230,6 +231,21 @@ void print_event(const sim::EventDecl& e) {
   std::cout << "  event " << e.type << " (subject: " << e.subject << ")\n      " << e.doc << "\n";
 }
 
+void print_signal(const sim::SignalDecl& s) {
+  using W = sim::SignatureRule::When;
+  const auto& r = s.signature;
+  char threshold[32];
+  std::snprintf(threshold, sizeof threshold, "%g", r.threshold);
+  std::string signature = r.when == W::Above      ? std::string("; a signature above ") + threshold
+                          : r.when == W::AtLeast  ? std::string("; a signature from ") + threshold
+                          : r.when == W::Below    ? std::string("; a signature below ") + threshold
+                          : r.when == W::NonEmpty ? std::string("; a signature when not empty")
+                                                  : std::string();
+  bool unit = !s.unit.empty() && s.unit != "1" && s.unit != "s";
+  std::cout << "  signal " << s.id << " (" << s.kind << (unit ? ", " + s.unit : "") << ", subject: " << s.subject
+            << signature << ")\n      " << s.doc << "\n";
+}
+
 int cmd_explain(const std::string& run_dir, sim::ExplainOptions o, const std::string& at_text, bool json) {
   sim::Diagnostics d;
   auto run = sim::read_run(run_dir, d);
@@ -297,6 +313,8 @@ int cmd_models() {
       print_action(a);
     for (const auto& e : m.events)
       print_event(e);
+    for (const auto& s : m.signals)
+      print_signal(s);
     if (m.params.empty())
       std::cout << "  no parameters; turn it off with models: {" << m.name << ": {enabled: false}}\n\n";
     else
@@ -313,6 +331,8 @@ int cmd_models() {
     print_action(a);
   for (const auto& e : sim::core_event_decls())
     print_event(e);
+  for (const auto& s : sim::core_signal_decls())
+    print_signal(s);
   return 0;
 }
 
@@ -366,7 +386,7 @@ int main(int argc, char** argv) {
   validate->add_option("--set", sets, "override a scenario value: KEY=VALUE")->take_all();
   add_budgets(validate);
 
-  app.add_subcommand("models", "List every model: its sections' keys, parameters, actions and events");
+  app.add_subcommand("models", "List every model: its sections' keys, parameters, actions, events and signals");
   app.add_subcommand("schema",
                      "Print the JSON Schema (draft 2020-12) of scenario files, for YAML editors: "
                      "outagesim schema > outagesim.schema.json");

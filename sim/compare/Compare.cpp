@@ -167,7 +167,7 @@ std::vector<HypothesisResult> run_compare(const CompareOptions& o, const Observe
       continue;
     }
     ++h.runs_ok;
-    if (h.scores.empty()) h.signatures = signatures(summary, observed);
+    if (h.scores.empty()) h.signatures = signatures(summary, observed, o.signals);
     h.scores.push_back(score_run(summary, observed));
     h.seeds.push_back(j.seed);
   }

@@ -17,6 +17,7 @@ struct CompareOptions {
   std::string out = "results/compare";  ///< output folder
   std::vector<std::string> sets;        ///< --set overrides given to every run
   RunnerOptions runner;                 ///< program, jobs, limits, progress
+  std::vector<SignalDecl> signals;      ///< the signal catalogue (its signature rules)
 };
 
 /// One hypothesis after its runs.

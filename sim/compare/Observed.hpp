@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/core/SignalDecl.hpp"
 #include "sim/scenario/Diagnostics.hpp"
 
 namespace outagesim::sim {
@@ -38,11 +39,6 @@ struct ObservedSignal {
   Mark mark;
 };
 
-/// A signal of the vocabulary (../shared/design/SIGNALS.md): its id and kind. The models list theirs
-/// in models::signal_catalog(); an observed record is checked against that list.
-struct SignalDecl {
-  std::string id, kind;
-};
 
 struct ObservedRecord {
   std::string name;

@@ -75,9 +75,45 @@ void check_value(const YamlNode& v, const std::string& kind, const std::string& 
   }
 }
 
+// The subjects of one summary signal: {subject: {kind, value}}, each of the kind `decl` declares
+// (when the catalogue knows it) and its value of that kind.
+void check_signal(const std::string& id, const YamlNode& subjects, const SignalDecl* decl, Diagnostics& d) {
+  static const std::vector<std::string> kinds = {"time", "number", "ratio", "bool", "set", "duration"};
+  if (subjects.kind != YamlNode::Kind::Map) {
+    d.error(subjects.mark, "summary signal " + id + " is " + subjects.kind_name() +
+                               "; expected an object {subject: {kind, value}}");
+    return;
+  }
+  for (const auto& se : subjects.entries) {
+    const YamlNode& entry = *se.value;
+    std::string what = "summary signal " + id + " " + se.key;
+    if (entry.kind != YamlNode::Kind::Map) {
+      d.error(entry.mark, what + " is " + entry.kind_name() + "; expected an object {kind, value}");
+      continue;
+    }
+    const YamlNode* kind = entry.find("kind");
+    const YamlNode* value = entry.find("value");
+    if (!kind || !value) {
+      d.error(entry.mark, what + " has no '" + std::string(kind ? "value" : "kind") + "'; expected {kind, value}");
+      continue;
+    }
+    if (kind->kind != YamlNode::Kind::Scalar || std::find(kinds.begin(), kinds.end(), kind->scalar) == kinds.end()) {
+      d.error(kind->mark, what + " kind is not one of " + join(kinds) + "; expected one of them");
+      continue;
+    }
+    if (decl && decl->kind != kind->scalar) {
+      d.error(kind->mark, what + " kind is " + kind->scalar + "; expected " + decl->kind + ", as " + id +
+                              " is declared");
+      continue;
+    }
+    check_value(*value, kind->scalar, what + " value", d);
+  }
+}
+
 } // namespace
 
-std::optional<nlohmann::json> check_summary(const std::string& text, const std::string& path, Diagnostics& d) {
+std::optional<nlohmann::json> check_summary(const std::string& text, const std::string& path, Diagnostics& d,
+                                            const std::vector<SignalDecl>& catalog) {
   auto file = std::make_shared<const std::string>(path);
   nlohmann::json j;
   try {
@@ -113,35 +149,13 @@ std::optional<nlohmann::json> check_summary(const std::string& text, const std::
                                "; expected an object {id: {subject: {kind, value}}}");
     return std::nullopt;
   }
-  static const std::vector<std::string> kinds = {"time", "number", "ratio", "bool", "set", "duration"};
   for (const auto& e : signals->entries) {
-    const YamlNode& subjects = *e.value;
-    if (subjects.kind != YamlNode::Kind::Map) {
-      d.error(subjects.mark, "summary signal " + e.key + " is " + subjects.kind_name() +
-                                 "; expected an object {subject: {kind, value}}");
-      continue;
-    }
-    for (const auto& se : subjects.entries) {
-      const YamlNode& entry = *se.value;
-      std::string what = "summary signal " + e.key + " " + se.key;
-      if (entry.kind != YamlNode::Kind::Map) {
-        d.error(entry.mark, what + " is " + entry.kind_name() + "; expected an object {kind, value}");
-        continue;
-      }
-      const YamlNode* kind = entry.find("kind");
-      const YamlNode* value = entry.find("value");
-      if (!kind || !value) {
-        d.error(entry.mark, what + " has no '" + std::string(kind ? "value" : "kind") +
-                                "'; expected {kind, value}");
-        continue;
-      }
-      if (kind->kind != YamlNode::Kind::Scalar ||
-          std::find(kinds.begin(), kinds.end(), kind->scalar) == kinds.end()) {
-        d.error(kind->mark, what + " kind is not one of " + join(kinds) + "; expected one of them");
-        continue;
-      }
-      check_value(*value, kind->scalar, what + " value", d);
-    }
+    auto decl = std::find_if(catalog.begin(), catalog.end(), [&](const SignalDecl& s) { return s.id == e.key; });
+    if (!catalog.empty() && decl == catalog.end())
+      d.error(e.key_mark, "summary signal " + e.key +
+                              " is not a signal of this outagesim; expected one that `outagesim models` lists");
+    else
+      check_signal(e.key, *e.value, decl == catalog.end() ? nullptr : &*decl, d);
   }
   if (d.has_errors()) return std::nullopt;
   return j;
@@ -218,43 +232,56 @@ ScoreResult score_run(const nlohmann::json& summary, const ObservedRecord& obser
   return r;
 }
 
+namespace {
+
+bool is_signature(const SignatureRule& rule, const nlohmann::json& v) {
+  using W = SignatureRule::When;
+  switch (rule.when) {
+  case W::Never:
+    return false;
+  case W::Above:
+    return v.is_number() && v.get<double>() > rule.threshold;
+  case W::AtLeast:
+    return v.is_number() && v.get<double>() >= rule.threshold;
+  case W::Below:
+    return v.is_number() && v.get<double>() < rule.threshold;
+  case W::NonEmpty:
+    return v.is_array() && !v.empty();
+  }
+  return false;
+}
+
+std::string value_text(const nlohmann::json& v) {
+  if (!v.is_array()) return number_text(v.get<double>());
+  std::vector<std::string> items;
+  for (const auto& e : v)
+    items.push_back(e.is_string() ? e.get<std::string>() : e.dump()); // ASNs are numbers
+  return "[" + join(items) + "]";
+}
+
+} // namespace
+
 std::vector<std::string> signatures(const nlohmann::json& summary, const ObservedRecord& observed,
-                                    std::size_t most) {
-  // Each signature: a signal id and when its value is notable (SIGNALS.md names these the
-  // signatures of their fault classes).
-  struct Rule {
-    const char* id;
-    bool (*notable)(const nlohmann::json& v);
-  };
-  static const Rule kRules[] = {
-      {"bgp.valley_paths", [](const nlohmann::json& v) { return v.is_number() && v.get<double>() > 0; }},
-      {"bgp.transit_delivered_min", [](const nlohmann::json& v) { return v.is_number() && v.get<double>() < 1; }},
-      {"bgp.new_origins", [](const nlohmann::json& v) { return v.is_array() && !v.empty(); }},
-      {"auth.query_multiplier_peak", [](const nlohmann::json& v) { return v.is_number() && v.get<double>() >= 10; }},
-      {"regions.waves", [](const nlohmann::json& v) { return v.is_number() && v.get<double>() >= 2; }},
-  };
+                                    const std::vector<SignalDecl>& catalog, std::size_t most) {
+  // The declared signature rules, by rank (then catalogue order).
+  std::vector<const SignalDecl*> rules;
+  for (const auto& s : catalog)
+    if (s.signature.when != SignatureRule::When::Never) rules.push_back(&s);
+  std::stable_sort(rules.begin(), rules.end(), [](const SignalDecl* a, const SignalDecl* b) {
+    return a->signature.rank < b->signature.rank;
+  });
   std::vector<std::string> out;
   if (!summary.contains("signals")) return out;
   const auto& all = summary["signals"];
-  for (const auto& rule : kRules) {
-    if (!all.contains(rule.id)) continue;
-    for (const auto& [subject, entry] : all[rule.id].items()) {
+  for (const SignalDecl* rule : rules) {
+    if (!all.contains(rule->id)) continue;
+    for (const auto& [subject, entry] : all[rule->id].items()) {
       if (out.size() >= most) return out;
-      bool scored = false;
-      for (const auto& o : observed.signals)
-        scored = scored || (o.id == rule.id && o.subject == subject);
-      if (scored || !entry.contains("value") || !rule.notable(entry["value"])) continue;
-      const auto& v = entry["value"];
-      std::string text;
-      if (v.is_array()) {
-        std::vector<std::string> items;
-        for (const auto& e : v)
-          items.push_back(e.is_string() ? e.get<std::string>() : e.dump());
-        text = "[" + join(items) + "]";
-      } else {
-        text = number_text(v.get<double>());
-      }
-      out.push_back(std::string(rule.id) + " " + subject + " = " + text);
+      bool scored = std::any_of(observed.signals.begin(), observed.signals.end(), [&](const ObservedSignal& o) {
+        return o.id == rule->id && o.subject == subject;
+      });
+      if (scored || !entry.contains("value") || !is_signature(rule->signature, entry["value"])) continue;
+      out.push_back(rule->id + " " + subject + " = " + value_text(entry["value"]));
     }
   }
   return out;

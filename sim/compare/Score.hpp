@@ -40,16 +40,19 @@ struct ScoreResult {
 /// JSON, an object with a `signals` object of {id: {subject: {kind, value}}}, each value of its kind
 /// (times as UTC text ending in Z, numbers, bools, lists, or null). Problems go to `diags` as
 /// FILE:LINE:COL errors; returns the parsed summary when there are none.
-std::optional<nlohmann::json> check_summary(const std::string& text, const std::string& path, Diagnostics& diags);
+/// With a `catalog`, a signal id it does not declare, or of another kind than its declaration, is an
+/// error too.
+std::optional<nlohmann::json> check_summary(const std::string& text, const std::string& path, Diagnostics& diags,
+                                            const std::vector<SignalDecl>& catalog = {});
 
 /// Scores a run's summary (parsed summary.json) against an observed record.
 ScoreResult score_run(const nlohmann::json& summary, const ObservedRecord& observed);
 
-/// The fault-class signatures a run shows that the observed record does not score: a route leak's
-/// valley paths, a congested transit network, new origins, an attack's load at the authoritative
-/// servers, several waves. "id subject = value", in that order; `most` at the most.
+/// The fault-class signatures a run shows that the observed record does not score: the values that
+/// the signature rules of `catalog` (each signal's declaration) call notable, as "id subject =
+/// value", by the rules' rank; `most` at the most.
 std::vector<std::string> signatures(const nlohmann::json& summary, const ObservedRecord& observed,
-                                    std::size_t most = 3);
+                                    const std::vector<SignalDecl>& catalog, std::size_t most = 3);
 
 /// Rows as text columns separated by two spaces, each column as wide as its widest cell.
 std::string aligned_table(const std::vector<std::vector<std::string>>& rows);

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "sim/core/Params.hpp"
+#include "sim/core/SignalDecl.hpp"
 #include "sim/fault/Actions.hpp"
 #include "sim/scenario/Keys.hpp"
 
@@ -82,6 +83,7 @@ struct ModelInfo {
   std::function<std::shared_ptr<const ModelConfig>(const Scenario&, Diagnostics&)> configure;
   std::vector<ActionDecl> actions;
   std::vector<EventDecl> events; ///< the event types it emits
+  std::vector<SignalDecl> signals; ///< the signals it adds to the summary in finish()
   /// Paths of the model's own entities (kinds of its ActionDecls) that match a pattern, known from
   /// its config: fault targets are checked against them before a run.
   std::function<std::vector<std::string>(const ModelConfig&, const std::string& pattern)> match_entities;

@@ -166,7 +166,10 @@ std::string key_summary(const KeyDecl& k) {
     parts.push_back("range " + (has_min(k) ? fmt(k.min) : std::string("-inf")) + ".." +
                     (has_max(k) ? fmt(k.max) : std::string("inf")));
   if (!k.refers.empty()) parts.push_back("names " + k.refers);
-  if (!k.unique.empty()) parts.push_back("unique " + k.unique);
+  if (k.unique == ".")
+    parts.push_back("each item once");
+  else if (!k.unique.empty())
+    parts.push_back("unique " + k.unique);
   return join(parts, ", ");
 }
 

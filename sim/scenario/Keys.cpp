@@ -141,7 +141,7 @@ std::vector<KeyDecl> build_core() {
                  key("duration", VT::Duration, "simulated time (more than 0s, at most 366d)")
                      .with_unit("s")
                      .with_default("1h")
-                     .range(0, 366 * 86400.0)
+                     .range(0, kMaxRunSeconds)
                      .needed(),
                  key("seed", VT::Integer, "random seed: same scenario and seed give byte-identical outputs")
                      .with_default("1")
@@ -186,8 +186,9 @@ std::vector<KeyDecl> build_core() {
                                .needed()}));
   out.push_back(
       key("faults", VT::List, "the timeline: actions on entities at given times (see `outagesim models`)")
+          .unique_by("id")
           .keys("fault", "one action on the entities a target matches",
-                {key("id", VT::String, "names the fault in events (and for include overrides)"),
+                {key("id", VT::String, "names the fault in events, include overrides and --set faults.ID.KEY (unique)"),
                  key("at", VT::Time, "when it happens (+15m, or UTC)").needed(),
                  key("target", VT::String, "entity path or pattern (link:ID, dc:*, prefix:...)")
                      .names("entity")

@@ -44,7 +44,10 @@ struct KeyDecl {
   bool required = false;
   std::vector<std::string> choices; ///< for Choice
   std::string refers;               ///< kind of entity the value names ("node", "dc", "service", "as", ...)
-  std::string unique;               ///< List: the item key whose values must differ across items
+  /// List: the item key whose values must differ across items; Strings, Integers: "." when the
+  /// items themselves must differ. The reader enforces it (a value naming an entity of kind
+  /// `refers` is compared without its "KIND:" prefix).
+  std::string unique;
   ///< Other forms the value may take: for a Map, "Integers" (a list of AS numbers instead); for a
   ///< List, "Integer" (an item may be a bare integer instead of a mapping).
   std::vector<ValueType> also;
@@ -84,6 +87,11 @@ struct KeyDecl {
     unique = std::move(key);
     return *this;
   }
+  /// Strings, Integers: no item may be given twice.
+  KeyDecl& each_once() {
+    unique = ".";
+    return *this;
+  }
   KeyDecl& or_also(ValueType t) {
     also.push_back(t);
     return *this;
@@ -102,6 +110,10 @@ struct NodeDecl {
   /// The declared key names, sorted.
   std::vector<std::string> names() const;
 };
+
+/// The longest run a scenario may ask for (scenario.duration): the bound of time constants, delays
+/// and TTLs that have no tighter natural one (a TTL longer than any run never expires in one).
+constexpr double kMaxRunSeconds = 366 * 86400.0;
 
 /// Starts a key declaration.
 KeyDecl key(std::string name, ValueType type, std::string doc);

@@ -109,7 +109,21 @@ bool is_remove(const YamlNode& item) {
 // Merges `over` into `base` (which it owns and may modify); returns the merged node. A key set to
 // null in `over` (`synthetic: ~`) removes it from `base`, as in a JSON merge patch (RFC 7386): the
 // way to swap one alternative of a mapping for another (a synthetic topology for CAIDA's).
-YamlPtr merge(YamlPtr base, const YamlPtr& over, Diagnostics& d) {
+// Reports an item of `over` that repeats the id of an earlier one: merged into the same base item,
+// the two would silently become one (the readers' uniqueness check sees the merged list only).
+void check_override_ids(const YamlNode& over, const std::string& key, Diagnostics& d) {
+  for (std::size_t i = 0; i < over.items.size(); ++i)
+    for (std::size_t k = 0; k < i; ++k) {
+      const YamlNode* a = identity_of(*over.items[k]);
+      const YamlNode* b = identity_of(*over.items[i]);
+      if (a->scalar != b->scalar) continue;
+      d.error(b->mark, "'" + key + "' repeats id '" + b->scalar + "' (first at line " + std::to_string(a->mark.line) +
+                           ", column " + std::to_string(a->mark.col) + "); expected each id once");
+      break;
+    }
+}
+
+YamlPtr merge(YamlPtr base, const YamlPtr& over, Diagnostics& d, const std::string& key = "") {
   if (base->kind == YamlNode::Kind::Map && over->kind == YamlNode::Kind::Map) {
     for (const auto& e : over->entries) {
       if (e.value->kind == YamlNode::Kind::Null) {
@@ -119,7 +133,7 @@ YamlPtr merge(YamlPtr base, const YamlPtr& over, Diagnostics& d) {
         continue;
       }
       if (auto* be = base->find_entry(e.key))
-        be->value = merge(be->value, e.value, d);
+        be->value = merge(be->value, e.value, d, e.key);
       else
         base->entries.push_back(e);
     }
@@ -127,6 +141,7 @@ YamlPtr merge(YamlPtr base, const YamlPtr& over, Diagnostics& d) {
   }
   if (base->kind == YamlNode::Kind::Sequence && over->kind == YamlNode::Kind::Sequence &&
       all_identified(*base) && all_identified(*over)) {
+    check_override_ids(*over, key, d);
     for (const auto& item : over->items) {
       const std::string& key = identity_of(*item)->scalar;
       auto it = std::find_if(base->items.begin(), base->items.end(),
@@ -142,7 +157,7 @@ YamlPtr merge(YamlPtr base, const YamlPtr& over, Diagnostics& d) {
       if (it == base->items.end())
         base->items.push_back(item);
       else
-        *it = merge(*it, item, d);
+        *it = merge(*it, item, d, key);
     }
     return base;
   }
@@ -345,18 +360,11 @@ struct Validator {
   YamlPtr root; // the merged document
   Scenario s;
   std::map<std::string, Mark> seen_paths; // path -> first declaration
-  std::map<std::string, int> fault_ids;    // id -> line of its first entry
   double fault_actions = 0;               // entity actions the timeline plays (budget)
 
-  bool declare(const std::string& path, const std::string& what, const Mark& m) {
-    auto [it, fresh] = seen_paths.emplace(path, m);
-    if (!fresh) {
-      d.error(m, "duplicate " + what + " '" + path + "' (first declared at line " +
-                     std::to_string(it->second.line) + "); expected unique ids");
-      return false;
-    }
-    return true;
-  }
+  // Keeps the first entity of each path; a repeated id was reported by the reader of its list
+  // (declared unique_by in sim/scenario/Keys.cpp).
+  bool declare(const std::string& path, const Mark& m) { return seen_paths.emplace(path, m).second; }
 
   bool check_id(const std::string& id, const Mark& m, const std::string& what) {
     if (valid_entity_id(id)) return true;
@@ -446,7 +454,7 @@ struct Validator {
     }
     r.finish();
     if (n.id.empty()) return;
-    if (declare(n.path(), what, n.mark)) s.nodes.push_back(n);
+    if (declare(n.path(), n.mark)) s.nodes.push_back(n);
   }
 
   void read_topology(const YamlNode* n) {
@@ -505,7 +513,7 @@ struct Validator {
     if (auto v = r.choice("kind", link_kind_names())) l.kind = *parse_link_kind(*v);
     r.finish();
     if (l.id.empty()) return;
-    if (declare(l.path(), "link", l.mark)) s.links.push_back(l);
+    if (declare(l.path(), l.mark)) s.links.push_back(l);
   }
 
   void read_services(const YamlNode* n) {
@@ -532,7 +540,7 @@ struct Validator {
         }
       r.finish();
       if (sv.id.empty()) continue;
-      if (declare("service:" + sv.id, "service", sv.mark)) s.services.push_back(sv);
+      if (declare("service:" + sv.id, sv.mark)) s.services.push_back(sv);
     }
   }
 
@@ -597,13 +605,6 @@ struct Validator {
             if (auto v = read_string(*e.value, "fault 'with' '" + e.key + "'", d)) f.params[e.key] = *v;
       }
       r.finish();
-      if (!f.id.empty()) {
-        auto [first, fresh] = fault_ids.emplace(f.id, f.mark.line);
-        if (!fresh)
-          d.error(r.get("id")->mark, "duplicate fault id '" + f.id + "' (first at line " +
-                                         std::to_string(first->second) + "); expected unique ids (--set faults.ID.KEY "
-                                         "must name one entry)");
-      }
       if (!ok) continue;
       if (f.at < 0) {
         d.error(at_node->mark, "fault 'at' is " + format_duration(-f.at) +

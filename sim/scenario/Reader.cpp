@@ -39,6 +39,22 @@ std::string fmt_number(double v) {
   return buf;
 }
 
+// "1e300s", "2.5E3ms": a number and a duration unit, but the number in exponent form, which
+// durations do not take (the generic "expected a duration with a unit" would mislead).
+bool written_with_exponent(const std::string& s) {
+  for (const char* unit : {"ms", "min", "s", "m", "h", "d"}) {
+    std::string u(unit);
+    if (s.size() > u.size() && s.compare(s.size() - u.size(), u.size(), u) == 0) {
+      std::string number = s.substr(0, s.size() - u.size());
+      if (number.find_first_of("eE") == std::string::npos) return false;
+      return std::all_of(number.begin(), number.end(), [](char c) {
+        return std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
+      }) && std::isdigit(static_cast<unsigned char>(number[0]));
+    }
+  }
+  return false;
+}
+
 } // namespace
 
 std::optional<double> parse_double(const std::string& s) {
@@ -147,6 +163,11 @@ std::optional<Seconds> read_duration(const YamlNode& n, const std::string& what,
     return std::nullopt;
   }
   auto v = parse_duration(n.scalar);
+  if (!v && written_with_exponent(n.scalar)) {
+    d.error(n.mark, what + " is " + quote(n.scalar) +
+                        "; expected plain digits before the unit (no exponent), such as 90s, 1.5h, 2d");
+    return std::nullopt;
+  }
   if (!v) {
     d.error(n.mark, what + " is " + quote(n.scalar) +
                         "; expected a duration with a unit (ms, s, m, h, d), such as 90s, 15m, 1h30m");
@@ -272,7 +293,41 @@ const YamlNode* MapReader::get(const std::string& key, bool required) {
   if (!ok_) return nullptr;
   const YamlNode* v = node_->find(key);
   if (!v && required) d_.error(mark_, what_ + " has no '" + key + "'; expected the key '" + key + ":'");
+  if (const KeyDecl* k = declared(key); v && k && !k->unique.empty()) check_unique(key, *k, *v);
   return v;
+}
+
+void MapReader::check_unique(const std::string& key, const KeyDecl& k, const YamlNode& v) {
+  if (v.kind != YamlNode::Kind::Sequence) return;
+  if (std::find(unique_checked_.begin(), unique_checked_.end(), key) != unique_checked_.end()) return;
+  unique_checked_.push_back(key);
+  bool self = k.unique == ".";
+  // The kind of entity the compared value names: "dc:west" and "west" are the same datacenter.
+  std::string refers = self ? k.refers : (k.node && k.node->find(k.unique) ? k.node->find(k.unique)->refers : "");
+  bool bare_items = std::find(k.also.begin(), k.also.end(), ValueType::Integer) != k.also.end();
+  std::vector<std::pair<std::string, Mark>> seen;
+  for (const auto& item : v.items) {
+    const YamlNode* value = nullptr;
+    if (self || (bare_items && item->kind == YamlNode::Kind::Scalar))
+      value = item.get();
+    else if (item->kind == YamlNode::Kind::Map)
+      value = item->find(k.unique);
+    if (!value || value->kind != YamlNode::Kind::Scalar) continue; // reported by the item's reader
+    std::string text = value->scalar;
+    if (!refers.empty() && text.rfind(refers + ":", 0) == 0) text = text.substr(refers.size() + 1);
+    auto first = std::find_if(seen.begin(), seen.end(), [&](const auto& s) { return s.first == text; });
+    if (first == seen.end()) {
+      seen.emplace_back(text, value->mark);
+      continue;
+    }
+    const Mark& m = first->second;
+    std::string where = m.file && value->mark.file && *m.file == *value->mark.file
+                            ? "line " + std::to_string(m.line) + ", column " + std::to_string(m.col)
+                            : m.str();
+    std::string what = self ? "" : k.unique + " ";
+    d_.error(value->mark, field(key) + " repeats " + what + quote(value->scalar) + " (first at " + where +
+                              "); expected each " + (self ? "item" : k.unique) + " once");
+  }
 }
 
 #define OUTAGESIM_READER_GETTER(NAME, TYPE, CALL)                                                            \
@@ -283,7 +338,6 @@ const YamlNode* MapReader::get(const std::string& key, bool required) {
   }
 OUTAGESIM_READER_GETTER(string, std::string, read_string)
 OUTAGESIM_READER_GETTER(boolean, bool, read_bool)
-OUTAGESIM_READER_GETTER(duration, Seconds, read_duration)
 OUTAGESIM_READER_GETTER(time, TimeSpec, read_time)
 OUTAGESIM_READER_GETTER(bandwidth, double, read_bandwidth)
 #undef OUTAGESIM_READER_GETTER
@@ -291,6 +345,10 @@ OUTAGESIM_READER_GETTER(bandwidth, double, read_bandwidth)
 std::optional<double> MapReader::number(const std::string& key, bool required, double min, double max) {
   const YamlNode* v = get(key, required);
   if (!v) return std::nullopt;
+  if (const KeyDecl* k = declared(key)) {
+    min = std::max(min, k->min);
+    max = std::min(max, k->max);
+  }
   return read_number(*v, field(key), d_, min, max);
 }
 
@@ -298,7 +356,24 @@ std::optional<std::int64_t> MapReader::integer(const std::string& key, bool requ
                                                std::int64_t max) {
   const YamlNode* v = get(key, required);
   if (!v) return std::nullopt;
+  if (const KeyDecl* k = declared(key)) {
+    min = std::max(min, static_cast<std::int64_t>(std::max(k->min, -9e18)));
+    max = std::min(max, static_cast<std::int64_t>(std::min(k->max, 9e18)));
+  }
   return read_integer(*v, field(key), d_, min, max);
+}
+
+std::optional<Seconds> MapReader::duration(const std::string& key, bool required) {
+  const YamlNode* v = get(key, required);
+  if (!v) return std::nullopt;
+  auto x = read_duration(*v, field(key), d_);
+  const KeyDecl* k = declared(key);
+  if (!x || !k || (*x >= k->min && *x <= k->max)) return x;
+  std::string range = k->max >= 1e299   ? "of at least " + format_duration(k->min)
+                      : k->min <= -1e299 ? "of at most " + format_duration(k->max)
+                                         : "between " + format_duration(k->min) + " and " + format_duration(k->max);
+  d_.error(v->mark, field(key) + " is " + v->scalar + "; expected a duration " + range);
+  return std::nullopt;
 }
 
 std::optional<std::string> MapReader::choice(const std::string& key, const std::vector<std::string>& choices,

@@ -57,7 +57,9 @@ public:
   /// `what` names the mapping in messages ("link 'backbone/a-b'", "scenario").
   MapReader(const YamlNode* node, std::string what, Diagnostics& d);
   /// A reader of a declared mapping: only the keys of `decl` are valid (finish() lists them), and
-  /// asking for a key `decl` does not declare is a programming error (std::logic_error).
+  /// asking for a key `decl` does not declare is a programming error (std::logic_error). The
+  /// declaration also drives validation: numbers, integers and durations outside the declared
+  /// range are errors, and a list declared unique_by reports an item that repeats a value.
   MapReader(const YamlNode* node, std::string what, Diagnostics& d, const NodeDecl& decl);
 
   bool is_map() const { return ok_; }
@@ -102,6 +104,11 @@ private:
   bool ok_;
   const NodeDecl* decl_ = nullptr;
   std::vector<std::string> known_;
+  std::vector<std::string> unique_checked_; ///< declared-unique lists already checked
+  /// The declaration of `key` when this reader has one (nullptr otherwise).
+  const KeyDecl* declared(const std::string& key) const { return decl_ ? decl_->find(key) : nullptr; }
+  /// Reports items of the list `v` under `key` that repeat a value its declaration says is unique.
+  void check_unique(const std::string& key, const KeyDecl& k, const YamlNode& v);
 };
 
 } // namespace outagesim::sim

@@ -33,12 +33,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)sim::score_csv(r);
   }
   // The input as a summary.json, scored against a fixed record.
-  if (auto summary = sim::check_summary(text, "fuzz/summary.json", d2)) {
+  if (auto summary = sim::check_summary(text, "fuzz/summary.json", d2, catalog)) {
     static const auto record = sim::load_observed_text(kRecord, "record.signals.yaml", d3, catalog);
     if (record) {
       sim::ScoreResult r = sim::score_run(*summary, *record);
       (void)sim::score_table(r);
-      (void)sim::signatures(*summary, *record);
+      (void)sim::signatures(*summary, *record, catalog);
     }
   }
   return 0;

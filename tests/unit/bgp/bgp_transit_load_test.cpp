@@ -120,7 +120,7 @@ TEST_CASE("transit_capacity: read with units, bad values are FILE:LINE:COL error
   CHECK_THAT(errors("[{as: 3, capacity: 1Tbps}]"),
              Catch::Contains("t.yaml:5:22: error: transit_capacity AS3 is not in the BGP topology"));
   CHECK_THAT(errors("[{as: 2, capacity: 1Tbps, burst: 2}]"), Catch::Contains("burst"));
-  CHECK_THAT(errors("[{as: 2, capacity: 1Tbps}, {as: 2, capacity: 2Tbps}]"), Catch::Contains("repeats AS2"));
+  CHECK_THAT(errors("[{as: 2, capacity: 1Tbps}, {as: 2, capacity: 2Tbps}]"), Catch::Contains("bgp 'transit_capacity' repeats as '2'"));
 }
 
 TEST_CASE("transit load: a leak pulls traffic into a limited AS, valley paths and partial delivery",

@@ -38,6 +38,63 @@ TEST_CASE("reading a key the declaration lacks is a programming error", "[keys]"
   CHECK_THROWS_AS(r.get("colour"), std::logic_error);
 }
 
+TEST_CASE("a declared list rejects an item that repeats its unique key, naming both places", "[keys]") {
+  static const NodeDecl top{
+      "top",
+      "",
+      {key("things", ValueType::List, "things")
+           .unique_by("dc")
+           .keys("thing", "", {key("dc", ValueType::String, "a datacenter").names("dc")}),
+       key("tags", ValueType::Strings, "tags").each_once()}};
+  Diagnostics d;
+  auto root = parse_yaml_text("things:\n  - {dc: dc:west}\n  - {dc: east}\n  - {dc: west}\n"
+                              "tags: [a, b, a]\n",
+                              "t.yaml", d);
+  REQUIRE(root);
+  MapReader r(root.get(), "top", d, top);
+  r.list("things");
+  r.get("things"); // asking again reports nothing new
+  r.strings("tags");
+  r.finish();
+  REQUIRE(d.all().size() == 2);
+  // "dc:west" and "west" name the same datacenter.
+  CHECK(d.all()[0].str() ==
+        "t.yaml:4:10: error: top 'things' repeats dc 'west' (first at line 2, column 10); expected each dc once");
+  CHECK(d.all()[1].str() ==
+        "t.yaml:5:14: error: top 'tags' repeats 'a' (first at line 5, column 8); expected each item once");
+}
+
+TEST_CASE("declared ranges bound numbers, integers and durations", "[keys]") {
+  static const NodeDecl n{"thing",
+                          "",
+                          {key("share", ValueType::Number, "a share").range(0, 1),
+                           key("count", ValueType::Integer, "a count").range(1, 10),
+                           key("ttl", ValueType::Duration, "a ttl").range(1, 300),
+                           key("wait", ValueType::Duration, "a wait").at_least(1)}};
+  Diagnostics d;
+  auto root = parse_yaml_text("share: 2\ncount: 0\nttl: 1h\nwait: 0s\n", "t.yaml", d);
+  MapReader r(root.get(), "thing", d, n);
+  CHECK(!r.number("share"));
+  CHECK(!r.integer("count", false, 0, 100)); // the declaration narrows the caller's range
+  CHECK(!r.duration("ttl"));
+  CHECK(!r.duration("wait"));
+  REQUIRE(d.all().size() == 4);
+  CHECK(d.all()[0].str() == "t.yaml:1:8: error: thing 'share' is 2; expected a number between 0 and 1");
+  CHECK(d.all()[1].str() == "t.yaml:2:8: error: thing 'count' is 0; expected an integer between 1 and 10");
+  CHECK(d.all()[2].str() == "t.yaml:3:6: error: thing 'ttl' is 1h; expected a duration between 1s and 5m");
+  CHECK(d.all()[3].str() == "t.yaml:4:7: error: thing 'wait' is 0s; expected a duration of at least 1s");
+}
+
+TEST_CASE("a duration written with an exponent says so", "[keys]") {
+  Diagnostics d;
+  auto root = parse_yaml_text("delay: 1e300s\n", "t.yaml", d);
+  MapReader r(root.get(), "thing", d, sample());
+  CHECK(!r.duration("delay"));
+  REQUIRE(d.all().size() == 1);
+  CHECK(d.all()[0].str() == "t.yaml:1:8: error: thing 'delay' is '1e300s'; expected plain digits before the unit "
+                            "(no exponent), such as 90s, 1.5h, 2d");
+}
+
 TEST_CASE("every section key of every model and of the core is declared with a doc", "[keys]") {
   const auto& models = outagesim::models::all();
   NodeDecl file = scenario_file_decl(models);
@@ -54,7 +111,9 @@ TEST_CASE("every section key of every model and of the core is declared with a d
       CHECK_FALSE(k.doc.empty());
       CHECK(names.insert(k.name).second);
       if (k.type == ValueType::Choice) CHECK_FALSE(k.choices.empty());
-      if (!k.unique.empty()) {
+      if (k.unique == ".") {
+        CHECK((k.type == ValueType::Strings || k.type == ValueType::Integers)); // items themselves
+      } else if (!k.unique.empty()) {
         REQUIRE(k.node);
         CHECK(k.node->find(k.unique));
       }

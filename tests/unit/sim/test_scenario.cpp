@@ -157,7 +157,7 @@ faults:
   CHECK(lines[0] ==
         "t.yaml:3:3: error: unknown key 'sede' in scenario; expected one of: description, duration, "
         "name, sample, seed, start");
-  CHECK_THAT(lines[1], Catch::StartsWith("t.yaml:5:26: error: duplicate datacenter 'dc:a'"));
+  CHECK_THAT(lines[1], Catch::StartsWith("t.yaml:5:31: error: topology 'datacenters' repeats id 'a' (first at line 5, column 22)"));
   // Sorted as a reader goes through the file.
   CHECK_THAT(lines[2], Catch::StartsWith("t.yaml:7:31: error: link 'l' end 'dc:nowhere' names no declared node"));
   CHECK_THAT(lines[3], Catch::StartsWith("t.yaml:7:53: error: link 'l' latency is '5'; expected a duration"));

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <unistd.h>
 
+#include "models/Registry.hpp"
 #include "sim/compare/Score.hpp"
 
 using namespace outagesim::sim;
@@ -138,11 +139,11 @@ signals:
     "regions.waves": {"service:web": {"kind": "number", "value": 3}},
     "traffic.drop_start": {"service:web": {"kind": "time", "value": null}}
   }})");
-  auto s = signatures(summary, *obs);
+  auto s = signatures(summary, *obs, outagesim::models::signal_catalog());
   // Zero valley paths, a multiplier of 2.5 and the scored prefix are not signatures.
   REQUIRE(s.size() == 3);
   CHECK(s[0] == "bgp.valley_paths as:1 = 3");
   CHECK(s[1] == "bgp.new_origins prefix:10.0.1.0/24 = [666]");
   CHECK(s[2] == "regions.waves service:web = 3");
-  CHECK(signatures(summary, *obs, 1).size() == 1);
+  CHECK(signatures(summary, *obs, outagesim::models::signal_catalog(), 1).size() == 1);
 }

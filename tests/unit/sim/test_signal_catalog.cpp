@@ -62,3 +62,14 @@ TEST_CASE("every signal of SIGNALS.md is in the catalogue with its kind", "[sign
   }
   CHECK(rows > 15);
 }
+
+TEST_CASE("each signal is declared once, with its subject kind and doc", "[signals][catalog]") {
+  std::map<std::string, int> seen;
+  for (const auto& s : outagesim::models::signal_catalog()) {
+    INFO(s.id);
+    CHECK(++seen[s.id] == 1);
+    CHECK(!s.subject.empty());
+    CHECK(!s.doc.empty());
+    CHECK(std::regex_match(s.kind, std::regex("time|number|ratio|bool|set|duration")));
+  }
+}
