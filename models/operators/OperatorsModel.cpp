@@ -175,17 +175,23 @@ const sim::KeyDecl& operators_section_key() {
                                      .names("entity")}),
                         key("detect", VT::Duration, "from the trigger until the team acts")
                             .with_unit("s")
-                            .with_default("5m"),
-                        key("travel", VT::Duration, "time to reach a site").with_unit("s").with_default("1h"),
+                            .with_default("5m")
+                            .range(0, sim::kMaxRunSeconds),
+                        key("travel", VT::Duration, "time to reach a site")
+                            .with_unit("s")
+                            .with_default("1h")
+                            .range(0, sim::kMaxRunSeconds),
                         key("security", VT::Duration, "time through physical security on site")
                             .with_unit("s")
-                            .with_default("30m"),
+                            .with_default("30m")
+                            .range(0, sim::kMaxRunSeconds),
                         key("steps", VT::List, "the plan's steps")
                             .unique_by("id")
                             .keys("plan step", "one recovery step",
                                   {key("id", VT::String, "the step's id").needed(),
                                    key("duration", VT::Duration, "work once access is there")
                                        .with_unit("s")
+                                       .range(0, sim::kMaxRunSeconds)
                                        .needed(),
                                    key("after", VT::Strings, "steps that must be done first"),
                                    key("access", VT::Strings,

@@ -85,7 +85,9 @@ json value_schema(ValueType t, const KeyDecl& k) {
   switch (t) {
   case ValueType::Strings: {
     json item = scalar_schema(ValueType::String, k);
-    return json{{"anyOf", json::array({item, json{{"type", "array"}, {"items", item}}})}};
+    json list{{"type", "array"}, {"items", item}};
+    if (k.unique == ".") list["uniqueItems"] = true; // each_once
+    return json{{"anyOf", json::array({item, list})}};
   }
   case ValueType::Numbers:
     return json{{"type", "array"}, {"items", scalar_schema(ValueType::Number, k)}};
