@@ -115,6 +115,7 @@ void read_links(const YamlNode& n, BgpConfig& c, Diagnostics& d) {
 
 void read_prefixes(const YamlNode& n, BgpConfig& c, Diagnostics& d) {
   if (!expect_list(n, "bgp.prefixes", d)) return;
+  std::map<Prefix, const YamlNode*> seen;
   for (std::size_t i = 0; i < n.items.size(); ++i) {
     std::string what = "bgp.prefixes[" + std::to_string(i) + "]";
     MapReader r(n.items[i].get(), what, d, bgp_section_key().node->child("prefixes"));
@@ -127,12 +128,11 @@ void read_prefixes(const YamlNode& n, BgpConfig& c, Diagnostics& d) {
     r.finish();
     if (p) {
       // The same text twice was reported by the reader of the list (declared unique_by "prefix");
-      // this catches one prefix written two ways.
-      for (std::size_t k = 0; k < i; ++k)
-        if (const YamlNode* op = n.items[k]->kind == YamlNode::Kind::Map ? n.items[k]->find("prefix") : nullptr;
-            op && op->scalar != pn->scalar && Prefix::parse(op->scalar) == p)
-          d.error(pn->mark, what + " repeats prefix " + p->to_string() + " (first at line " +
-                                std::to_string(op->mark.line) + "); expected each once");
+      // this catches one prefix written two ways (a map, so a long list stays linear).
+      auto [first, fresh] = seen.emplace(*p, pn);
+      if (!fresh && first->second->scalar != pn->scalar)
+        d.error(pn->mark, what + " repeats prefix " + p->to_string() + " (first at line " +
+                              std::to_string(first->second->mark.line) + "); expected each once");
       ps.prefix = *p;
     }
     if (!on || !expect_list(*on, what + " 'origins'", d)) continue;

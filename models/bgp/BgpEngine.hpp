@@ -217,6 +217,9 @@ struct Explanation {
 /// The timed BGP simulation. See the file comment for the model.
 class BgpEngine {
 public:
+  /// The most distinct prefixes one engine holds (ids are 16 bits in its per-session rows); the
+  /// configuration refuses a scenario that would need more (configured prefixes and fault prefixes).
+  static constexpr std::size_t kMaxPrefixes = 0xFFFF;
   /// The engine reads `graph` for its whole life (keep it alive and unchanged).
   explicit BgpEngine(const AsGraph& graph, BgpParams params = {});
   BgpEngine(const BgpEngine&) = delete;
@@ -413,7 +416,6 @@ private:
     std::uint8_t listed : 1;   // in the slot's MRAI queue (pending, or superseded since)
     std::uint8_t rejected = 0; // ImportDrop of the last route received there
   };
-  static constexpr std::size_t kMaxPrefixes = 0xFFFF;
   void relayout(std::size_t stride, std::size_t keep);
   void tighten();
   struct AsPrefix {

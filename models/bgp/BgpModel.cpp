@@ -626,6 +626,30 @@ private:
   std::map<Asn, std::vector<TransitSample>> transit_series_;
 };
 
+// The engine holds at most BgpEngine::kMaxPrefixes distinct prefixes: the configured ones and those
+// the faults name (targets, hijacked prefixes, leaked more-specifics). Refused here, at load, rather
+// than when the engine meets the one too many mid-run.
+void check_prefix_count(const sim::Scenario& s, const BgpConfig& c, sim::Diagnostics& d) {
+  std::set<Prefix> all;
+  for (const auto& ps : c.prefixes) all.insert(ps.prefix);
+  const sim::Mark* over = nullptr; // where the one too many is named
+  auto add = [&](const std::string& text, const sim::Mark& m) {
+    if (auto p = Prefix::parse(text); p && all.insert(*p).second && all.size() == BgpEngine::kMaxPrefixes + 1)
+      over = &m;
+  };
+  for (const auto& f : s.faults) {
+    std::string kind, id;
+    if (sim::split_path(f.target, kind, id) && kind == "prefix") add(id, f.target_mark);
+    for (const char* key : {"prefix", "more_specific"})
+      if (auto it = f.params.find(key); it != f.params.end()) add(it->second, f.params_mark);
+  }
+  if (all.size() > BgpEngine::kMaxPrefixes)
+    d.error(over ? *over : bgp_section(s)->mark,
+            "the scenario names " + std::to_string(all.size()) +
+                " distinct prefixes (bgp.prefixes and the faults' prefixes); expected at most " +
+                std::to_string(BgpEngine::kMaxPrefixes));
+}
+
 // The bgp: section read, its graph loaded and checked, and the faults on BGP entities checked
 // against them: once per scenario. nullptr without a bgp: section (the model is idle) or on errors.
 std::shared_ptr<const sim::ModelConfig> configure(const sim::Scenario& s, sim::Diagnostics& d) {
@@ -643,6 +667,7 @@ std::shared_ptr<const sim::ModelConfig> configure(const sim::Scenario& s, sim::D
   }
   auto setup = load_bgp_setup(s, d);
   if (!setup) return nullptr;
+  check_prefix_count(s, setup->config, d);
   std::vector<std::string> kinds = {"prefix", "as", "session"};
   for (const auto& f : s.faults) {
     std::string kind, id;
