@@ -8,6 +8,7 @@ packages=(
   catch2 libcli11-dev nlohmann-json3-dev libbz2-dev bzip2
   python3 python3-matplotlib python3-yaml python3-jsonschema   # jsonschema: the schema test
   libjs-chart.js chromium   # report.html's charts (inlined), and the test that opens it headless
+  time   # /usr/bin/time: scripts/bench.sh suite (CPU time and peak RSS of each figure)
   libopenmpi-dev openmpi-bin   # optional for the build: the MPI back-end of compare and sweep
   clang libclang-rt-14-dev    # scripts/fuzz.sh: libFuzzer targets (OUTAGESIM_FUZZ=ON)
 )
