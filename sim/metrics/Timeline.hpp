@@ -25,7 +25,8 @@ public:
   /// the series is not about one region or service.
   SeriesId series_id(std::string_view region, std::string_view service, std::string_view metric);
   void add(SimTime t, SeriesId series, double value);
-  void add(SimTime t, std::string_view region, std::string_view service, std::string_view metric, double value) {
+  void add(SimTime t, std::string_view region, std::string_view service, std::string_view metric,
+           double value) {
     add(t, series_id(region, service, metric), value);
   }
   /// Rows recorded.
