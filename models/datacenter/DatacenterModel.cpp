@@ -3,16 +3,16 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
-#include <limits>
-#include <queue>
 
 #include <simgrid/s4u.hpp>
 
 #include "models/datacenter/Datacenter.hpp"
 #include "models/datacenter/FacilitiesConfig.hpp"
 #include "models/datacenter/HealthCheck.hpp"
+#include "models/datacenter/ServiceRouting.hpp"
 #include "sim/run/RunContext.hpp"
 #include "sim/scenario/Reader.hpp"
+#include "sim/world/World.hpp"
 
 namespace outagesim::datacenter {
 
@@ -21,66 +21,6 @@ using sim::RunContext;
 using sim::World;
 
 namespace {
-
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
-// Latency-shortest distances from `from` over links that are up and of an allowed kind (all kinds
-// when `kinds` is empty), through nodes that are up. Also the latest event that took down a link
-// or node at the edge of what was reached (the cause of being cut off).
-struct Reach {
-  std::vector<double> dist;
-  std::vector<std::uint64_t> opened; // latest state change along the path to each node (what opened it)
-  std::uint64_t cut_cause = 0;
-  std::vector<std::string> cut; // down elements at the boundary, sorted
-};
-
-Reach reach_from(const World& w, std::size_t from, const std::vector<sim::LinkKind>& kinds) {
-  Reach r;
-  r.dist.assign(w.node_count(), kInf);
-  r.opened.assign(w.node_count(), 0);
-  if (!w.node_up(from)) return r;
-  using Item = std::pair<double, std::size_t>;
-  std::priority_queue<Item, std::vector<Item>, std::greater<>> q;
-  r.dist[from] = 0;
-  q.push({0, from});
-  const auto& g = w.graph();
-  while (!q.empty()) {
-    auto [d, v] = q.top();
-    q.pop();
-    if (d > r.dist[v]) continue;
-    for (auto [e, end] = boost::out_edges(v, g); e != end; ++e) {
-      std::size_t li = g[*e].link;
-      if (!kinds.empty() && std::find(kinds.begin(), kinds.end(), w.link(li).kind) == kinds.end()) continue;
-      std::size_t u = boost::target(*e, g);
-      std::string down;
-      if (!w.link_up(li))
-        down = w.link(li).path();
-      else if (!w.node_up(u))
-        down = w.node(u).path();
-      if (!down.empty()) {
-        r.cut_cause = std::max(r.cut_cause, w.last_change(down));
-        if (std::find(r.cut.begin(), r.cut.end(), down) == r.cut.end()) r.cut.push_back(down);
-        continue;
-      }
-      double nd = d + g[*e].latency;
-      if (nd < r.dist[u]) {
-        r.dist[u] = nd;
-        r.opened[u] = std::max({r.opened[v], w.last_change(w.link(li).path()), w.last_change(w.node(u).path())});
-        q.push({nd, u});
-      }
-    }
-  }
-  std::sort(r.cut.begin(), r.cut.end());
-  return r;
-}
-
-std::string list_some(const std::vector<std::string>& items, std::size_t max = 3) {
-  std::string out;
-  for (std::size_t i = 0; i < items.size() && i < max; ++i)
-    out += (i ? ", " : "") + items[i];
-  if (items.size() > max) out += " and " + std::to_string(items.size() - max) + " more";
-  return out;
-}
 
 struct SiteState {
   const SiteSpec* spec;
@@ -97,22 +37,6 @@ struct DcState {
   std::size_t node;
   std::uint64_t last_event = 0;
   double power_sum = 0; // MW x s within the sample
-};
-
-// What a region can get of a service through the network now (recomputed when the world changes).
-// One per flow (region x service) the demand side attached.
-struct RouteState {
-  bool dns_reach = true;
-  int dc = -1;     // datacenter index serving the region, -1 if none
-  int site = -1;   // edge site the region enters through (-1: none or no edge sites)
-  std::string why; // why dc is -1 or DNS is unreachable
-  std::uint64_t cause = 0;
-};
-
-// A region's demand for a service, as the demand side attached it.
-struct FlowState {
-  std::size_t region;  // index into regions_
-  std::size_t service; // index into scenario services
 };
 
 struct RegionState {
@@ -151,7 +75,16 @@ public:
             std::count(spec.checks.begin(), spec.checks.end(), cfg_.datacenters[i].path))
           s.checks.push_back(i);
       sites_.push_back(std::move(s));
+      RoutingSite rs;
+      rs.id = spec.id;
+      rs.dns = spec.dns;
+      rs.services = spec.services;
+      routing_.sites.push_back(std::move(rs));
     }
+    for (const auto& d : dcs_)
+      routing_.datacenters.push_back({d.dc.spec().path, true});
+    for (const auto& sv : ctx.scenario().services)
+      routing_.services.push_back({sv.id, sv.served_from});
     // Partial and lingering losses: dc:X degrade (with: capacity_share, the share lost) | repair.
     for (const char* action : {"degrade", "repair"})
       ctx.directory().on("dc", action, [this, &ctx](const std::string& path, const sim::ActionRequest& r) {
@@ -160,7 +93,6 @@ public:
     // The users model (after this one in the registry) attaches to it in its own start().
     ctx.provide_serving(this);
     world_ = &w;
-    services_ = &ctx.scenario().services;
     sg4::Actor::create("datacenter", w.control_host(), [this, &ctx] {
       sg4::Actor::self()->daemonize();
       loop(ctx);
@@ -193,33 +125,33 @@ public:
         regions_.push_back({f.region, *world_->find_node("region:" + f.region)});
         r = regions_.end() - 1;
       }
-      auto sv = std::find_if(services_->begin(), services_->end(),
-                             [&](const auto& x) { return x.id == f.service; });
-      assert(sv != services_->end() && "flows name declared services (validated by the users model)");
-      flows_.push_back({static_cast<std::size_t>(r - regions_.begin()),
-                        static_cast<std::size_t>(sv - services_->begin())});
+      const auto& services = routing_.services;
+      auto sv = std::find_if(services.begin(), services.end(), [&](const auto& x) { return x.id == f.service; });
+      assert(sv != services.end() && "flows name declared services (validated by the users model)");
+      routing_.flows.push_back({static_cast<std::size_t>(r - regions_.begin()),
+                                static_cast<std::size_t>(sv - services.begin())});
     }
-    routes_.assign(flows_.size(), {});
+    routed_.flows.assign(routing_.flows.size(), {});
     routes_dirty_ = true;
   }
 
   sim::ServingAnswer serving(std::size_t flow) const override {
-    assert(flow < flows_.size() && "ask only about attached flows");
-    const RouteState& rs = routes_[flow];
+    assert(flow < routing_.flows.size() && "ask only about attached flows");
+    const FlowRoute& rs = routed_.flows[flow];
     sim::ServingAnswer a;
     a.dns_reach = rs.dns_reach;
     a.why = rs.why;
     a.cause = rs.cause;
     if (rs.dc < 0) return a;
-    describe_serving(dcs_[rs.dc].dc, regions_[flows_[flow].region].id, a);
+    describe_serving(dcs_[rs.dc].dc, regions_[routing_.flows[flow].region].id, a);
     a.address = rs.site >= 0 ? sites_[rs.site].spec->address : 0;
     a.datacenter_event = dcs_[rs.dc].last_event;
     return a;
   }
 
   void offer_load(std::size_t flow, double requests_per_s) override {
-    assert(flow < flows_.size() && "offer only for attached flows");
-    const RouteState& rs = routes_[flow];
+    assert(flow < routing_.flows.size() && "offer only for attached flows");
+    const FlowRoute& rs = routed_.flows[flow];
     if (rs.dc >= 0) offered_[rs.dc] += requests_per_s;
   }
 
@@ -247,11 +179,13 @@ private:
   // One health check of a site: can it reach any datacenter it checks over the internal network?
   void health_check(RunContext& ctx, SiteState& s) {
     World& w = ctx.world();
-    Reach r = reach_from(w, s.node, s.spec->internal);
+    sim::ReachOptions over;
+    over.kinds = s.spec->internal;
+    const sim::Reach r = w.reach(w.state(), s.node, over);
     bool healthy = false;
     std::uint64_t restored_by = 0;
     for (std::size_t i : s.checks)
-      if (r.dist[dcs_[i].node] < kInf) healthy = true;
+      if (r.reached(dcs_[i].node)) healthy = true;
     std::string subject = w.node(s.node).path();
     // A check that asks the site's servers a question: their wrong answers fail it too.
     sim::NameService::SiteAnswers answers;
@@ -269,8 +203,8 @@ private:
                      answers.cause, data);
       } else {
         std::string why = "site " + s.spec->id + " cannot reach any datacenter it checks";
-        if (!r.cut.empty()) why += "; cut off by " + list_some(r.cut);
-        s.first_failure = ctx.emit("health.check_failed", subject, why, r.cut_cause, data);
+        if (const auto cut = w.boundary_paths(r); !cut.empty()) why += "; cut off by " + list_some(cut);
+        s.first_failure = ctx.emit("health.check_failed", subject, why, w.latest_boundary_change(r), data);
       }
     }
     if (transition == T::Withdraw) {
@@ -282,7 +216,7 @@ private:
     } else if (transition == T::Announce) {
       // The latest change to a link now inside what the site reaches: what healed it.
       for (const auto& l : w.scenario().links)
-        if (r.dist[*w.find_node(l.a)] < kInf && r.dist[*w.find_node(l.b)] < kInf)
+        if (r.reached(*w.find_node(l.a)) && r.reached(*w.find_node(l.b)))
           restored_by = std::max(restored_by, w.last_change(l.path()));
       std::string why = std::to_string(s.spec->recover_after) + " good health checks in a row";
       data["prefix"] = s.spec->prefix;
@@ -313,122 +247,45 @@ private:
     return via;
   }
 
-  bool site_serving(const World& w, const SiteState& s) const {
-    return s.check.announced() && w.node_up(s.node);
+  // What one place reaches over the given link kinds, as service routing reads it.
+  PlaceReach place_reach(const World& w, const sim::WorldState& state, std::size_t node,
+                         const std::vector<sim::LinkKind>& kinds, bool site) const {
+    sim::ReachOptions over;
+    over.kinds = kinds;
+    const sim::Reach r = w.reach(state, node, over);
+    PlaceReach p;
+    for (const auto& d : dcs_) {
+      p.to_dc.push_back(r.latency[d.node]);
+      if (site) p.dc_opened.push_back(r.reached(d.node) ? w.latest_change_along(r, d.node) : 0);
+    }
+    if (!site)
+      for (const auto& s : sites_)
+        p.to_site.push_back(r.latency[s.node]);
+    p.cut = w.boundary_paths(r);
+    p.cut_cause = w.latest_boundary_change(r);
+    return p;
   }
 
-  // Which datacenter each region reaches for each service, and whether it reaches a DNS site.
+  // Which datacenter each region reaches for each service, and whether it reaches a DNS site: the
+  // world's state now, read into the engine-free service routing (ServiceRouting.hpp).
   void recompute_routes(RunContext& ctx) {
-    World& w = ctx.world();
-    const auto& services = ctx.scenario().services;
-    std::vector<Reach> from_site(sites_.size());
-    for (std::size_t i = 0; i < sites_.size(); ++i)
-      from_site[i] = reach_from(w, sites_[i].node, sites_[i].spec->internal);
-    // Datacenters are reachable when an announced edge site reaches them (or, with no edge sites,
-    // when any region does).
-    bool any_edge =
-        std::any_of(sites_.begin(), sites_.end(), [](const SiteState& s) { return !s.spec->dns; });
-    dc_reachable_.assign(dcs_.size(), false);
-    dc_cause_.assign(dcs_.size(), 0);
-    dc_up_cause_.assign(dcs_.size(), 0);
-    std::vector<Reach> from_region;
-    // Users enter through the edge sites over the Internet, never over the company's backbone.
-    std::vector<sim::LinkKind> user_kinds;
-    if (any_edge)
-      user_kinds = {sim::LinkKind::Transit, sim::LinkKind::Peering, sim::LinkKind::Access,
-                    sim::LinkKind::Internal};
+    const World& w = ctx.world();
+    const sim::WorldState state = w.state();
+    for (std::size_t i = 0; i < sites_.size(); ++i) {
+      RoutingSite& rs = routing_.sites[i];
+      rs.announced = sites_[i].check.announced();
+      rs.up = state.node_up[sites_[i].node];
+      rs.last_change = sites_[i].last_change;
+      rs.node_change = w.last_change(w.node(sites_[i].node).path());
+      rs.reach = place_reach(w, state, sites_[i].node, sites_[i].spec->internal, true);
+    }
+    for (std::size_t d = 0; d < dcs_.size(); ++d)
+      routing_.datacenters[d].up = state.node_up[dcs_[d].node];
+    const auto user_kinds = user_link_kinds(has_edge_sites(routing_.sites));
+    routing_.regions.clear();
     for (const auto& r : regions_)
-      from_region.push_back(reach_from(w, r.node, user_kinds));
-    for (std::size_t d = 0; d < dcs_.size(); ++d) {
-      if (!w.node_up(dcs_[d].node)) continue;
-      if (any_edge) {
-        for (std::size_t i = 0; i < sites_.size(); ++i)
-          if (!sites_[i].spec->dns) {
-            if (site_serving(w, sites_[i]) && from_site[i].dist[dcs_[d].node] < kInf) {
-              dc_reachable_[d] = true;
-              // What opened the way: the latest change of a site that reaches it (its re-announcement) or
-              // on its path to it (a link back up).
-              dc_up_cause_[d] = std::max({dc_up_cause_[d], sites_[i].last_change,
-                                          from_site[i].opened[dcs_[d].node]});
-            }
-            // Why no request would arrive: the site's withdrawal, or the cut between site and datacenter.
-            dc_cause_[d] = std::max(dc_cause_[d], sites_[i].check.announced() ? from_site[i].cut_cause
-                                                                              : sites_[i].last_change);
-          }
-      } else {
-        for (const auto& fr : from_region)
-          if (fr.dist[dcs_[d].node] < kInf) dc_reachable_[d] = true;
-      }
-    }
-    for (std::size_t c = 0; c < flows_.size(); ++c) {
-      const auto& fl = flows_[c];
-      const Reach& fr = from_region[fl.region];
-      const auto& sv = services[fl.service];
-      RouteState rs;
-      // DNS: any serving DNS site of the service within reach.
-      bool has_dns = false;
-      rs.dns_reach = true;
-      std::uint64_t dns_cause = 0;
-      std::vector<std::string> dns_why;
-      for (std::size_t i = 0; i < sites_.size(); ++i) {
-        const auto& s = sites_[i];
-        if (!s.spec->dns || !std::count(s.spec->services.begin(), s.spec->services.end(), sv.id)) continue;
-        if (!has_dns) rs.dns_reach = false;
-        has_dns = true;
-        if (site_serving(w, s) && fr.dist[s.node] < kInf) rs.dns_reach = true;
-        dns_cause =
-            std::max(dns_cause, s.check.announced() ? w.last_change(w.node(s.node).path()) : s.last_change);
-        dns_why.push_back(s.spec->id + (s.check.announced() ? " unreachable" : " withdrawn"));
-      }
-      // The way in: the nearest serving edge site (anycast), then its nearest datacenter of the service.
-      auto nearest_dc = [&](const Reach& from) {
-        int best = -1;
-        for (std::size_t d = 0; d < dcs_.size(); ++d)
-          if (std::count(sv.served_from.begin(), sv.served_from.end(), dcs_[d].dc.spec().path) &&
-              from.dist[dcs_[d].node] < kInf &&
-              (best < 0 || from.dist[dcs_[d].node] < from.dist[dcs_[best].node]))
-            best = static_cast<int>(d);
-        return best;
-      };
-      bool has_edge = false;
-      std::uint64_t edge_cause = 0;
-      for (std::size_t i = 0; i < sites_.size(); ++i) {
-        const auto& s = sites_[i];
-        if (s.spec->dns || !std::count(s.spec->services.begin(), s.spec->services.end(), sv.id)) continue;
-        has_edge = true;
-        if (!s.check.announced()) edge_cause = std::max(edge_cause, s.last_change);
-        if (site_serving(w, s) && fr.dist[s.node] < kInf &&
-            (rs.site < 0 || fr.dist[s.node] < fr.dist[sites_[rs.site].node]))
-          rs.site = static_cast<int>(i);
-      }
-      if (has_edge) {
-        if (rs.site < 0) {
-          rs.why = "no edge site of " + sv.id + " announced within reach";
-          rs.cause = edge_cause ? edge_cause : fr.cut_cause;
-        } else {
-          rs.dc = nearest_dc(from_site[rs.site]);
-          if (rs.dc < 0) {
-            rs.why = "edge site " + sites_[rs.site].spec->id + " reaches no datacenter of " + sv.id;
-            if (!from_site[rs.site].cut.empty())
-              rs.why += " (cut off by " + list_some(from_site[rs.site].cut) + ")";
-            rs.cause = from_site[rs.site].cut_cause;
-          }
-        }
-      } else {
-        rs.dc = nearest_dc(fr);
-        if (rs.dc < 0) {
-          rs.why = "no path to any datacenter of " + sv.id;
-          if (!fr.cut.empty()) rs.why += " (cut off by " + list_some(fr.cut) + ")";
-          rs.cause = fr.cut_cause;
-        }
-      }
-      if (!rs.dns_reach) {
-        rs.why = "no DNS site of " + sv.id + " within reach (" + list_some(dns_why) + ")" +
-                 (rs.why.empty() ? "" : "; " + rs.why);
-        rs.cause = dns_cause ? dns_cause : rs.cause;
-      }
-      routes_[c] = rs;
-    }
+      routing_.regions.push_back(place_reach(w, state, r.node, user_kinds, false));
+    routed_ = route_services(routing_);
   }
 
   // dc:X degrade: the share `capacity_share` (default 0.5) of its capacity is lost (and draws no
@@ -482,14 +339,15 @@ private:
     // Datacenters: dark, restarting, serving.
     for (std::size_t d = 0; d < dcs_.size(); ++d) {
       auto& ds = dcs_[d];
-      auto tr = ds.dc.update(now, dc_reachable_[d]);
+      const DatacenterRoute& route = routed_.datacenters[d];
+      auto tr = ds.dc.update(now, route.reachable);
       if (tr == Datacenter::Transition::None) continue;
       std::string subject = ds.dc.spec().path;
       nlohmann::ordered_json data;
       data["policy"] = restart_policy_name(ds.dc.spec().policy);
       switch (tr) {
       case Datacenter::Transition::WentDark: {
-        std::uint64_t cause = dc_cause_[d];
+        std::uint64_t cause = route.cause;
         if (!w.node_up(ds.node)) cause = w.last_change(subject);
         ds.last_event = ctx.emit("dc.dark", subject,
                                  w.node_up(ds.node) ? "no announced edge site reaches it: no request arrives"
@@ -502,7 +360,7 @@ private:
         data["admitted"] = ds.dc.admitted_fraction();
         ds.last_event = ctx.emit("dc.restart_began", subject,
                                  "reachable again: load comes back by its policy",
-                                 dc_up_cause_[d] ? dc_up_cause_[d] : ds.last_event, data);
+                                 route.up_cause ? route.up_cause : ds.last_event, data);
         break;
       case Datacenter::Transition::StageAdvanced:
         data["stage"] = ds.dc.stage();
@@ -513,7 +371,7 @@ private:
         // Straight from dark (no staged restart): what made it reachable is the cause.
         bool from_dark = ds.last_event && ctx.events().find(ds.last_event)->type == "dc.dark";
         ds.last_event = ctx.emit("dc.restored", subject, "all load admitted",
-                                 from_dark && dc_up_cause_[d] ? dc_up_cause_[d] : ds.last_event, data);
+                                 from_dark && route.up_cause ? route.up_cause : ds.last_event, data);
         break;
       }
       case Datacenter::Transition::None:
@@ -557,17 +415,13 @@ private:
   const FacilitiesConfig& cfg_; // held by the scenario for the run
   double tick_ = 10, dip_window_ = 900;
   const World* world_ = nullptr;
-  const std::vector<sim::ServiceSpec>* services_ = nullptr;
   std::vector<DcState> dcs_;
   std::vector<SiteState> sites_;
   sim::ServingService::Demand* demand_ = nullptr; // the users, when they run
   std::vector<RegionState> regions_;              // regions of the attached flows, in first-seen order
-  std::vector<FlowState> flows_;
-  std::vector<RouteState> routes_; // per flow
+  RoutingInput routing_; // sites, datacenters, services and flows (fixed); their state (per recompute)
+  RoutingResult routed_; // per datacenter and per flow
   std::vector<double> offered_;    // requests/s offered to each datacenter within the current step
-  std::vector<bool> dc_reachable_;
-  std::vector<std::uint64_t> dc_cause_;
-  std::vector<std::uint64_t> dc_up_cause_; // why each reachable datacenter is reachable (0: unknown)
   std::vector<bool> last_state_;
   bool routes_dirty_ = true;
   std::vector<std::pair<double, double>> power_; // (time, total MW) per tick

@@ -10,7 +10,7 @@
 
 #include "models/dns/AttackShares.hpp"
 #include "models/dns/DnsCore.hpp"
-#include "models/dns/RouteReach.hpp"
+#include "models/dns/SiteReach.hpp"
 #include "sim/core/Time.hpp"
 #include "sim/metrics/Signals.hpp"
 #include "sim/run/RunContext.hpp"
@@ -435,17 +435,20 @@ private:
                     (r.reason.empty() ? "" : r.reason + "; ") + it->second + " flushed", r.cause, data);
   }
 
+  // What reach_site (SiteReach.hpp) decides on, read from the world: only what it will read.
   Reach reach(RunContext& ctx, std::size_t r, std::size_t s, std::size_t k) {
     auto& w = ctx.world();
     std::size_t from = resolver_nodes_[r], to = site_nodes_[s][k];
     const auto& server = core_->config().servers[s];
-    Reach out;
-    if (!w.node_up(to)) {
-      out.reason = "site " + w.node(to).path() + " is down";
-      out.cause = w.last_change(w.node(to).path());
-      return out;
+    SiteReachInput in;
+    in.site_path = w.node(to).path();
+    in.site_up = w.node_up(to);
+    if (!in.site_up) {
+      in.site_change = w.last_change(in.site_path);
+      return reach_site(in);
     }
-    const std::optional<double> path = path_latency(w, from, to);
+    in.latency = path_latency(w, from, to);
+    if (auto it = withdrawn_.find(in.site_path); it != withdrawn_.end()) in.withdrawn = it->second;
     const sim::RouteService* routes = ctx.routes();
     if (routes && w.node(from).asn && w.node(to).asn && server.address) {
       // Every site of an anycast address shares the lookup of one source AS (one per reach refresh).
@@ -453,26 +456,13 @@ private:
       auto memo = lookups_.find(key);
       if (memo == lookups_.end())
         memo = lookups_.emplace(key, routes->route_lookup(key.first, key.second)).first;
-      std::optional<std::uint64_t> withdrawn;
-      if (auto it = withdrawn_.find(w.node(to).path()); it != withdrawn_.end()) withdrawn = it->second;
-      return reach_over_route(memo->second, *w.node(to).asn, w.node(to).path(), path, withdrawn);
+      in.route = &memo->second;
+      in.site_asn = *w.node(to).asn;
+    } else if (!in.latency && !in.withdrawn) {
+      for (const auto& c : w.cut_from(from, to))
+        in.cut.emplace_back(c, w.last_change(c));
     }
-    if (auto it = withdrawn_.find(w.node(to).path()); it != withdrawn_.end()) {
-      out.reason = "site " + w.node(to).path() + " withdrew its anycast announcement";
-      out.cause = it->second;
-      return out;
-    }
-    if (path) {
-      out.ok = true;
-      out.latency = *path;
-      return out;
-    }
-    std::vector<std::string> cut = w.cut_from(from, to);
-    out.reason = "no path";
-    if (!cut.empty()) out.reason += "; cut off by " + cut.front() + (cut.size() > 1 ? " and others" : "");
-    for (const auto& c : cut)
-      out.cause = std::max(out.cause, w.last_change(c));
-    return out;
+    return reach_site(in);
   }
 
   // Latency of the shortest path over what is up now, nullopt without one. Memoised until a node or

@@ -35,32 +35,15 @@ struct AccessSpec {
 };
 
 // Whether `to` is reachable from `from` over up links of the given kinds (any kind if empty) and up
-// nodes; `cause` gets the latest event that took down an element at the boundary.
+// nodes; if not, `cause` gets the latest event that took down an element at the boundary.
 bool reachable(const sim::World& w, std::size_t from, std::size_t to, const std::vector<sim::LinkKind>& via,
                std::uint64_t* cause) {
-  std::vector<bool> seen(w.node_count(), false);
-  std::vector<std::size_t> stack{from};
-  seen[from] = w.node_up(from);
-  if (!seen[from]) return false;
-  const auto& g = w.graph();
-  while (!stack.empty()) {
-    std::size_t v = stack.back();
-    stack.pop_back();
-    if (v == to) return true;
-    for (auto [e, end] = boost::out_edges(v, g); e != end; ++e) {
-      std::size_t li = g[*e].link, u = boost::target(*e, g);
-      if (!via.empty() && std::find(via.begin(), via.end(), w.link(li).kind) == via.end()) continue;
-      if (!w.link_up(li) || !w.node_up(u)) {
-        if (cause)
-          *cause = std::max(*cause, w.last_change(!w.link_up(li) ? w.link(li).path() : w.node(u).path()));
-        continue;
-      }
-      if (!seen[u]) {
-        seen[u] = true;
-        stack.push_back(u);
-      }
-    }
-  }
+  sim::ReachOptions o;
+  o.kinds = via;
+  o.stop_at = to;
+  const sim::Reach r = w.reach(w.state(), from, o);
+  if (r.reached(to)) return true;
+  if (cause) *cause = std::max(*cause, w.latest_boundary_change(r));
   return false;
 }
 

@@ -1,8 +1,6 @@
 #include "sim/world/World.hpp"
 
 #include <algorithm>
-#include <limits>
-#include <queue>
 #include <set>
 
 #include <simgrid/s4u.hpp>
@@ -94,44 +92,24 @@ bool World::link_up(std::size_t link) const {
   return links_.empty() || links_[link]->is_on();
 }
 
+WorldState World::state() const {
+  WorldState s;
+  s.node_up.resize(node_count());
+  s.link_up.resize(link_count());
+  for (std::size_t i = 0; i < node_count(); ++i)
+    s.node_up[i] = node_up(i);
+  for (std::size_t i = 0; i < link_count(); ++i)
+    s.link_up[i] = link_up(i);
+  return s;
+}
+
 std::optional<NetPath> World::shortest_path(std::size_t from, std::size_t to) const {
-  // Dijkstra over up elements; ties broken by node index so paths are deterministic.
   if (!node_up(from) || !node_up(to)) return std::nullopt;
-  const double inf = std::numeric_limits<double>::infinity();
-  std::vector<double> dist(node_count(), inf);
-  std::vector<std::pair<std::size_t, std::size_t>> prev(node_count(), {SIZE_MAX, SIZE_MAX}); // node, link
-  using Item = std::pair<double, std::size_t>;
-  std::priority_queue<Item, std::vector<Item>, std::greater<>> pq;
-  dist[from] = 0;
-  pq.emplace(0.0, from);
-  while (!pq.empty()) {
-    auto [d, u] = pq.top();
-    pq.pop();
-    if (d > dist[u]) continue;
-    if (u == to) break;
-    for (auto [e, end] = boost::out_edges(u, graph_); e != end; ++e) {
-      std::size_t v = boost::target(*e, graph_);
-      std::size_t li = graph_[*e].link;
-      if (!link_up(li) || !node_up(v)) continue;
-      double nd = d + graph_[*e].latency;
-      if (nd < dist[v] || (nd == dist[v] && prev[v].first != SIZE_MAX && u < prev[v].first)) {
-        dist[v] = nd;
-        prev[v] = {u, li};
-        pq.emplace(nd, v);
-      }
-    }
-  }
-  if (dist[to] == inf) return std::nullopt;
-  NetPath p;
-  p.latency = dist[to];
-  for (std::size_t v = to; v != from; v = prev[v].first) {
-    p.nodes.push_back(v);
-    p.links.push_back(prev[v].second);
-  }
-  p.nodes.push_back(from);
-  std::reverse(p.nodes.begin(), p.nodes.end());
-  std::reverse(p.links.begin(), p.links.end());
-  return p;
+  ReachOptions o;
+  o.stop_at = to;
+  Reach r = reach(state(), from, o);
+  if (!r.reached(to)) return std::nullopt;
+  return r.path_to(to);
 }
 
 std::vector<std::string> World::cut_from(std::size_t from, std::size_t to) const {
@@ -141,40 +119,44 @@ std::vector<std::string> World::cut_from(std::size_t from, std::size_t to) const
     cut.insert(node(from).path());
     return {cut.begin(), cut.end()};
   }
-  // Everything reachable from `from`, then the down elements on its boundary.
-  std::vector<bool> seen(node_count(), false);
-  std::vector<std::size_t> stack{from};
-  seen[from] = true;
-  while (!stack.empty()) {
-    std::size_t u = stack.back();
-    stack.pop_back();
-    for (auto [e, end] = boost::out_edges(u, graph_); e != end; ++e) {
-      std::size_t v = boost::target(*e, graph_);
-      std::size_t li = graph_[*e].link;
-      if (!link_up(li)) {
-        if (!seen[v]) cut.insert(link(li).path());
-        continue;
-      }
-      if (!node_up(v)) {
-        cut.insert(node(v).path());
-        continue;
-      }
-      if (!seen[v]) {
-        seen[v] = true;
-        stack.push_back(v);
-      }
-    }
-  }
-  // A down link between two reachable nodes did not cut anything.
+  // The down elements on the boundary of what `from` reaches; a down link between two reached nodes
+  // did not cut anything.
+  Reach r = reach(state(), from);
+  for (std::size_t l : r.down_links)
+    if (!r.reached(*find_node(link(l).a)) || !r.reached(*find_node(link(l).b))) cut.insert(link(l).path());
+  for (std::size_t v : r.down_nodes)
+    cut.insert(node(v).path());
+  return {cut.begin(), cut.end()};
+}
+
+Reach World::reach(const WorldState& state, std::size_t from, const ReachOptions& options) const {
+  return sim::reach(graph_, scenario_.links, state, from, options);
+}
+
+std::vector<std::string> World::boundary_paths(const Reach& r) const {
   std::vector<std::string> out;
-  for (const auto& p : cut) {
-    if (p.rfind("link:", 0) == 0) {
-      const auto& l = link(*find_link(p.substr(5)));
-      if (seen[*find_node(l.a)] && seen[*find_node(l.b)]) continue;
-    }
-    out.push_back(p);
-  }
+  for (std::size_t l : r.down_links)
+    out.push_back(link(l).path());
+  for (std::size_t v : r.down_nodes)
+    out.push_back(node(v).path());
+  std::sort(out.begin(), out.end());
   return out;
+}
+
+std::uint64_t World::latest_change_along(const Reach& r, std::size_t to) const {
+  std::uint64_t latest = 0;
+  for (std::size_t v = to; v != r.from; v = r.via_node[v])
+    latest = std::max({latest, last_change(link(r.via_link[v]).path()), last_change(node(v).path())});
+  return latest;
+}
+
+std::uint64_t World::latest_boundary_change(const Reach& r) const {
+  std::uint64_t latest = 0;
+  for (std::size_t l : r.down_links)
+    latest = std::max(latest, last_change(link(l).path()));
+  for (std::size_t v : r.down_nodes)
+    latest = std::max(latest, last_change(node(v).path()));
+  return latest;
 }
 
 std::vector<std::string> World::entity_paths() const {

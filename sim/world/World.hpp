@@ -13,9 +13,8 @@
 #include <string>
 #include <vector>
 
-#include <boost/graph/adjacency_list.hpp>
-
 #include "sim/scenario/Scenario.hpp"
+#include "sim/world/Traversal.hpp"
 
 namespace simgrid::s4u {
 class Host;
@@ -24,23 +23,11 @@ class Link;
 
 namespace outagesim::sim {
 
-/// A path through the topology: node indices (first = source) and the links between them.
-struct NetPath {
-  std::vector<std::size_t> nodes;
-  std::vector<std::size_t> links;
-  Seconds latency = 0; ///< one way, sum of link latencies
-};
-
 class World {
 public:
-  struct VertexProps {
-    std::size_t node;
-  };
-  struct EdgeProps {
-    std::size_t link;
-    double latency;
-  };
-  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, VertexProps, EdgeProps>;
+  using VertexProps = TopologyVertex;
+  using EdgeProps = TopologyEdge;
+  using Graph = TopologyGraph;
 
   /// Builds the graph from a validated scenario (no SimGrid needed: `validate` uses this too).
   explicit World(const Scenario& s);
@@ -69,13 +56,26 @@ public:
   /// Current state (true before the platform exists).
   bool node_up(std::size_t node) const;
   bool link_up(std::size_t link) const;
+  /// Every node's and link's state now.
+  WorldState state() const;
 
   /// Shortest path by latency over links and nodes that are up now; nullopt if unreachable.
-  /// Models that route inside the topology (an IGP that converges at once) use this.
+  /// Models that route inside the topology (an IGP that converges at once) use this. Both this and
+  /// cut_from answer from the world's one traversal (sim/world/Traversal.hpp).
   std::optional<NetPath> shortest_path(std::size_t from, std::size_t to) const;
   /// Down links and nodes on the boundary of what `from` can still reach: the elements whose
   /// failure cut it off (used to explain a loss of reachability). Sorted, as entity paths.
   std::vector<std::string> cut_from(std::size_t from, std::size_t to) const;
+
+  /// What `from` reaches over what `state` has up (the world's one traversal, Traversal.hpp).
+  Reach reach(const WorldState& state, std::size_t from, const ReachOptions& options = {}) const;
+  /// The entity paths of a reach's boundary (its down links and nodes), sorted.
+  std::vector<std::string> boundary_paths(const Reach& r) const;
+  /// The latest event that changed an element on the path to a reached node (its links and the
+  /// nodes after the source): what opened the way, for causal chains. 0 when none did.
+  std::uint64_t latest_change_along(const Reach& r, std::size_t to) const;
+  /// The latest event that took down an element of a reach's boundary (what cut the rest off).
+  std::uint64_t latest_boundary_change(const Reach& r) const;
 
   /// Every entity path of the scenario (nodes, links, services), sorted.
   std::vector<std::string> entity_paths() const;
