@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace outagesim::sim {
 
@@ -305,7 +306,8 @@ void MapReader::check_unique(const std::string& key, const KeyDecl& k, const Yam
   // The kind of entity the compared value names: "dc:west" and "west" are the same datacenter.
   std::string refers = self ? k.refers : (k.node && k.node->find(k.unique) ? k.node->find(k.unique)->refers : "");
   bool bare_items = std::find(k.also.begin(), k.also.end(), ValueType::Integer) != k.also.end();
-  std::vector<std::pair<std::string, Mark>> seen;
+  std::unordered_map<std::string, Mark> seen; // a long list stays linear (hostile input)
+  seen.reserve(v.items.size());
   for (const auto& item : v.items) {
     const YamlNode* value = nullptr;
     if (self || (bare_items && item->kind == YamlNode::Kind::Scalar))
@@ -315,11 +317,8 @@ void MapReader::check_unique(const std::string& key, const KeyDecl& k, const Yam
     if (!value || value->kind != YamlNode::Kind::Scalar) continue; // reported by the item's reader
     std::string text = value->scalar;
     if (!refers.empty() && text.rfind(refers + ":", 0) == 0) text = text.substr(refers.size() + 1);
-    auto first = std::find_if(seen.begin(), seen.end(), [&](const auto& s) { return s.first == text; });
-    if (first == seen.end()) {
-      seen.emplace_back(text, value->mark);
-      continue;
-    }
+    auto [first, fresh] = seen.emplace(std::move(text), value->mark);
+    if (fresh) continue;
     const Mark& m = first->second;
     std::string where = m.file && value->mark.file && *m.file == *value->mark.file
                             ? "line " + std::to_string(m.line) + ", column " + std::to_string(m.col)
