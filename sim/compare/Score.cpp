@@ -275,8 +275,9 @@ std::vector<std::string> signatures(const nlohmann::json& summary, const Observe
   const auto& all = summary["signals"];
   for (const SignalDecl* rule : rules) {
     if (!all.contains(rule->id)) continue;
-    for (const auto& [subject, entry] : all[rule->id].items()) {
+    for (const auto& [key, entry] : all[rule->id].items()) {
       if (out.size() >= most) return out;
+      const std::string& subject = key; // a structured binding cannot be captured in C++17 (clang)
       bool scored = std::any_of(observed.signals.begin(), observed.signals.end(), [&](const ObservedSignal& o) {
         return o.id == rule->id && o.subject == subject;
       });
