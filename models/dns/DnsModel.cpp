@@ -495,13 +495,8 @@ private:
   bool routes_changed(RunContext& ctx) const {
     const sim::RouteService* routes = ctx.routes();
     if (!routes) return false;
-    for (const auto& [key, was] : lookups_) {
-      const sim::RouteAnswer now = routes->route_lookup(key.first, key.second);
-      if (now.status != was.status || now.as_path != was.as_path || now.hijacker != was.hijacker ||
-          now.latency_s != was.latency_s || now.delivered != was.delivered || now.cause != was.cause ||
-          now.reason != was.reason || now.loss != was.loss)
-        return true;
-    }
+    for (const auto& [key, was] : lookups_)
+      if (routes->route_lookup(key.first, key.second) != was) return true;
     return false;
   }
 

@@ -44,6 +44,13 @@ struct RouteAnswer {
   /// delivered < 1, the congestion (bgp.congested); else 0.
   std::uint64_t cause = 0;
 
+  /// Every field the same: a model that memoises answers asks this to know whether a route changed.
+  friend bool operator==(const RouteAnswer& a, const RouteAnswer& b) {
+    return a.status == b.status && a.as_path == b.as_path && a.reason == b.reason && a.hijacker == b.hijacker &&
+           a.latency_s == b.latency_s && a.delivered == b.delivered && a.loss == b.loss && a.cause == b.cause;
+  }
+  friend bool operator!=(const RouteAnswer& a, const RouteAnswer& b) { return !(a == b); }
+
   /// The terminal AS (the last of as_path), 0 when the path is empty.
   std::uint32_t terminal() const { return as_path.empty() ? 0 : as_path.back(); }
   /// Whether the packet reached an authorised origin (the owner serves it).
