@@ -20,10 +20,19 @@ std::string_view to_string(Relationship r) {
   return "?";
 }
 
-std::optional<AsIndex> AsGraph::index_of(Asn asn) const {
-  auto it = std::lower_bound(asn_.begin(), asn_.end(), asn);
-  if (it == asn_.end() || *it != asn) return std::nullopt;
-  return static_cast<AsIndex>(it - asn_.begin());
+void AsGraph::build_index() {
+  std::size_t size = 2;
+  unsigned bits = 1;
+  while (size < 2 * asn_.size())
+    size <<= 1, ++bits;
+  index_.assign(size, kNoIndex);
+  index_shift_ = 64 - bits;
+  for (AsIndex v = 0; v < asn_.size(); ++v) {
+    std::size_t h = index_hash(asn_[v]);
+    while (static_cast<AsIndex>(index_[h]) != kNoIndex)
+      h = (h + 1) & (size - 1);
+    index_[h] = (static_cast<std::uint64_t>(asn_[v]) << 32) | v;
+  }
 }
 
 std::optional<SlotIndex> AsGraph::find_slot(AsIndex v, AsIndex u) const {
@@ -54,6 +63,7 @@ AsGraph AsGraphBuilder::build() const {
   std::sort(g.asn_.begin(), g.asn_.end());
   g.asn_.erase(std::unique(g.asn_.begin(), g.asn_.end()), g.asn_.end());
   g.asn_.shrink_to_fit();
+  g.build_index();
   const std::size_t n = g.asn_.size();
 
   struct Half {

@@ -66,8 +66,15 @@ public:
 
   /// AS number of a dense index.
   Asn asn(AsIndex v) const { return asn_[v]; }
-  /// Dense index of an AS number, nullopt if the AS is not in the graph (binary search).
-  std::optional<AsIndex> index_of(Asn asn) const;
+  /// Dense index of an AS number, nullopt if the AS is not in the graph (hash table, O(1)).
+  std::optional<AsIndex> index_of(Asn asn) const {
+    if (index_.empty()) return std::nullopt;
+    for (std::size_t h = index_hash(asn);; h = (h + 1) & (index_.size() - 1)) {
+      const std::uint64_t e = index_[h];
+      if (static_cast<AsIndex>(e) == kNoIndex) return std::nullopt;
+      if (static_cast<Asn>(e >> 32) == asn) return static_cast<AsIndex>(e);
+    }
+  }
   /// All AS numbers, sorted.
   const std::vector<Asn>& asns() const { return asn_; }
 
@@ -92,7 +99,16 @@ public:
 
 private:
   friend class AsGraphBuilder;
-  std::vector<Asn> asn_;           // by AsIndex, sorted
+  static constexpr AsIndex kNoIndex = 0xFFFFFFFFu;
+  std::size_t index_hash(Asn asn) const {
+    return static_cast<std::size_t>((asn * 0x9E3779B97F4A7C15ull) >> index_shift_);
+  }
+  void build_index();
+  std::vector<Asn> asn_; // by AsIndex, sorted
+  // ASN -> index, open addressing with linear probing: entries asn << 32 | index, the low half
+  // kNoIndex when empty; size a power of two at least twice the AS count.
+  std::vector<std::uint64_t> index_;
+  unsigned index_shift_ = 64;
   std::vector<SlotIndex> offset_;  // size N+1
   std::vector<AsIndex> owner_;     // by slot
   std::vector<AsIndex> neighbor_;  // by slot, sorted within an owner

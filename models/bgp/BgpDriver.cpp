@@ -374,6 +374,7 @@ std::optional<AppliedAction> BgpDriver::set_origins(const PrefixSpec& spec, bool
 
 std::optional<AppliedAction> BgpDriver::set_announced(const std::string& site, const Prefix& prefix,
                                                       bool announce, double at) {
+  ++inputs_version_;
   const PrefixSpec* spec = config_.find(prefix);
   if (!spec) return std::nullopt;
   std::vector<const OriginSpec*> list;
@@ -388,6 +389,7 @@ std::optional<AppliedAction> BgpDriver::set_announced(const std::string& site, c
 
 std::optional<AppliedAction> BgpDriver::apply(const std::string& path, const std::string& action,
                                               const std::map<std::string, std::string>& params, double at) {
+  ++inputs_version_;
   std::string kind, id;
   if (!sim::split_path(path, kind, id)) return std::nullopt;
   AppliedAction a;
@@ -510,7 +512,21 @@ bool BgpDriver::authorised(Asn asn, const Prefix& prefix) const {
   return engine_->validate(prefix, asn) == RovState::Valid;
 }
 
-Verdict BgpDriver::lookup(Asn from, Ipv4 address) const {
+const Verdict& BgpDriver::lookup(Asn from, Ipv4 address) const {
+  // Other models ask the same few (source AS, address) pairs every step while routes stay put.
+  if (engine_->lookup_version() != memo_engine_version_ || inputs_version_ != memo_inputs_version_ ||
+      memo_.size() >= kMemoLimit) {
+    memo_.clear();
+    memo_engine_version_ = engine_->lookup_version();
+    memo_inputs_version_ = inputs_version_;
+  }
+  const std::uint64_t key = static_cast<std::uint64_t>(from) << 32 | address;
+  auto it = memo_.find(key);
+  if (it == memo_.end()) it = memo_.emplace(key, compute_verdict(from, address)).first;
+  return it->second;
+}
+
+Verdict BgpDriver::compute_verdict(Asn from, Ipv4 address) const {
   Verdict v;
   sim::RouteAnswer& a = v.answer;
   using Status = sim::RouteAnswer::Status;

@@ -26,6 +26,7 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 namespace outagesim::bgp {
@@ -114,8 +115,12 @@ public:
 
   /// Where a packet from `from` to `address` ends now and what happens there (see sim::RouteAnswer):
   /// the engine's forwarding walk, then the terminal AS judged against the declared origins (of the
-  /// matched prefix or a covering one) and the ROAs, then the hijack's mode.
-  Verdict lookup(Asn from, Ipv4 address) const;
+  /// matched prefix or a covering one) and the ROAs, then the hijack's mode. Answers are memoised
+  /// per (from, address) while nothing they depend on changes (the engine's lookup_version() and this
+  /// driver's inputs); the reference holds until the next call of a member of this driver.
+  const Verdict& lookup(Asn from, Ipv4 address) const;
+  /// The same verdict computed afresh, without the memo (what lookup() must always equal).
+  Verdict compute_verdict(Asn from, Ipv4 address) const;
   /// True if `asn` may originate `prefix`: a declared origin of it or of a covering prefix, or
   /// RPKI-valid against bgp.roas.
   bool authorised(Asn asn, const Prefix& prefix) const;
@@ -136,6 +141,13 @@ private:
   std::set<Asn> leaking_;
   std::set<std::pair<Asn, Prefix>> more_specific_leaks_;
   std::set<std::pair<Asn, Asn>> down_sessions_;
+  // Changes with every apply() / set_announced() (the hijack modes a verdict reads change there).
+  std::uint64_t inputs_version_ = 0;
+  // lookup()'s memo: verdicts by from << 32 | address, valid while both versions are as recorded.
+  static constexpr std::size_t kMemoLimit = 1u << 16; // emptied when it holds this many
+  mutable std::unordered_map<std::uint64_t, Verdict> memo_;
+  mutable std::uint64_t memo_engine_version_ = ~0ull;
+  mutable std::uint64_t memo_inputs_version_ = ~0ull;
 };
 
 } // namespace outagesim::bgp

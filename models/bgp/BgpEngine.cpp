@@ -179,6 +179,7 @@ PrefixId BgpEngine::intern_prefix(const Prefix& p) {
   if (prefix_list_.size() >= kMaxPrefixes)
     throw std::length_error("the BGP engine holds at most " + std::to_string(kMaxPrefixes) + " prefixes");
   const PrefixId id = static_cast<PrefixId>(prefix_list_.size());
+  ++lookup_version_;
   prefix_ids_.emplace(p, id);
   prefix_list_.push_back(p);
   PrefixState ps;
@@ -297,6 +298,7 @@ void BgpEngine::check_configurable() const {
 
 void BgpEngine::set_roas(std::vector<Roa> roas) {
   check_configurable();
+  ++lookup_version_;
   roas_ = std::move(roas);
   for (PrefixId p = 0; p < prefix_list_.size(); ++p)
     compute_filters(p);
@@ -304,12 +306,14 @@ void BgpEngine::set_roas(std::vector<Roa> roas) {
 
 void BgpEngine::set_rov(Asn asn, bool drop_invalid) {
   check_configurable();
+  ++lookup_version_;
   rov_[index_or_throw(asn)] = drop_invalid ? 1 : 0;
   any_rov_ = std::any_of(rov_.begin(), rov_.end(), [](std::uint8_t x) { return x != 0; });
 }
 
 void BgpEngine::set_registry(std::vector<std::pair<Prefix, Asn>> route_objects) {
   check_configurable();
+  ++lookup_version_;
   registry_ = std::move(route_objects);
   for (PrefixId p = 0; p < prefix_list_.size(); ++p)
     compute_filters(p);
@@ -317,6 +321,7 @@ void BgpEngine::set_registry(std::vector<std::pair<Prefix, Asn>> route_objects) 
 
 void BgpEngine::set_customer_filter(Asn asn, bool on) {
   check_configurable();
+  ++lookup_version_;
   customer_filter_[index_or_throw(asn)] = on ? 1 : 0;
   const bool before = any_customer_filter_;
   any_customer_filter_ =
@@ -328,6 +333,7 @@ void BgpEngine::set_customer_filter(Asn asn, bool on) {
 
 void BgpEngine::set_max_prefix(Asn asn, Asn neighbor, std::uint32_t limit) {
   check_configurable();
+  ++lookup_version_;
   const AsIndex v = index_or_throw(asn);
   if (neighbor == 0) {
     for (SlotIndex s = graph_.slot_begin(v); s < graph_.slot_end(v); ++s)
@@ -566,7 +572,10 @@ void BgpEngine::rib_in_changed(PrefixId p, AsIndex v, SlotIndex s, PathId path, 
     ++slots_[s].accepted;
   else if (path == kNoPath)
     --slots_[s].accepted;
-  if (ap(v, p).origin) return; // the originated route beats anything learned
+  if (ap(v, p).origin) {
+    ++lookup_version_; // onward_route() reads an originating AS's RIB-in (an interceptor's way on)
+    return;            // the originated route beats anything learned
+  }
   const SlotIndex best = ap(v, p).best_slot;
   const Asn from = graph_.asn(slots_[s].neighbor);
   if (best == s) {
@@ -608,6 +617,7 @@ void BgpEngine::set_best(PrefixId p, AsIndex v, SlotIndex slot, PathId path, Cha
   AsPrefix& a = ap(v, p);
   const PathId old_path = a.best_path;
   if (a.best_slot == slot && old_path == path) return;
+  ++lookup_version_;
   a.best_slot = slot;
   a.best_path = path;
   a.best_customer_like = slot < slots_.size() ? slots_[slot].customer_like : 0;
@@ -749,6 +759,7 @@ PathId BgpEngine::local_path(PrefixId p, AsIndex v) const {
 }
 
 void BgpEngine::set_sites(PrefixId p, AsIndex v, std::uint64_t sites) {
+  ++lookup_version_;
   prefix_state_[p].origin_sites[v] = sites;
   ap(v, p).origin = sites != 0;
 }
@@ -808,6 +819,7 @@ void BgpEngine::apply_origin_change(const Input& in) {
 void BgpEngine::take_session_down(SlotIndex sa) {
   const SlotIndex sb = graph_.reverse_slot(sa);
   if (!slots_[sa].up) return;
+  ++lookup_version_;
   for (SlotIndex s : {sa, sb}) {
     slots_[s].up = 0;
     ++slots_[s].epoch;
@@ -834,6 +846,7 @@ void BgpEngine::take_session_down(SlotIndex sa) {
 }
 
 void BgpEngine::on_input(const Input& in) {
+  ++lookup_version_;
   const AsIndex v = in.as;
   switch (in.kind) {
   case InputKind::Announce:

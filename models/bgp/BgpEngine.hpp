@@ -355,6 +355,10 @@ public:
   double last_change_time() const { return last_change_time_; }
   /// Best-path changes so far, all ASes and prefixes.
   std::uint64_t best_path_changes() const { return best_path_changes_; }
+  /// Changes whenever something route_lookup(), onward_route(), validate() or is_hijacker() read may
+  /// have changed (a best route, an origin, the RIB-in of an originating AS, an input, a prefix, the
+  /// import configuration): an answer of theirs kept with this value holds while it is unchanged.
+  std::uint64_t lookup_version() const { return lookup_version_; }
 
 private:
   // origin_sites bit of a more-specific re-originated by a leak (sites use bits 0..31).
@@ -530,6 +534,7 @@ private:
   std::uint64_t prefix_updates_delivered_ = 0;
   std::uint64_t events_processed_ = 0;
   std::uint64_t best_path_changes_ = 0;
+  std::uint64_t lookup_version_ = 0;
   double last_change_time_ = 0;
 };
 

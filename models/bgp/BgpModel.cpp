@@ -231,8 +231,8 @@ public:
       return a;
     }
     const_cast<BgpModel*>(this)->catch_up();
-    Verdict v = driver_->lookup(from_asn, address);
-    a = std::move(v.answer);
+    const Verdict& v = driver_->lookup(from_asn, address);
+    a = v.answer;
     if (v.hijack)
       if (auto it = hijack_events_.find(*v.hijack); it != hijack_events_.end()) a.cause = it->second;
     if (a.status != sim::RouteAnswer::Status::Delivered || !load_.has_capacities()) return a;

@@ -1,7 +1,5 @@
 #include "models/bgp/Prefix.hpp"
 
-#include <cstdio>
-
 namespace outagesim::bgp {
 namespace {
 
@@ -38,9 +36,17 @@ std::optional<Ipv4> parse_ipv4(std::string_view text) {
 }
 
 std::string format_ipv4(Ipv4 a) {
+  // Digits by hand (no printf: route lookups format addresses on their hot path).
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", a >> 24, (a >> 16) & 255u, (a >> 8) & 255u, a & 255u);
-  return buf;
+  char* out = buf;
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    const unsigned octet = (a >> shift) & 255u;
+    if (octet >= 100) *out++ = static_cast<char>('0' + octet / 100);
+    if (octet >= 10) *out++ = static_cast<char>('0' + octet / 10 % 10);
+    *out++ = static_cast<char>('0' + octet % 10);
+    if (shift) *out++ = '.';
+  }
+  return std::string(buf, out);
 }
 
 Prefix Prefix::make(Ipv4 address, unsigned length) {
