@@ -12,29 +12,80 @@ namespace outagesim::dns {
 using namespace detail;
 
 // ---------------------------------------------------------------------------------------------------
-// The fluid walk of one (resolver, name) over [t0, t1)
+// The instances of one (resolver, name) over [t0, t1)
+
+// Each instance adds lam * (t1 - t0) of its memo's answer (or of each kind of its hold's mix) when the
+// memo covers the step, else walks its cache: in index order, so the sums are the same additions in
+// the same order whichever instances walk. When every memo covers the step (the group's `until`, the
+// first date one of them ends, is not passed and no memo changed since), no walk runs; and when the
+// count lam * (t1 - t0) is also bit for bit the last one, the additions are those of the last step:
+// their sum is reused as it is.
+void DnsCore::walk_group(std::size_t r, std::size_t d, double t0, double t1, double lam, SampleStats& st,
+                         std::array<double, kAnswerKinds>& out) {
+  const std::size_t n = std::size_t(std::max(1, config_.resolvers[r].instances));
+  const std::size_t first = d * caches_.size() + inst_base_[r];
+  WalkGroup& g = walk_groups_[r * demand_names_.size() + d];
+  const double count = lam * (t1 - t0);
+  if (t0 < t1 - kEps && t1 <= g.until) {
+    if (g.sum_valid && count == g.count) {
+      for (std::size_t a = 0; a < kAnswerKinds; ++a)
+        out[a] += g.sum[a];
+      return;
+    }
+    std::array<double, kAnswerKinds> sum{};
+    for (std::size_t i = 0; i < n; ++i) {
+      const WalkMemo& m = walk_memo_[first + i];
+      if (m.code == kHoldMemo)
+        add_mix(sum, walk_mix_[first + i], count);
+      else
+        sum[std::size_t(m.code)] += count;
+    }
+    for (std::size_t a = 0; a < kAnswerKinds; ++a)
+      out[a] += sum[a];
+    g.sum = sum;
+    g.count = count;
+    g.sum_valid = true;
+    return;
+  }
+  g.sum_valid = false;
+  double until = std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i < n; ++i) {
+    const WalkMemo& m = walk_memo_[first + i];
+    if (m.code != kNoMemo && t0 < m.until && m.until >= t1 && t0 < t1 - kEps) {
+      // The same hold, or the same fresh chain without a hold, over the whole step: what the walk
+      // would add.
+      if (m.code == kHoldMemo)
+        add_mix(out, walk_mix_[first + i], count);
+      else
+        add_answer(out, static_cast<Answer>(m.code), count);
+    } else {
+      step_pair(r, inst_base_[r] + i, d, t0, t1, lam, st, out);
+    }
+    // A walk changes the memos of its own instance only.
+    until = std::min(until, m.code == kNoMemo ? -std::numeric_limits<double>::infinity() : m.until);
+  }
+  g.until = until;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The fluid walk of one (resolver instance, name) over [t0, t1)
 
 void DnsCore::step_pair(std::size_t r, std::size_t inst, std::size_t d, double t0, double t1, double lam,
                         SampleStats& st, std::array<double, kAnswerKinds>& out) {
-  WalkMemo& memo = walk_memo_[inst * demand_names_.size() + d];
-  if (memo.valid && t0 < memo.until && memo.until >= t1 && t0 < t1 - kEps) {
-    // The same hold, or the same fresh chain without a hold, over the whole step: what the walk below
-    // would add.
-    if (memo.hold)
-      add_mix(out, memo.mix, lam * (t1 - t0));
-    else
-      add_answer(out, memo.rcode, lam * (t1 - t0));
-    return;
-  }
+  // walk_group() calls this only when the memo does not cover the step (see there).
+  WalkMemo& memo = memo_of(inst, d);
   const std::size_t q = demand_names_[d];
   ResolverCache& c = caches_[inst];
   const ResolverPolicy& pol = resolver_policy_[r];
   PerResolverName& pr = pairs_[r][d];
-  memo.valid = false;
+  memo.code = kNoMemo;
   double t = t0;
   for (int guard = 0; t < t1 - kEps && guard < 100000; ++guard) {
     if (const HoldSegment* h = c.hold_at(q, t)) {
-      if (h->until >= t1) memo = {h->until, true, true, Answer::NoError, h->mix};
+      if (h->until >= t1) {
+        memo = {h->until, kHoldMemo};
+        walk_mix_[d * caches_.size() + inst] = h->mix;
+      }
       double e = std::min(h->until, t1);
       add_mix(out, h->mix, lam * (e - t));
       t = e;
@@ -70,7 +121,7 @@ void DnsCore::step_pair(std::size_t r, std::size_t inst, std::size_t d, double t
       break;
     }
     if (hit) {
-      if (until >= t1) memo = {until, true, false, rcode, {}};
+      if (until >= t1) memo = {until, static_cast<std::int8_t>(rcode)};
       double e = std::min(until, t1);
       add_answer(out, rcode, lam * (e - t));
       t = e;
@@ -87,12 +138,13 @@ void DnsCore::step_pair(std::size_t r, std::size_t inst, std::size_t d, double t
       else
         steps.push_back("cache: " + names_[cur].name + " not cached");
     }
-    Plan p = plan(r, inst, q, t, traced ? &steps : nullptr);
+    Plan& p = plan_scratch_;
+    plan(p, r, inst, q, t, traced ? &steps : nullptr);
     if (traced) trace(r, d, t, p, steps);
     if (p.p >= 1 - kEps) {
       double d_ok = std::max(p.lat_ok, 1e-3);
       if (p.rcode != Answer::NoError) {
-        pr.last_why = {q, -1, 0, 0, std::move(p.reason)};
+        set_why(pr.last_why, q, -1, p.reason);
         pr.last_cause = p.cause;
       }
       commit(r, inst, p, t + d_ok);
@@ -113,7 +165,7 @@ void DnsCore::step_pair(std::size_t r, std::size_t inst, std::size_t d, double t
     double gap = lam > 0 ? 1 / lam : 0;
     double cycle = gap + dur + hold;
     // The reason's text is built only if an event needs it (most failed cycles never make one).
-    pr.last_why = {q, expired, 0, 0, std::move(p.reason)};
+    set_why(pr.last_why, q, expired, p.reason);
     if (expired >= 0) {
       const CacheEntry& e = c.names[static_cast<std::size_t>(expired)];
       pr.last_why.ttl = e.until - e.from;

@@ -189,8 +189,7 @@ void DnsCore::step(double t0, double t1) {
       std::array<double, kAnswerKinds> out{};
       if (offered[d] > 0) {
         const int n_inst = std::max(1, config_.resolvers[r].instances);
-        for (int i = 0; i < n_inst; ++i)
-          step_pair(r, inst_base_[r] + std::size_t(i), d, t0, t1, offered[d] * acc / n_inst, st, out);
+        walk_group(r, d, t0, t1, offered[d] * acc / n_inst, st, out);
       }
       add_answer(out, Answer::Timeout, offered[d] * (1 - acc) * dt);
       double attempts = offered[d] * dt;

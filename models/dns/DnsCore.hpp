@@ -322,6 +322,23 @@ private:
     bool lame = false;  ///< some server answered SERVFAIL or REFUSED: a failure is not held down as a timeout
     double neg_ttl = 0; ///< negative TTL of a parent's NXDOMAIN for a removed delegation
     std::vector<std::string>* trace = nullptr; ///< steps, when this resolution is traced
+    /// Back to a default Plan, keeping the vectors' capacity.
+    void reset(std::vector<std::string>* steps) {
+      p = 1;
+      lat_ok = lat_fail = tries = 0;
+      rcode = Answer::NoError;
+      writes.clear();
+      drop_zones.clear();
+      attempts.clear();
+      reason.clear();
+      cause = 0;
+      forged = 0;
+      hijacker = 0;
+      hijack_cause = 0;
+      lame = false;
+      neg_ttl = 0;
+      trace = steps;
+    }
   };
   /// What a zone's parent says of the zone's delegation.
   enum class Delegation { Known, Failed, NxDomain, Forged };
@@ -333,6 +350,14 @@ private:
     std::string reason; ///< the plan's reason
   };
   std::string reason_text(const Why& w) const;
+  /// Sets a failure's parts; the reason is copied into the string `w` already holds (no allocation
+  /// once it is long enough), the plan keeping its own for the next resolution.
+  static void set_why(Why& w, std::size_t name, long expired, const std::string& reason) {
+    w.name = name;
+    w.expired = expired;
+    w.ttl = w.until = 0;
+    w.reason.assign(reason);
+  }
   struct PerResolverName {
     double fail_prev = 0; ///< retryable failure fraction of the previous step (drives client retries)
     enum class State { Ok, Failing, Stale } state = State::Ok;
@@ -365,8 +390,11 @@ private:
   double accept(std::size_t server, std::size_t site) const;
   /// Offered traffic and delivered share of every site node's links for the step starting at t0.
   void update_links(double t0, double dt, SampleStats& st);
-  Plan plan(std::size_t r, std::size_t inst, std::size_t q, double t,
+  /// Works out one upstream resolution into `p` (reset first; its vectors keep their capacity, so
+  /// that the walk reuses one Plan and a resolution allocates nothing).
+  void plan(Plan& p, std::size_t r, std::size_t inst, std::size_t q, double t,
             std::vector<std::string>* trace = nullptr);
+  Plan plan_scratch_; ///< the Plan step_pair reuses
   Delegation ensure_delegation(std::size_t r, std::size_t inst, int zone, double t, Plan& p, double& weight);
   /// Whether a name's record exists now (not deleted with its zone or alone).
   bool present(std::size_t name) const {
@@ -402,6 +430,15 @@ private:
       std::uint64_t hijack_cause = 0;
       std::vector<Attempt> attempts;
     } first;
+    /// The reasons query_zone gives with this view (its texts are fixed within the step), each kept
+    /// for the name it was last built for: built once per (resolver, zone, name) and step, not per
+    /// resolution.
+    enum Reason { NoAnswerMisbehaving, NoAnswer, Congested, LossyRoute, Misbehaving, Capacity, kReasons };
+    struct ReasonText {
+      const std::string* qname = nullptr; ///< the name it was built for (names_/zones_ keep it)
+      std::string text;
+    };
+    mutable std::array<ReasonText, kReasons> reasons{};
   };
   void view_zone(std::size_t r, int zone, const std::string& qname, ZoneView& v,
                  std::vector<std::string>* trace);
@@ -414,6 +451,7 @@ private:
   void trace(std::size_t r, std::size_t d, double t, const Plan& p, std::vector<std::string>& steps);
   void account(SampleStats& st, std::size_t r, std::size_t d, const Plan& p, double resolutions,
                double failure_driven_share);
+  /// Walks the cache of one instance over [t0, t1) (walk_group skips it while its memo covers it).
   void step_pair(std::size_t r, std::size_t inst, std::size_t d, double t0, double t1, double lam,
                  SampleStats& st, std::array<double, kAnswerKinds>& out);
   void baseline(std::size_t d, const std::vector<double>& demand_rd, std::size_t r, double dt,
@@ -441,6 +479,7 @@ private:
   std::vector<std::vector<std::size_t>> resolver_regions_; ///< resolver -> regions with a share != 0
   std::vector<std::vector<std::size_t>> region_resolvers_; ///< region -> resolvers with a share > 0
   std::vector<ResolverPolicy> resolver_policy_;
+  std::vector<std::array<double, 16>> round_timeouts_; ///< per resolver: timeout of each retry round
   std::vector<ResolverCache> caches_;               ///< per instance (resolver r: inst_base_[r]...)
   std::vector<std::size_t> inst_base_;              ///< resolver -> its first instance
   std::vector<std::vector<PerResolverName>> pairs_; ///< resolver -> demand
@@ -472,27 +511,54 @@ private:
   /// How the cache walk of a (instance, demand) ended last time: in a cache hit (the answer, and the
   /// date the first entry of the chain expires) or in a hold (its answer mix and end). Until an entry
   /// of the demand's chain or its holds change (forget_walks), a step that ends by that date is that
-  /// one answer over the whole step: step_pair adds it without walking the cache (the same sums, in
-  /// the same order, as the walk).
+  /// one answer over the whole step: it is added without walking the cache (the same sums, in the
+  /// same order, as the walk). Compact (16 bytes) and demand-major, so that the instances of one
+  /// (resolver, demand) are adjacent: walk_group() runs over them in index order.
   struct WalkMemo {
     double until = 0;
-    bool valid = false;
-    bool hold = false; ///< a hold (mix), else a cache hit (rcode)
-    Answer rcode = Answer::NoError;
-    AnswerMix mix{};
+    std::int8_t code = kNoMemo; ///< kNoMemo, an Answer (a cache hit), or kHoldMemo (mix in walk_mix_)
   };
-  std::vector<WalkMemo> walk_memo_;                   ///< instance * demands + demand
+  static constexpr std::int8_t kNoMemo = -1, kHoldMemo = 6;
+  std::vector<WalkMemo> walk_memo_;  ///< demand * instances + instance
+  std::vector<AnswerMix> walk_mix_;  ///< the same index: the hold's mix when code == kHoldMemo
+  WalkMemo& memo_of(std::size_t inst, std::size_t d) { return walk_memo_[d * caches_.size() + inst]; }
+  /// A (resolver, demand) over its instances: the first date one of their memos stops covering a
+  /// step (-inf while one has none, or after forget_walks), and the sum of the last step in which
+  /// every instance answered from its memo (valid until one of them changes). A step that ends by
+  /// `until` visits no walk; with the same per-instance count as the last one, its sums are the same
+  /// additions in the same order as last time: the result is reused.
+  struct WalkGroup {
+    double until = -std::numeric_limits<double>::infinity();
+    bool sum_valid = false;
+    double count = 0; ///< lam * (t1 - t0) of the reused sum
+    std::array<double, kAnswerKinds> sum{};
+  };
+  std::vector<WalkGroup> walk_groups_;     ///< resolver * demands + demand
+  std::vector<std::size_t> inst_resolver_; ///< instance -> its resolver
+  void dirty_group(std::size_t inst, std::size_t d) {
+    WalkGroup& g = walk_groups_[inst_resolver_[inst] * demand_names_.size() + d];
+    g.until = -std::numeric_limits<double>::infinity();
+    g.sum_valid = false;
+  }
   std::vector<std::vector<std::size_t>> name_demands_; ///< name -> the demands whose chain has it
   /// The cached entry of `name` in instance `inst` changed: its demands' walks must look again.
   void forget_walks(std::size_t inst, std::size_t name) {
-    for (std::size_t d : name_demands_[name])
-      walk_memo_[inst * demand_names_.size() + d].valid = false;
+    for (std::size_t d : name_demands_[name]) {
+      memo_of(inst, d).code = kNoMemo;
+      dirty_group(inst, d);
+    }
   }
   /// Every entry of instance `inst` changed.
   void forget_walks(std::size_t inst) {
-    for (std::size_t d = 0; d < demand_names_.size(); ++d)
-      walk_memo_[inst * demand_names_.size() + d].valid = false;
+    for (std::size_t d = 0; d < demand_names_.size(); ++d) {
+      memo_of(inst, d).code = kNoMemo;
+      dirty_group(inst, d);
+    }
   }
+  /// The instances of resolver r for demand d over [t0, t1), each with demand `lam`, in index order:
+  /// memos added where they cover the step, step_pair where not; answers added to `out`.
+  void walk_group(std::size_t r, std::size_t d, double t0, double t1, double lam, SampleStats& st,
+                  std::array<double, kAnswerKinds>& out);
   std::vector<ZoneView> zone_views_;    ///< resolver * zones + zone
 };
 

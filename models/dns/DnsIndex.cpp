@@ -1,6 +1,8 @@
 // DnsCore, the index: zones, names, CNAME chains, sites, resolver instances; lookups by name.
 #include "models/dns/DnsCore.hpp"
 
+#include <cmath>
+
 #include <algorithm>
 #include <cassert>
 
@@ -122,15 +124,22 @@ DnsCore::DnsCore(DnsConfig config, ResolverPolicy policy, ClientPolicy clients,
     if (r.servfail_ttl) p.servfail_ttl = *r.servfail_ttl;
     if (r.refetch_delegation) p.refetch_delegation = *r.refetch_delegation;
     resolver_policy_.push_back(p);
+    std::array<double, 16> timeouts{}; // per round (server_retries is at most 10)
+    for (int round = 0; round < 1 + p.server_retries && round < 16; ++round)
+      timeouts[std::size_t(round)] = p.timeout * std::pow(p.backoff, round);
+    round_timeouts_.push_back(timeouts);
     inst_base_.push_back(caches_.size());
     for (int i = 0; i < std::max(1, r.instances); ++i) {
       ResolverCache c;
       c.resize(names_.size(), zones_.size());
       caches_.push_back(std::move(c));
+      inst_resolver_.push_back(resolver_policy_.size() - 1);
     }
     pairs_.emplace_back(demand_names_.size());
   }
   walk_memo_.assign(caches_.size() * demand_names_.size(), {});
+  walk_mix_.assign(walk_memo_.size(), {});
+  walk_groups_.assign(config_.resolvers.size() * demand_names_.size(), {});
   name_demands_.assign(names_.size(), {});
   for (std::size_t d = 0; d < needs_.size(); ++d)
     for (std::size_t n : needs_[d])

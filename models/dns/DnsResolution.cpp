@@ -2,6 +2,7 @@
 #include "models/dns/DnsCore.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "sim/events/EventLog.hpp"
 #include "models/dns/DnsCoreDetail.hpp"
@@ -165,13 +166,12 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
     return 0;
   }
   const ResolverPolicy& pol = resolver_policy_[r];
-  ZoneView traced;
-  if (p.trace) view_zone(r, zone, qname, traced, p.trace);
-  const ZoneView& v = p.trace ? traced : zone_view(r, zone, qname);
+  std::optional<ZoneView> traced; // a traced resolution's own view, with its steps
+  if (p.trace) view_zone(r, zone, qname, traced.emplace(), p.trace);
+  const ZoneView& v = p.trace ? *traced : zone_view(r, zone, qname);
   p.forged = 0;
   if (v.lame) p.lame = true;
   const auto& choice = v.choice;
-  std::string why = v.why;
   const std::uint64_t cause = v.cause;
   const bool overloaded = v.overloaded, congested = v.congested, lossy_route = v.lossy_route,
              misbehaving = v.misbehaving;
@@ -192,9 +192,7 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
       }
     p.attempts.push_back({servers[i], site, zone, count, arrived});
   };
-  std::array<double, 16> timeouts{}; // per round (server_retries is at most 10)
-  for (int round = 0; round < rounds && round < 16; ++round)
-    timeouts[std::size_t(round)] = pol.timeout * std::pow(pol.backoff, round);
+  const std::array<double, 16>& timeouts = round_timeouts_[r];
   // The resolution's budgets (time and upstream queries) bound the tries: earlier zones of this
   // resolution (a delegation) have spent p.lat_ok seconds and p.tries queries on their way to success.
   // A try is sent only while time is left; a resolution out of time or tries fails (SERVFAIL).
@@ -263,15 +261,47 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
     }
   }
   p.lat_fail = p.lat_ok + lat_fail;
-  if (congested) why += (why.empty() ? "" : "; ") + link_why;
-  if (lossy_route) why += (why.empty() ? "" : "; ") + route_why;
+  // The reason's text depends on the view (fixed within the step), the zone, the name and the kind of
+  // trouble only: built the first time it is needed in the step, then copied.
+  auto reason = [&](ZoneView::Reason kind) -> const std::string& {
+    ZoneView::ReasonText& slot = v.reasons[kind];
+    if (slot.qname == &qname) return slot.text;
+    std::string why = v.why;
+    if (congested) why += (why.empty() ? "" : "; ") + link_why;
+    if (lossy_route) why += (why.empty() ? "" : "; ") + route_why;
+    const std::string& zn = zones_[zone].name;
+    switch (kind) {
+    case ZoneView::NoAnswerMisbehaving:
+      slot.text = "no server of " + zn + " answers " + qname + " (" + why + ")";
+      break;
+    case ZoneView::NoAnswer:
+      slot.text = "no server of " + zn + " answers for " + qname + " (" + why + ")";
+      break;
+    case ZoneView::Congested:
+      slot.text = "queries to the servers of " + zn + " are lost on their access links" +
+                  (overloaded ? " and dropped past capacity" : "") + " (" + why + ")";
+      break;
+    case ZoneView::LossyRoute:
+      slot.text = "queries to the servers of " + zn + " are lost on the way" +
+                  (overloaded ? " and dropped past capacity" : "") + " (" + why + ")";
+      break;
+    case ZoneView::Misbehaving:
+      slot.text = "servers of " + zn + " misbehave (" + why + ")";
+      break;
+    default:
+      slot.text = "servers of " + zn + " drop queries past their capacity" + (why.empty() ? "" : " (" + why + ")");
+      break;
+    }
+    slot.qname = &qname;
+    return slot.text;
+  };
   if (misbehaving && success <= kEps) {
-    p.reason = "no server of " + zones_[zone].name + " answers " + qname + " (" + why + ")";
+    p.reason = reason(ZoneView::NoAnswerMisbehaving);
     p.cause = cause;
     return 0;
   }
   if (success <= kEps) {
-    p.reason = "no server of " + zones_[zone].name + " answers for " + qname + " (" + why + ")";
+    p.reason = reason(ZoneView::NoAnswer);
     p.cause = cause;
     return 0;
   }
@@ -279,19 +309,16 @@ double DnsCore::query_zone(std::size_t r, int zone, const std::string& qname, Pl
   p.tries += tries_ok / success;
   p.forged = forged / success;
   if (congested) {
-    p.reason = "queries to the servers of " + zones_[zone].name + " are lost on their access links" +
-               (overloaded ? " and dropped past capacity" : "") + " (" + why + ")";
+    p.reason = reason(ZoneView::Congested);
     p.cause = cause;
   } else if (lossy_route) {
-    p.reason = "queries to the servers of " + zones_[zone].name + " are lost on the way" +
-               (overloaded ? " and dropped past capacity" : "") + " (" + why + ")";
+    p.reason = reason(ZoneView::LossyRoute);
     p.cause = cause;
   } else if (misbehaving) {
-    p.reason = "servers of " + zones_[zone].name + " misbehave (" + why + ")";
+    p.reason = reason(ZoneView::Misbehaving);
     p.cause = cause;
   } else if (overloaded || success < 1 - kEps) {
-    p.reason = "servers of " + zones_[zone].name + " drop queries past their capacity" +
-               (why.empty() ? "" : " (" + why + ")");
+    p.reason = reason(ZoneView::Capacity);
   }
   return std::min(1.0, success);
 }
@@ -338,11 +365,9 @@ DnsCore::Delegation DnsCore::ensure_delegation(std::size_t r, std::size_t inst, 
   return Delegation::Known;
 }
 
-DnsCore::Plan DnsCore::plan(std::size_t r, std::size_t inst, std::size_t q, double t,
-                            std::vector<std::string>* trace) {
-  Plan p;
-  p.trace = trace;
-  p.attempts.reserve(8); // a zone or two of a few servers: no regrowth
+void DnsCore::plan(Plan& p, std::size_t r, std::size_t inst, std::size_t q, double t,
+                   std::vector<std::string>* trace) {
+  p.reset(trace);
   double weight = 1;
   const ResolverCache& c = caches_[inst];
   auto written = [&](std::size_t i) {
@@ -374,7 +399,7 @@ DnsCore::Plan DnsCore::plan(std::size_t r, std::size_t inst, std::size_t q, doub
       p.rcode = kind == CacheEntry::Kind::Negative ? Answer::NxDomain
                 : kind == CacheEntry::Kind::Forged ? Answer::WrongAddress
                                                    : Answer::NoError;
-      return p;
+      return;
     }
     int zone = names_[cur].zone;
     switch (ensure_delegation(r, inst, zone, t, p, weight)) {
@@ -382,22 +407,22 @@ DnsCore::Plan DnsCore::plan(std::size_t r, std::size_t inst, std::size_t q, doub
       break;
     case Delegation::Failed:
       p.p = 0;
-      return p;
+      return;
     case Delegation::NxDomain:
       p.writes.push_back({false, cur, CacheEntry::Kind::Negative, p.neg_ttl});
       p.rcode = Answer::NxDomain;
-      return p;
+      return;
     case Delegation::Forged:
       p.writes.push_back({false, cur, CacheEntry::Kind::Forged, present(cur) ? names_[cur].ttl : 300});
       p.rcode = Answer::WrongAddress;
-      return p;
+      return;
     }
     double pz = query_zone(r, zone, names_[cur].name, p, weight);
     if (pz <= 0) {
       p.p = 0;
       if (resolver_policy_[r].refetch_delegation && zones_[zone].parent >= 0)
         p.drop_zones.push_back(static_cast<std::size_t>(zone));
-      return p;
+      return;
     }
     p.p *= pz;
     weight *= pz;
@@ -410,7 +435,7 @@ DnsCore::Plan DnsCore::plan(std::size_t r, std::size_t inst, std::size_t q, doub
                             : "a server of " + zones_[zone].name + " answers a wrong address for " +
                                   names_[cur].name + " (" + p.reason + ")";
       if (p.hijacker) p.cause = p.hijack_cause;
-      return p;
+      return;
     }
     write_name(cur);
     if (!present(cur)) {
@@ -436,7 +461,7 @@ DnsCore::Plan DnsCore::plan(std::size_t r, std::size_t inst, std::size_t q, doub
   }
   p.p = 0;
   p.reason = "CNAME chain of " + names_[q].name + " longer than " + std::to_string(kMaxChain);
-  return p;
+  return;
 }
 
 void DnsCore::commit(std::size_t r, std::size_t inst, const Plan& p, double base) {
