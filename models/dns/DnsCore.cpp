@@ -134,10 +134,10 @@ void DnsCore::step(double t0, double t1) {
   const double dt = t1 - t0;
   if (dt <= 0) return;
   SampleStats& st = stats_at(static_cast<std::size_t>(std::floor(t0 / sample_ + 1e-9)));
-  ++step_stamp_;
   if (zone_views_.empty()) zone_views_.resize(config_.resolvers.size() * zones_.size());
   const std::size_t nd = config_.names.size();
   update_links(t0, dt, st);
+  check_views();
   for (auto& s : load_now_)
     std::fill(s.begin(), s.end(), 0.0);
   const double mid = 0.5 * (t0 + t1);

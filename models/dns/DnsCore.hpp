@@ -57,9 +57,13 @@
 // upstream resolution), DnsCacheWalk.cpp (the walk of one instance and name over a step),
 // DnsTracing.cpp (reasons, dns.trace); DnsCore.cpp steps them. Work follows change, with the same sums
 // in the same order (outputs byte-identical): a walk whose cache chain or hold outlasts the step adds
-// its one answer without walking (WalkMemo, forgotten when an entry of its chain changes); a zone's
-// NS set is looked at once per resolver and step for all its instances (ZoneView); reachability is
-// asked when first used after a change.
+// its one answer without walking (WalkMemo, forgotten when an entry of its chain changes); the
+// instances of a (resolver, name) are visited as one group in index order (walk_group): a group whose
+// memos all outlast the step walks nothing, and with the same demand per instance as last step reuses
+// last step's sum (the same additions in the same order). A zone's NS set is looked at once per
+// resolver for all its instances, and again only when reachability, a site's accepted share or a site
+// node's state changed (ZoneView, check_views); reachability is asked when first used after a change.
+// A resolution reuses one Plan (no allocation) and copies reason texts built once per view and name.
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -414,9 +418,10 @@ private:
     double wrong = 0;           ///< share of its good answers that are wrong addresses (misbehaving)
     std::uint64_t hijack_cause = 0;
   };
-  /// A zone's NS set as a resolver sees it in this step (the same for all its instances).
+  /// A zone's NS set as a resolver sees it (the same for all its instances), kept while what it is
+  /// made of stays the same (view_gen_).
   struct ZoneView {
-    std::uint64_t stamp = 0; ///< the step it was computed in (0: never)
+    std::uint64_t stamp = 0; ///< the view_gen_ it was computed in (0: never)
     std::vector<ZoneChoice> choice;
     std::string why, link_why, route_why;
     std::uint64_t cause = 0;
@@ -442,7 +447,7 @@ private:
   };
   void view_zone(std::size_t r, int zone, const std::string& qname, ZoneView& v,
                  std::vector<std::string>* trace);
-  /// The view of (resolver, zone) for the current step, computed on first use.
+  /// The view of (resolver, zone) for the current step, computed on first use after its inputs changed.
   const ZoneView& zone_view(std::size_t r, int zone, const std::string& qname);
   /// Queries the NS set of a zone; returns the success probability and updates the plan.
   double query_zone(std::size_t r, int zone, const std::string& qname, Plan& p, double& weight);
@@ -507,7 +512,19 @@ private:
   std::vector<double> forge_acc_;                        ///< per instance
   int trace_region_ = -1, trace_demand_ = -1;
   std::vector<std::string> trace_last_; ///< per resolver: the last traced resolution's summary
-  std::uint64_t step_stamp_ = 0;        ///< counts steps (ZoneView::stamp)
+  /// Counts changes of what zone views are made of (ZoneView::stamp): reachability (reach_gen_), the
+  /// share each site accepts, and its site node's state (pass, why, cause, misbehaviour). Checked at
+  /// the start of each step (check_views); while none changes, the views and their first-query
+  /// tries of the last step are this step's, bit for bit.
+  std::uint64_t view_gen_ = 1;
+  std::uint64_t view_reach_gen_ = 0; ///< the reach_gen_ the views were computed with
+  std::vector<double> view_numbers_; ///< accept() of every flat site, then each site node's numbers
+  std::vector<std::uint64_t> view_ids_; ///< each site node's cause, misbehaviour and its cause
+  std::vector<std::string> view_whys_; ///< each site node's why
+  /// Bumps view_gen_ when an input of the views changed since the last step.
+  void check_views();
+  /// Makes cached reachability current (reach_gen_ counts invalidations).
+  void validate_reach();
   /// How the cache walk of a (instance, demand) ended last time: in a cache hit (the answer, and the
   /// date the first entry of the chain expires) or in a hold (its answer mix and end). Until an entry
   /// of the demand's chain or its holds change (forget_walks), a step that ends by that date is that

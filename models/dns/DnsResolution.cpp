@@ -27,8 +27,8 @@ bool DnsCore::take_forged(std::size_t inst, double f) {
 // What asking a zone's NS set looks like from a resolver now: the site each server's address leads to
 // (the nearest reachable one, anycast) and how it answers. Within a step it depends on the resolver
 // and the zone only (reachability, load, links and faults are fixed), so the instances of a resolver
-// share it: zone_view() computes it once per (resolver, zone) and step; a traced resolution computes
-// its own, with its steps.
+// share it: zone_view() computes it once per (resolver, zone), and again only after one of its inputs
+// changed (check_views); a traced resolution computes its own, with its steps.
 void DnsCore::view_zone(std::size_t r, int zone, const std::string& qname, ZoneView& v,
                         std::vector<std::string>* trace) {
   const auto& servers = zones_[zone].servers;
@@ -150,10 +150,10 @@ void DnsCore::view_zone(std::size_t r, int zone, const std::string& qname, ZoneV
 
 const DnsCore::ZoneView& DnsCore::zone_view(std::size_t r, int zone, const std::string& qname) {
   ZoneView& v = zone_views_[r * zones_.size() + std::size_t(zone)];
-  if (v.stamp != step_stamp_) {
+  if (v.stamp != view_gen_) {
     v = ZoneView{};
     view_zone(r, zone, qname, v, nullptr);
-    v.stamp = step_stamp_;
+    v.stamp = view_gen_;
   }
   return v;
 }

@@ -71,16 +71,19 @@ void DnsCore::set_misbehave(std::size_t node, Misbehave answer, double share, st
 
 // Each entry is asked of reach_fn_ when first used after an invalidation (within a step the world
 // is fixed, so when it is asked does not matter): a step in which few caches resolve asks little.
-const Reach& DnsCore::reach(std::size_t resolver, std::size_t server, std::size_t site) {
-  if (!reach_valid_) {
-    if (reach_.empty()) {
-      std::size_t flat = site_base_.empty() ? 0 : site_base_.back() + config_.servers.back().sites.size();
-      reach_.assign(config_.resolvers.size(), std::vector<Reach>(flat));
-      reach_stamp_.assign(config_.resolvers.size(), std::vector<std::uint64_t>(flat, 0));
-    }
-    ++reach_gen_;
-    reach_valid_ = true;
+void DnsCore::validate_reach() {
+  if (reach_valid_) return;
+  if (reach_.empty()) {
+    std::size_t flat = site_base_.empty() ? 0 : site_base_.back() + config_.servers.back().sites.size();
+    reach_.assign(config_.resolvers.size(), std::vector<Reach>(flat));
+    reach_stamp_.assign(config_.resolvers.size(), std::vector<std::uint64_t>(flat, 0));
   }
+  ++reach_gen_;
+  reach_valid_ = true;
+}
+
+const Reach& DnsCore::reach(std::size_t resolver, std::size_t server, std::size_t site) {
+  validate_reach();
   const std::size_t i = site_base_[server] + site;
   Reach& re = reach_[resolver][i];
   if (reach_stamp_[resolver][i] != reach_gen_) {
@@ -88,6 +91,50 @@ const Reach& DnsCore::reach(std::size_t resolver, std::size_t server, std::size_
     reach_stamp_[resolver][i] = reach_gen_;
   }
   return re;
+}
+
+// Everything view_zone reads besides the config: reachability (its generation), accept() of each site,
+// and the state of each site node. Compared with the last step's as numbers and texts.
+void DnsCore::check_views() {
+  validate_reach();
+  bool changed = reach_gen_ != view_reach_gen_;
+  view_reach_gen_ = reach_gen_;
+  std::size_t i = 0;
+  auto number = [&](double x) {
+    if (i < view_numbers_.size()) {
+      // Bit for bit: a NaN never comes here (shares and loads are finite).
+      if (view_numbers_[i] != x) changed = true;
+      view_numbers_[i] = x;
+    } else {
+      view_numbers_.push_back(x);
+      changed = true;
+    }
+    ++i;
+  };
+  for (std::size_t s = 0; s < config_.servers.size(); ++s)
+    for (std::size_t k = 0; k < config_.servers[s].sites.size(); ++k)
+      number(accept(s, k));
+  if (view_whys_.size() != site_nodes_.size()) {
+    view_whys_.assign(site_nodes_.size(), std::string());
+    view_ids_.assign(3 * site_nodes_.size(), 0);
+    changed = true;
+  }
+  for (std::size_t g = 0; g < site_nodes_.size(); ++g) {
+    const SiteNode& n = site_nodes_[g];
+    number(n.pass);
+    number(n.misbehave_share);
+    const std::uint64_t ids[3] = {n.cause, std::uint64_t(n.misbehave), n.misbehave_cause};
+    for (std::size_t j = 0; j < 3; ++j)
+      if (view_ids_[3 * g + j] != ids[j]) {
+        view_ids_[3 * g + j] = ids[j];
+        changed = true;
+      }
+    if (view_whys_[g] != n.why) {
+      view_whys_[g] = n.why;
+      changed = true;
+    }
+  }
+  if (changed) ++view_gen_;
 }
 
 double DnsCore::accept(std::size_t server, std::size_t site) const {
@@ -167,12 +214,13 @@ void DnsCore::update_links(double t0, double dt, SampleStats& st) {
         n.why = "congested " + l.path + ": " + bps_text(on_link) + " offered to " + bps_text(l.capacity_bps);
       }
       // Events with hysteresis: congested past the capacity, clear at 90 % of it or less.
-      const std::string id = l.path.substr(l.path.find(':') + 1);
+      // The link's id (its path without "link:"), for the events' texts only.
+      auto id = [&l] { return l.path.substr(l.path.find(':') + 1); };
       if (!n.congested[i] && share < 1) {
         n.congested[i] = 1;
         const double part = offered > 0 ? on_link / offered : 0; // this link's part of every kind
         std::string reason =
-            id + " congested: " + bps_text(on_link) + " offered to " + bps_text(l.capacity_bps) + " (";
+            id() + " congested: " + bps_text(on_link) + " offered to " + bps_text(l.capacity_bps) + " (";
         if (attack > 0) reason += "attack queries " + bps_text(attack * bits * part) + ", ";
         if (n.flood_bps > 0) reason += "flood " + bps_text(n.flood_bps * part) + ", ";
         reason += "legitimate queries " + bps_text(legit * bits * part) + "): it passes " +
@@ -187,7 +235,7 @@ void DnsCore::update_links(double t0, double dt, SampleStats& st) {
                            {{"offered_bps", on_link}, {"capacity_bps", l.capacity_bps}, {"share", share}}});
       } else if (n.congested[i] && (!l.up || on_link <= 0.9 * l.capacity_bps)) {
         n.congested[i] = 0;
-        std::string reason = id + " no longer congested: " +
+        std::string reason = id() + " no longer congested: " +
                              (l.up ? bps_text(on_link) + " offered to " + bps_text(l.capacity_bps)
                                    : std::string("the link is down"));
         events_.push_back({t0,
