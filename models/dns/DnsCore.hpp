@@ -69,6 +69,7 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -194,6 +195,9 @@ public:
   std::vector<double> catchment(std::size_t region, std::size_t server);
   /// Index of a region by path ("region:ID"), or -1.
   int region_index(const std::string& path) const;
+  /// The same by path or by bare id ("ID"), without building a string (hash lookups: the users model
+  /// asks this per region, name and step).
+  int region_index_any(const std::string& path_or_id) const;
   /// Adds (or removes, with 0) attack traffic in queries/s at one site of a server; `cause` (the
   /// attack's event, or its end's) becomes the cause of the site's link congestion events.
   void set_attack(std::size_t server, std::size_t site, double rate, std::uint64_t cause = 0);
@@ -474,6 +478,7 @@ private:
 
   std::vector<Name> names_;
   std::map<std::string, int> name_index_;
+  std::unordered_map<std::string, int> region_by_path_, region_by_id_, demand_by_name_;
   std::vector<Zone> zones_;
   std::vector<std::size_t> demand_names_;       ///< demand index -> name index
   std::vector<std::vector<std::size_t>> needs_; ///< demand index -> name indices of its chain

@@ -155,6 +155,13 @@ DnsCore::DnsCore(DnsConfig config, ResolverPolicy policy, ClientPolicy clients,
     for (int i = 0; i < n_inst; ++i)
       forge_acc_.push_back((i + 0.5) / n_inst);
   }
+  // Interned: the first of equal paths or names wins, as the linear searches did.
+  for (std::size_t g = 0; g < regions_.size(); ++g) {
+    region_by_path_.emplace(regions_[g].path, int(g));
+    if (regions_[g].path.rfind("region:", 0) == 0) region_by_id_.emplace(regions_[g].path.substr(7), int(g));
+  }
+  for (std::size_t i = 0; i < config_.names.size(); ++i)
+    demand_by_name_.emplace(config_.names[i].name, int(i));
   region_share_.assign(regions_.size(), std::vector<double>(config_.resolvers.size(), 0.0));
   for (const auto& c : config_.clients)
     for (std::size_t g = 0; g < regions_.size(); ++g)
@@ -198,15 +205,19 @@ void DnsCore::fill_caches_at_random_ages(std::uint64_t seed) {
 }
 
 int DnsCore::region_index(const std::string& path) const {
-  for (std::size_t g = 0; g < regions_.size(); ++g)
-    if (regions_[g].path == path) return static_cast<int>(g);
-  return -1;
+  auto it = region_by_path_.find(path);
+  return it == region_by_path_.end() ? -1 : it->second;
+}
+
+int DnsCore::region_index_any(const std::string& path_or_id) const {
+  if (path_or_id.rfind("region:", 0) == 0) return region_index(path_or_id);
+  auto it = region_by_id_.find(path_or_id);
+  return it == region_by_id_.end() ? -1 : it->second;
 }
 
 int DnsCore::demand_index(const std::string& name) const {
-  for (std::size_t i = 0; i < config_.names.size(); ++i)
-    if (config_.names[i].name == name) return static_cast<int>(i);
-  return -1;
+  auto it = demand_by_name_.find(name);
+  return it == demand_by_name_.end() ? -1 : it->second;
 }
 
 int DnsCore::resolver_index(const std::string& node) const {

@@ -141,7 +141,7 @@ public:
       const auto space = spec.find(' ');
       const std::string region = spec.substr(0, space);
       const std::string name = space == std::string::npos ? "" : spec.substr(space + 1);
-      core_->set_trace(core_->region_index(region.rfind("region:", 0) == 0 ? region : "region:" + region),
+      core_->set_trace(core_->region_index_any(region),
                        core_->demand_index(name));
     }
 
@@ -194,7 +194,7 @@ public:
   // ---- NameService (users and operators ask; the users model sets the demand)
   Outcome resolve(const std::string& region, const std::string& name) const override {
     Outcome o;
-    int g = core_->region_index(region.rfind("region:", 0) == 0 ? region : "region:" + region);
+    int g = core_->region_index_any(region);
     int d = core_->demand_index(name);
     if (g < 0 || d < 0) return o; // a name or region the DNS model does not serve: not modelled
     auto r = core_->region_outcome(static_cast<std::size_t>(g), static_cast<std::size_t>(d));
@@ -205,7 +205,7 @@ public:
   }
 
   void set_demand(const std::string& region, const std::string& name, double queries_per_s) override {
-    int g = core_->region_index(region.rfind("region:", 0) == 0 ? region : "region:" + region);
+    int g = core_->region_index_any(region);
     int d = core_->demand_index(name);
     if (g < 0 || d < 0) return; // not a configured demand name: nobody resolves it here
     core_->set_external_demand(static_cast<std::size_t>(g), static_cast<std::size_t>(d), queries_per_s);
