@@ -128,8 +128,9 @@ const std::vector<sim::SignalDecl>& bgp_signal_decls() {
       signal_decl("bgp.valley_paths", "number", "as", "1",
                   "peak count of vantage ASes whose best path to a victim prefix violates valley-free export")
           .signature_when(W::Above, 0, 1),
-      signal_decl("bgp.reannounce_start", "time", "as", "",
-                  "first announcement of a withdrawn victim prefix after bgp.prefix_gone"),
+      signal_decl("bgp.reannounce_start", "time", "as|prefix", "",
+                  "first announcement of a withdrawn victim prefix after bgp.prefix_gone (per victim AS: "
+                  "its first prefix back; per prefix)"),
       // A transit AS that delivered less than it was offered: overload (a leak's, or an attack's).
       signal_decl("bgp.transit_delivered_min", "ratio", "as", "1",
                   "lowest share of its offered traffic a transit AS with declared capacity delivered")

@@ -97,8 +97,9 @@ std::optional<ObservedRecord> load_observed_text(const std::string& text, const 
     bool ok = true;
     const YamlNode* id_node = r.get("id");
     const YamlNode* kind_node = r.get("kind");
+    auto decl =
+        std::find_if(catalog.begin(), catalog.end(), [&](const SignalDecl& c) { return c.id == s.id; });
     if (!catalog.empty()) {
-      auto decl = std::find_if(catalog.begin(), catalog.end(), [&](const SignalDecl& c) { return c.id == s.id; });
       if (decl == catalog.end()) {
         std::vector<std::string> ids, near;
         std::string family = s.id.substr(0, s.id.find('.') + 1);
@@ -126,6 +127,12 @@ std::optional<ObservedRecord> load_observed_text(const std::string& text, const 
           s.subject.find_first_of(" \t") != std::string::npos) {
         d.error(subject_node->mark, "signal " + s.id + " subject '" + s.subject +
                                         "' is not KIND:ID; expected e.g. service:facebook, as:32934, name:facebook.com");
+        ok = false;
+      } else if (decl != catalog.end() && !decl->subject.empty() &&
+                 !subject_kind_declared(*decl, s.subject.substr(0, colon))) {
+        d.error(subject_node->mark, "signal " + s.id + " subject '" + s.subject + "' is of kind " +
+                                        s.subject.substr(0, colon) + "; expected " + subject_forms(*decl) + " (" +
+                                        s.id + " is declared per " + subject_kinds_text(*decl) + ")");
         ok = false;
       } else {
         auto [at, fresh] = seen.emplace(std::make_pair(s.id, s.subject), item->mark.line);

@@ -87,6 +87,13 @@ void check_signal(const std::string& id, const YamlNode& subjects, const SignalD
   for (const auto& se : subjects.entries) {
     const YamlNode& entry = *se.value;
     std::string what = "summary signal " + id + " " + se.key;
+    const std::string subject_kind = se.key.substr(0, se.key.find(':'));
+    if (decl && !subject_kind_declared(*decl, subject_kind)) {
+      d.error(se.key_mark, what + ": the subject is of kind " + subject_kind + "; expected " +
+                               subject_forms(*decl) + " (" + id + " is declared per " +
+                               subject_kinds_text(*decl) + ")");
+      continue;
+    }
     if (entry.kind != YamlNode::Kind::Map) {
       d.error(entry.mark, what + " is " + entry.kind_name() + "; expected an object {kind, value}");
       continue;

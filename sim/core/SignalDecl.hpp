@@ -47,6 +47,19 @@ inline SignalDecl signal_decl(std::string id, std::string kind, std::string subj
   return SignalDecl{std::move(id), std::move(kind), std::move(subject), std::move(unit), std::move(doc), {}};
 }
 
+/// The kinds of subject `decl` is declared for ("name|resolver": name and resolver).
+std::vector<std::string> subject_kinds(const SignalDecl& decl);
+
+/// Whether a subject of kind `kind` (the part of "zone:example.com" before the colon) is one `decl`
+/// is declared for; true when the declaration names no subject kind.
+bool subject_kind_declared(const SignalDecl& decl, const std::string& kind);
+
+/// The subjects `decl` takes, written as a reader would: "zone:NAME", "as:ASN or prefix:ADDR/LEN".
+std::string subject_forms(const SignalDecl& decl);
+
+/// Its subject kinds as words: "zone", "name or resolver".
+std::string subject_kinds_text(const SignalDecl& decl);
+
 /// The engine's own signals, computed from availability (sim/metrics/Signals.cpp).
 const std::vector<SignalDecl>& core_signal_decls();
 

@@ -18,7 +18,9 @@
 # `outagesim score RUN NN-name.signals.yaml` (RUN: a copy of FIXTURES/run/summary.json in SCRATCH);
 # NN-name.json is a run's summary.json, copied to SCRATCH/summaries/NN-name/summary.json and checked
 # with `outagesim score NN-name FIXTURES/observed.signals.yaml` run in SCRATCH/summaries. Both must
-# exit with 2, print exactly NN-name.err, and write no score.csv.
+# exit with 2, print exactly NN-name.err, and write no score.csv; an observed record must also be
+# refused, with the same stderr and nothing written, by `outagesim compare --observed` and
+# `outagesim report RUN --observed`.
 #
 # Checks: (1) `outagesim validate FILE` exits with exactly 2 (not 0, 1 or a signal) within the
 # timeout, every stderr line reads FILE:LINE:COL: error: ..., and stderr is ERR byte for byte (or
@@ -243,6 +245,40 @@ endif()
 if(NOT mode STREQUAL "scenario")
   if(EXISTS "${run_dir}/score.csv")
     fail("score ${file}: wrote ${run_dir}/score.csv")
+  endif()
+  if(mode STREQUAL "observed")
+    # The other two commands that read an observed record refuse it the same way: `compare`
+    # before running any hypothesis, `report --observed` before writing the page.
+    set(compare_out "${SCRATCH}/observed-compare/${NAME}")
+    file(REMOVE_RECURSE "${compare_out}")
+    foreach(other compare report)
+      if(other STREQUAL "compare")
+        set(other_command compare --observed "${file}" "${FIXTURES}/base.yaml" --out "${compare_out}" --quiet)
+      else()
+        set(other_command report "${run_dir}" --observed "${file}")
+      endif()
+      execute_process(
+        COMMAND "${OUTAGESIM}" ${other_command}
+        WORKING_DIRECTORY "${workdir}"
+        RESULT_VARIABLE rc
+        OUTPUT_VARIABLE other_out
+        ERROR_VARIABLE other_err
+        TIMEOUT ${timeout})
+      describe_rc("${rc}" problem)
+      if(problem)
+        fail("${other} ${file}: ${problem}")
+      endif()
+      if(NOT other_err STREQUAL expected)
+        fail("${other} ${file}: stderr differs from ${ERR}")
+        string(APPEND details "--- ${other} stderr\n${other_err}")
+      endif()
+    endforeach()
+    if(EXISTS "${compare_out}")
+      fail("compare ${file}: wrote ${compare_out}")
+    endif()
+    if(EXISTS "${run_dir}/report.html")
+      fail("report ${file}: wrote ${run_dir}/report.html")
+    endif()
   endif()
   if(failures)
     message(NOTICE "bad input ${NAME}:\n${failures}${details}")

@@ -122,6 +122,32 @@ TEST_CASE("a malformed observed record gets file:line:col errors", "[score]") {
   CHECK_THAT(d.all()[0].str(), Catch::Contains("bad.yaml:3:"));
 }
 
+TEST_CASE("an observed subject must be of the kind its signal is declared for", "[score]") {
+  Diagnostics d;
+  auto obs = load_observed_text(
+      "date: 2021-10-04\nsignals:\n"
+      "  - {id: dns.retry_amplification, subject: region:eu, kind: number, observed: 20, window: [10, 40]}\n"
+      "  - {id: traffic.drop_start, subject: svc:web, kind: time, observed: \"15:39\",\n"
+      "     window: [\"15:37\", \"15:42\"]}\n"
+      "  - {id: bgp.reannounce_start, subject: prefix:10.0.0.0/8, kind: time, observed: \"21:00\",\n"
+      "     window: [\"20:55\", \"21:10\"]}\n"
+      "  - {id: dns.retry_amplification, subject: zone:example.com, kind: number, observed: 20,\n"
+      "     window: [10, 40]}\n",
+      "obs.yaml", d, outagesim::models::signal_catalog());
+  CHECK_FALSE(obs);
+  REQUIRE(d.all().size() == 2);
+  CHECK(d.all()[0].str() ==
+        "obs.yaml:3:44: error: signal dns.retry_amplification subject 'region:eu' is of kind "
+        "region; expected zone:NAME (dns.retry_amplification is declared per zone)");
+  CHECK_THAT(d.all()[1].str(), Catch::StartsWith("obs.yaml:4:"));
+  CHECK_THAT(d.all()[1].str(), Catch::Contains("'svc:web' is of kind svc; expected service:NAME"));
+  // Without a catalogue (nothing to check against) any KIND:ID passes.
+  Diagnostics d2;
+  CHECK(load_observed_text("date: 2021-10-04\nsignals:\n  - {id: a.b, subject: region:eu, kind: number, "
+                           "observed: 1, window: [0, 2]}\n",
+                           "obs.yaml", d2, {}));
+}
+
 TEST_CASE("signatures: notable fault-class signals the record does not score", "[score]") {
   Diagnostics d;
   auto obs = load_observed(write_temp("sig.yaml", R"(case: test

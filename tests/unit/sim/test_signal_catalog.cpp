@@ -21,6 +21,11 @@ std::map<std::string, std::string> catalog() {
     out[s.id] = s.kind;
   return out;
 }
+const outagesim::sim::SignalDecl& decl(const std::string& id) {
+  for (const auto& s : outagesim::models::signal_catalog())
+    if (s.id == id) return s;
+  throw std::logic_error("no signal " + id);
+}
 } // namespace
 
 TEST_CASE("every signal in the golden runs' summaries is in the catalogue with its kind", "[signals][catalog]") {
@@ -36,6 +41,8 @@ TEST_CASE("every signal in the golden runs' summaries is in the catalogue with i
         INFO(path.string() << ": " << id << " " << subject);
         REQUIRE(known.count(id) == 1);
         CHECK(known[id] == entry["kind"].get<std::string>());
+        // Its subject of a declared kind: an observed record is held to the same declaration.
+        CHECK(outagesim::sim::subject_kind_declared(decl(id), subject.substr(0, subject.find(':'))));
         ++seen;
       }
   }
@@ -72,4 +79,27 @@ TEST_CASE("each signal is declared once, with its subject kind and doc", "[signa
     CHECK(!s.doc.empty());
     CHECK(std::regex_match(s.kind, std::regex("time|number|ratio|bool|set|duration")));
   }
+}
+
+TEST_CASE("subject kinds of a declaration: one, several, or none", "[signals][catalog]") {
+  using outagesim::sim::signal_decl;
+  auto one = signal_decl("x.y", "number", "zone", "1", "doc");
+  auto two = signal_decl("x.z", "time", "as|prefix", "", "doc");
+  auto none = signal_decl("x.w", "time", "", "", "doc");
+  CHECK(outagesim::sim::subject_kind_declared(one, "zone"));
+  CHECK_FALSE(outagesim::sim::subject_kind_declared(one, "region"));
+  CHECK_FALSE(outagesim::sim::subject_kind_declared(one, "zon"));
+  CHECK(outagesim::sim::subject_kind_declared(two, "as"));
+  CHECK(outagesim::sim::subject_kind_declared(two, "prefix"));
+  CHECK_FALSE(outagesim::sim::subject_kind_declared(two, "as|prefix"));
+  CHECK(outagesim::sim::subject_kind_declared(none, "anything"));
+  CHECK(outagesim::sim::subject_forms(one) == "zone:NAME");
+  CHECK(outagesim::sim::subject_forms(two) == "as:ASN or prefix:ADDR/LEN");
+  CHECK(outagesim::sim::subject_kinds_text(two) == "as or prefix");
+  // Every declared subject kind is one a subject can be written with (no stray space or colon).
+  for (const auto& s : outagesim::models::signal_catalog())
+    for (const auto& k : outagesim::sim::subject_kinds(s)) {
+      INFO(s.id << ": '" << k << "'");
+      CHECK(std::regex_match(k, std::regex("[a-z]+")));
+    }
 }
