@@ -159,7 +159,10 @@ std::vector<KeyDecl> build_core() {
                  key("between", VT::Strings, "the two node paths it joins, [KIND:ID, KIND:ID]")
                      .names("node")
                      .needed(),
-                 key("latency", VT::Duration, "one-way latency").with_unit("s").with_default("1ms"),
+                 key("latency", VT::Duration, "one-way latency (a geostationary hop is 0.6 s)")
+                     .with_unit("s")
+                     .with_default("1ms")
+                     .range(0, 60),
                  key("capacity", VT::Bandwidth, "capacity").with_unit("bit/s").with_default("10Gbps"),
                  key("kind", VT::Choice, "what the link is")
                      .one_of(link_kind_names())

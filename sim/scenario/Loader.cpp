@@ -500,15 +500,7 @@ struct Validator {
         l.b_mark = b->items[1]->mark;
       }
     }
-    if (const YamlNode* lat = r.get("latency")) {
-      if (auto v = read_duration(*lat, r.field("latency"), d)) {
-        if (*v > 60)
-          d.error(lat->mark, r.field("latency") + " is " + lat->scalar +
-                                 "; expected at most 60s (a geostationary hop is 0.6 s)");
-        else
-          l.latency = *v;
-      }
-    }
+    if (auto v = r.duration("latency")) l.latency = *v;
     if (auto v = r.bandwidth("capacity")) l.capacity_bps = *v;
     if (auto v = r.choice("kind", link_kind_names())) l.kind = *parse_link_kind(*v);
     r.finish();
