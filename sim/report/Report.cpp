@@ -266,18 +266,41 @@ function lineChart(c) {
   if (c.ymax !== undefined) cfg.options.scales.y.max = c.ymax;
   new Chart(document.getElementById(c.id), cfg);
 }
+// One row per region, one lane per service inside it (the bars of one dataset per service are
+// grouped: each service keeps its own slot, in the same order in every row, so no service hides
+// another); grid lines between the rows.
 function gantt(g) {
-  const sets = g.services.map((s, i) => ({type:'bar', label: s + ' down', grouped:false,
+  const sets = g.services.map((s, i) => ({type:'bar', label: s + ' down', grouped:true,
     data: g.periods.filter(p => p.service === s).map(p => ({y:p.region, x:[p.start, p.end]})),
-    backgroundColor: colors[i % colors.length] + 'aa', barPercentage: 0.9 - 0.25 * i, categoryPercentage: 1}));
+    backgroundColor: colors[i % colors.length], borderColor: colors[i % colors.length], borderWidth:0,
+    barPercentage: 0.92, categoryPercentage: 0.9}));
   const first = g.regions[0], last = g.regions[g.regions.length - 1];
   const cfg = {type:'bar', data:{labels: g.regions, datasets: sets.concat(markerSets('y', first, last))},
     options:{indexAxis:'y', animation:false, responsive:true, maintainAspectRatio:false,
       plugins:{legend:{labels:{boxWidth:12, filter:(item, data) => data.datasets[item.datasetIndex].legendFirst !== false}},
         title:{display:true, text:'when each region was down (availability below 50 %), per service'},
         tooltip:{callbacks:{label: ctx => { const v = ctx.raw.x; return Array.isArray(v) ? ctx.dataset.label + ' ' + clock(v[0]) + '-' + clock(v[1]) : ctx.dataset.label; }}}},
-      scales:{x: timeAxis(0, R.end), y:{type:'category', labels: g.regions, offset:true, ticks:{autoSkip:false, font:{size:10}}}}}};
-  new Chart(document.getElementById('gantt'), cfg);
+      scales:{x: timeAxis(0, R.end), y:{type:'category', labels: g.regions, offset:true,
+        grid:{offset:true, color:'#bbb'}, ticks:{autoSkip:false, font:{size:10}}}}}};
+  checkLanes(new Chart(document.getElementById('gantt'), cfg));
+}
+// As drawn: two services' bars in one region's row never overlap (each has its own lane); a
+// drawing that breaks this says so in #status (the report tests read it).
+function checkLanes(chart) {
+  const rows = {};
+  chart.data.datasets.forEach((d, i) => {
+    if (d.type !== 'bar') return;
+    chart.getDatasetMeta(i).data.forEach((el, j) => {
+      const p = el.getProps(['y', 'height'], true), region = d.data[j].y;
+      (rows[region] = rows[region] || []).push({i, top: p.y - p.height / 2, bottom: p.y + p.height / 2});
+    });
+  });
+  for (const [region, bars] of Object.entries(rows))
+    for (const a of bars)
+      for (const b of bars)
+        if (a.i < b.i && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5)
+          throw new Error('outage chart: ' + chart.data.datasets[a.i].label + ' and ' +
+                          chart.data.datasets[b.i].label + ' overlap in the row of ' + region);
 }
 try {
   if (R.gantt) gantt(R.gantt);
@@ -471,11 +494,13 @@ std::optional<std::string> run_report(const std::string& run_dir, const Observed
       gantt = {{"regions", regions},
                {"services", ojson(std::vector<std::string>(services.begin(), services.end()))},
                {"periods", periods}};
-      body += "<p>Bars: a region's outage periods (availability below 50 %, per sample interval). Red dashed "
-              "lines: "
+      body += "<p>Bars: a region's outage periods (availability below 50 %, per sample interval), one lane "
+              "per service within each region's row (its colour in the legend). Red dashed lines: "
               "faults of the timeline; green: recovery actions (hover for what they were).</p>\n";
+      // Each region's row holds a lane of at least 7 px per service (18 px at the least).
+      const std::size_t row = std::max<std::size_t>(18, 4 + 7 * services.size());
       body += "<div class=\"chart tall\" style=\"height:" +
-              std::to_string(std::max<std::size_t>(260, 60 + 18 * regions.size())) +
+              std::to_string(std::max<std::size_t>(260, 90 + row * regions.size())) +
               "px\"><canvas id=\"gantt\"></canvas></div>\n";
     }
   }
