@@ -26,7 +26,7 @@ void DnsCore::set_external_demand(std::size_t region, std::size_t demand, double
 
 DnsCore::RegionOutcome DnsCore::region_outcome(std::size_t region, std::size_t demand) const {
   RegionOutcome o;
-  double weight = 0, success = 0;
+  double weight = 0, success = 0, hijacked = 0;
   std::array<double, kAnswerKinds> fails{};
   for (std::size_t r : region_resolvers_.at(region)) {
     double share = region_share_[region][r];
@@ -36,11 +36,23 @@ DnsCore::RegionOutcome DnsCore::region_outcome(std::size_t region, std::size_t d
     for (std::size_t a = 0; a < kAnswerKinds; ++a)
       fails[a] += share * pr.failures[a];
     if (pr.success < 1 && pr.last_cause > o.cause) o.cause = pr.last_cause;
+    hijacked += share * pr.hijacked;
   }
   if (weight <= 0) return o;
   o.success = success / weight;
+  o.hijacked = hijacked / weight;
   o.failure = worst_failure(fails);
   return o;
+}
+
+double DnsCore::hijacked_share(std::size_t r, std::size_t d) {
+  const Name& name = names_[demand_names_[d]];
+  if (name.zone < 0 || zones_[std::size_t(name.zone)].servers.empty()) return 0;
+  const ZoneView& v = zone_view(r, name.zone, name.name);
+  double n = 0;
+  for (const auto& c : v.choice)
+    if (c.hijacker) ++n;
+  return n / double(v.choice.size());
 }
 
 double DnsCore::diurnal(const RegionInfo& reg, double t) const {
@@ -208,6 +220,7 @@ void DnsCore::step(double t0, double t1) {
       pr.success = attempts > 0 ? 1 - f : (pr.state == PerResolverName::State::Failing ? 0 : 1);
       for (std::size_t a = 0; a < kAnswerKinds; ++a)
         pr.failures[a] = is_failure(static_cast<Answer>(a)) ? out[a] : 0;
+      pr.hijacked = hijacked_share(r, d);
       // External demand: the users model retries failed lookups itself.
       const bool ext = !external_.empty() && external_[d];
       for (int g = 0; g <= clients_.app_retries && !ext; ++g) {

@@ -186,6 +186,7 @@ public:
     double success = 1;
     Answer failure = Answer::ServFail; ///< the commonest failing answer
     std::uint64_t cause = 0;
+    double hijacked = 0; ///< share of its resolvers' queries to the name's servers a hijacker attracts
   };
   RegionOutcome region_outcome(std::size_t region, std::size_t demand) const;
   /// Anycast catchment of a region for one server address: the share of the region's traffic to the
@@ -375,6 +376,7 @@ private:
     // The last step's outcome, for region_outcome().
     double success = 1;
     std::array<double, kAnswerKinds> failures{};
+    double hijacked = 0; ///< share of queries to the name's zone servers routed to a hijacker
   };
 
   /// A site node: the (server, site) pairs served there, its access links and what they pass now.
@@ -453,6 +455,9 @@ private:
                  std::vector<std::string>* trace);
   /// The view of (resolver, zone) for the current step, computed on first use after its inputs changed.
   const ZoneView& zone_view(std::size_t r, int zone, const std::string& qname);
+  /// Share of resolver r's queries to the servers of demand name d's zone whose route ends at an
+  /// unauthorised origin now (each server is asked first equally often).
+  double hijacked_share(std::size_t r, std::size_t d);
   /// Queries the NS set of a zone; returns the success probability and updates the plan.
   double query_zone(std::size_t r, int zone, const std::string& qname, Plan& p, double& weight);
   void commit(std::size_t r, std::size_t inst, const Plan& p, double base);

@@ -200,6 +200,7 @@ public:
     auto r = core_->region_outcome(static_cast<std::size_t>(g), static_cast<std::size_t>(d));
     o.success = r.success;
     o.cause = r.cause;
+    o.hijacked = r.hijacked;
     if (r.success < 1) o.failure_answer = answer_name(r.failure);
     return o;
   }

@@ -92,7 +92,11 @@ const std::vector<sim::SignalDecl>& users_signal_decls() {
       sim::signal_decl("users.reports_total", "number", "service", "1",
                        "outage reports filed by users (a Downdetector-like count: active users who fail and report)"),
       sim::signal_decl("traffic.hijacked_share", "ratio", "service", "1",
-                       "peak share of the population whose traffic an unauthorised origin attracts"),
+                       "peak share of the population whose traffic an unauthorised origin attracts: its requests, "
+                       "or its DNS queries for the service's name (a hijack of the name's servers)")
+          // Any share at all: traffic went where no authorised origin is (a hijack, an interception
+          // included), beside bgp.new_origins (rank 3: which origins; this one: what they attracted).
+          .signature_when(sim::SignatureRule::When::Above, 0, 3),
   };
   return list;
 }

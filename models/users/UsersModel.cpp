@@ -112,12 +112,13 @@ public:
       const sim::ServingAnswer sa = serving_->serving(c);
       // DNS: the DNS model when it runs; else resolvers answer from their caches once no DNS site is
       // reachable (entries expire over one TTL; serve-stale resolvers keep answering).
-      double dns_ok = 1;
+      double dns_ok = 1, dns_hijacked = 0;
       std::uint64_t cause = sa.cause;
       std::string why = sa.why;
       if (names) {
         auto o = names->resolve(region.id, app.name);
         dns_ok = o.success;
+        dns_hijacked = o.hijacked;
         if (o.success < 1 && o.cause) cause = o.cause;
         if (o.success < 0.5) why = app.name + ": resolution fails (" + o.failure_answer + ")";
       } else if (!sa.dns_reach) {
@@ -146,9 +147,15 @@ public:
           co.rtt += 2 * ans.latency_s * dt;
           co.rtt_time += dt;
         }
+      }
+      // A region's users on the routed Internet count; an unauthorised origin attracts their traffic
+      // when it attracts their requests (the route to the edge ends at or passes a hijacker) or, for
+      // the share it attracts, their DNS queries (a hijack of the name's servers, as of Route 53's
+      // prefixes in April 2018: the queries, not the web requests, went to the hijacker).
+      if (bgp && region.asn) {
         auto& h = hijacked[co.service];
         h[1] += region.population;
-        if (ans.hijacker) h[0] += region.population;
+        h[0] += region.population * (routed && ans.hijacker ? 1.0 : dns_hijacked);
       }
       const double admit = sa.admitted, serve = sa.served;
       if (reach > 0 && !sa.refusal.empty()) {
@@ -194,7 +201,8 @@ public:
                    sa.datacenter_event, data);
       }
     }
-    // traffic.hijacked_share: the population share whose traffic an unauthorised origin attracts.
+    // traffic.hijacked_share: the population share whose traffic (requests or DNS queries) an
+    // unauthorised origin attracts.
     for (const auto& [sv, h] : hijacked) {
       double& peak = hijacked_peak_[sv];
       if (h[1] > 0) peak = std::max(peak, h[0] / h[1]);

@@ -59,4 +59,19 @@ foreach(pair "bgp-hijack;wrong_address" "bgp-hijack;bgp.new_origins" "dns-zone-d
     endif()
   endif()
 endforeach()
+# What an unauthorised origin attracted (traffic.hijacked_share): the hijack of the DNS prefixes
+# draws every region's DNS queries for the names (its web traffic goes to the edge prefixes, which are
+# not hijacked: the DNS queries must count); no other hypothesis has an unauthorised origin.
+foreach(h bgp-hijack misconfiguration ddos-dns route-leak)
+  file(READ ${OUT}/runs/${h}/seed-1/summary.json summary)
+  string(JSON share ERROR_VARIABLE no_share GET "${summary}" signals traffic.hijacked_share service:facebook value)
+  if(no_share)
+    message(FATAL_ERROR "${h}: no traffic.hijacked_share for service:facebook (${no_share})")
+  endif()
+  if(h STREQUAL "bgp-hijack" AND share LESS 0.9)
+    message(FATAL_ERROR "bgp-hijack: traffic.hijacked_share ${share}, expected at least 0.9 (DNS queries count)")
+  elseif(NOT h STREQUAL "bgp-hijack" AND NOT share EQUAL 0)
+    message(FATAL_ERROR "${h}: traffic.hijacked_share ${share}, expected 0 (no unauthorised origin)")
+  endif()
+endforeach()
 message(STATUS "${out}")

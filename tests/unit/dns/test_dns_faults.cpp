@@ -153,6 +153,7 @@ TEST_CASE("dns hijacked server addresses: wrong addresses, no query reaches the 
   auto o = core.region_outcome(0, 0);
   CHECK(o.success == Approx(0));
   CHECK(o.failure == Answer::WrongAddress);
+  CHECK(o.hijacked == Approx(1)); // every query to example.com's servers goes to the hijacker
   CHECK(attempts(core, 61, 70) == Approx(10 * 9 * 60).epsilon(1e-6));
   auto events = core.take_events();
   REQUIRE(!events.empty());
@@ -167,6 +168,17 @@ TEST_CASE("dns one of two servers hijacked: about half the resolutions are forge
   // Each cache starts with either server (resolvers spread over the NS set): half are forged.
   double wrong = answers(core, 5, 20, Answer::WrongAddress), ok = answers(core, 5, 20, Answer::NoError);
   CHECK(wrong / (wrong + ok) == Approx(0.5).margin(0.05));
+  // The hijacker attracts the queries to one of the zone's two servers: half of the DNS traffic.
+  CHECK(core.region_outcome(0, 0).hijacked == Approx(0.5));
+}
+
+TEST_CASE("dns hijacked share: none before a hijack, none of a hijacked TLD server's name", "[dns]") {
+  DnsCore core(world({"static.example.com"}), ResolverPolicy{}, no_retries(), one_region(), 60);
+  run(core, 0, 60);
+  CHECK(core.region_outcome(0, 0).hijacked == 0);
+  core.set_reach(hijack({0})); // the .com server: not the name's own servers
+  run(core, 60, 120);
+  CHECK(core.region_outcome(0, 0).hijacked == 0);
 }
 
 TEST_CASE("dns TLD server down: an expired delegation cannot be refreshed, SERVFAIL", "[dns]") {
