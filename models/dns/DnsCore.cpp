@@ -45,13 +45,14 @@ DnsCore::RegionOutcome DnsCore::region_outcome(std::size_t region, std::size_t d
   return o;
 }
 
-double DnsCore::hijacked_share(std::size_t r, std::size_t d) {
-  const Name& name = names_[demand_names_[d]];
-  if (name.zone < 0 || zones_[std::size_t(name.zone)].servers.empty()) return 0;
-  const ZoneView& v = zone_view(r, name.zone, name.name);
+double DnsCore::hijacked_share(std::size_t r, std::size_t d, double last) const {
+  const int zone = names_[demand_names_[d]].zone;
+  if (zone < 0 || zone_views_.empty()) return last;
+  const ZoneView& v = zone_views_[r * zones_.size() + std::size_t(zone)];
+  if (v.stamp != step_stamp_ || v.choice.empty()) return last; // no query to the zone's servers now
   double n = 0;
   for (const auto& c : v.choice)
-    if (c.hijacker) ++n;
+    if (c.attracted) ++n;
   return n / double(v.choice.size());
 }
 
@@ -220,7 +221,7 @@ void DnsCore::step(double t0, double t1) {
       pr.success = attempts > 0 ? 1 - f : (pr.state == PerResolverName::State::Failing ? 0 : 1);
       for (std::size_t a = 0; a < kAnswerKinds; ++a)
         pr.failures[a] = is_failure(static_cast<Answer>(a)) ? out[a] : 0;
-      pr.hijacked = hijacked_share(r, d);
+      pr.hijacked = hijacked_share(r, d, pr.hijacked);
       // External demand: the users model retries failed lookups itself.
       const bool ext = !external_.empty() && external_[d];
       for (int g = 0; g <= clients_.app_retries && !ext; ++g) {

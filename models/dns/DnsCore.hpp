@@ -88,6 +88,9 @@ struct Reach {
   /// The route delivers the query to this AS, which is not the server's own (a hijack of the server's
   /// prefix): it answers, with forged data. With ok = true; 0 when the real server answers.
   std::uint32_t hijacked_by = 0;
+  /// An unauthorised origin the query ends at or passes through, whatever it does with it (answers,
+  /// drops, forwards: RouteAnswer::hijacker); 0 when none.
+  std::uint32_t attracted_by = 0;
   /// With ok = true: the share of queries the route delivers (below 1 when a transit network on the
   /// way is congested, e.g. a leaker drowning in what it attracted); the rest time out.
   double delivered = 1.0;
@@ -376,7 +379,7 @@ private:
     // The last step's outcome, for region_outcome().
     double success = 1;
     std::array<double, kAnswerKinds> failures{};
-    double hijacked = 0; ///< share of queries to the name's zone servers routed to a hijacker
+    double hijacked = 0; ///< share of its last queries to the name's zone servers routed to a hijacker
   };
 
   /// A site node: the (server, site) pairs served there, its access links and what they pass now.
@@ -420,6 +423,7 @@ private:
     double p = 0, latency = 0;
     bool no_route = true;       ///< every site unreachable for want of a route: fails without a timeout
     std::uint32_t hijacker = 0; ///< the address is routed to this AS, which answers with forged data
+    std::uint32_t attracted = 0; ///< an unauthorised origin the route ends at or passes (any mode)
     double fast = 0;            ///< share of tries answered SERVFAIL/REFUSED (next server at once)
     double wrong = 0;           ///< share of its good answers that are wrong addresses (misbehaving)
     std::uint64_t hijack_cause = 0;
@@ -455,9 +459,11 @@ private:
                  std::vector<std::string>* trace);
   /// The view of (resolver, zone) for the current step, computed on first use after its inputs changed.
   const ZoneView& zone_view(std::size_t r, int zone, const std::string& qname);
-  /// Share of resolver r's queries to the servers of demand name d's zone whose route ends at an
-  /// unauthorised origin now (each server is asked first equally often).
-  double hijacked_share(std::size_t r, std::size_t d);
+  /// Share of resolver r's queries to the servers of demand name d's zone whose route ends at or
+  /// passes an unauthorised origin (each server is asked first equally often), from the zone's view
+  /// of this step; `last` when the resolver sent the zone no query in this step (answers from its
+  /// caches: who attracted its last queries still decides what its users get).
+  double hijacked_share(std::size_t r, std::size_t d, double last) const;
   /// Queries the NS set of a zone; returns the success probability and updates the plan.
   double query_zone(std::size_t r, int zone, const std::string& qname, Plan& p, double& weight);
   void commit(std::size_t r, std::size_t inst, const Plan& p, double base);

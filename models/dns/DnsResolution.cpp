@@ -47,6 +47,7 @@ void DnsCore::view_zone(std::size_t r, int zone, const std::string& qname, ZoneV
     for (std::size_t k = 0; k < sv.sites.size(); ++k) {
       const Reach& re = reach(r, servers[i], k);
       if (!re.no_route) choice[i].no_route = false;
+      if (re.attracted_by) choice[i].attracted = re.attracted_by;
       if (re.ok && re.hijacked_by) {
         // The route to the address ends in another AS, whichever site: the hijacker answers.
         choice[i].hijacker = re.hijacked_by;

@@ -19,6 +19,7 @@ inline Reach reach_over_route(const sim::RouteAnswer& a, std::uint32_t site_asn,
                               std::optional<double> topology_latency,
                               std::optional<std::uint64_t> withdrawn) {
   Reach out;
+  out.attracted_by = a.hijacker;
   const double by_hops = 0.02 + 0.005 * a.as_path.size();
   // An impersonating hijacker answers in every site's place (forged data); a black hole, no route or
   // a loop loses the query.

@@ -93,9 +93,9 @@ public:
     std::string failure_answer; ///< what failing users get: servfail, timeout, nxdomain, wrong_address
     std::uint32_t address = 0;  ///< the address a successful resolution returns (IPv4, host order)
     std::uint64_t cause = 0;    ///< event that explains the failures (0: none)
-    /// Share of the region's DNS traffic for the name (its resolvers' queries to the name's
-    /// authoritative servers) whose route ends at an unauthorised origin now: a hijack of the
-    /// servers' prefixes attracts the queries (and answers them, or drops them) (0..1).
+    /// Share of the region's DNS traffic for the name (its resolvers' latest queries to the name's
+    /// authoritative servers) that an unauthorised origin attracted: a hijack of the servers'
+    /// prefixes draws the queries (and answers them, drops them or passes them on) (0..1).
     double hijacked = 0;
   };
   virtual ~NameService() = default;

@@ -113,6 +113,7 @@ TEST_CASE("verdict: a hijacked more-specific black-holes its catchment by defaul
     const auto r = dns_reach(v.answer);
     CHECK_FALSE(r.ok);
     CHECK(r.hijacked_by == 0);
+    CHECK(r.attracted_by == 666); // but the hijacker attracted it
     CHECK_FALSE(r.no_route); // a black hole times out
   }
   // Outside the /24 the owner still serves.
@@ -129,6 +130,7 @@ TEST_CASE("verdict: an impersonating hijacker answers wrongly", "[bgp][bgp-verdi
   const auto r = dns_reach(v.answer);
   CHECK(r.ok);                 // the DNS query is answered ...
   CHECK(r.hijacked_by == 666); // ... with forged data
+  CHECK(r.attracted_by == 666);
 }
 
 TEST_CASE("verdict: an interceptor forwards on to the owner: served, over more AS hops",
@@ -149,6 +151,7 @@ TEST_CASE("verdict: an interceptor forwards on to the owner: served, over more A
   const auto r = dns_reach(v.answer);
   CHECK(r.ok);
   CHECK(r.hijacked_by == 0);
+  CHECK(r.attracted_by == 666); // intercepted on the way: still traffic the hijacker attracts
   CHECK(r.latency >= v.answer.latency_s);
 }
 

@@ -71,7 +71,21 @@ ReachFn hijack(std::vector<std::size_t> hijacked) {
     Reach r;
     r.ok = true;
     r.latency = 0.01;
-    if (std::count(hijacked.begin(), hijacked.end(), s)) r.hijacked_by = 64666;
+    if (std::count(hijacked.begin(), hijacked.end(), s)) r.hijacked_by = r.attracted_by = 64666;
+    return r;
+  };
+}
+
+// The servers in `dropped` are routed to AS 64666, which drops the queries (a black hole).
+ReachFn blackhole(std::vector<std::size_t> dropped) {
+  return [dropped](std::size_t, std::size_t s, std::size_t) {
+    Reach r;
+    r.ok = !std::count(dropped.begin(), dropped.end(), s);
+    r.latency = 0.01;
+    if (!r.ok) {
+      r.attracted_by = 64666;
+      r.reason = "AS64666 originates the prefix (hijack) and drops the traffic";
+    }
     return r;
   };
 }
@@ -179,6 +193,23 @@ TEST_CASE("dns hijacked share: none before a hijack, none of a hijacked TLD serv
   core.set_reach(hijack({0})); // the .com server: not the name's own servers
   run(core, 60, 120);
   CHECK(core.region_outcome(0, 0).hijacked == 0);
+}
+
+TEST_CASE("dns hijacked share: what the resolvers' last queries met; a black hole attracts them too", "[dns]") {
+  DnsCore core(world({"static.example.com"}), ResolverPolicy{}, no_retries(), one_region(), 60);
+  run(core, 0, 60); // cached for 1 h
+  core.set_reach(blackhole({1})); // one of example.com's two servers
+  run(core, 60, 120);
+  // Answered from the caches: no query goes to the zone's servers yet, none is attracted.
+  CHECK(core.region_outcome(0, 0).hijacked == 0);
+  run(core, 120, 3600 + 120);
+  CHECK(core.region_outcome(0, 0).hijacked == Approx(0.5));
+  core.set_reach(blackhole({1, 2}));
+  run(core, 3600 + 120, 3600 + 180);
+  CHECK(core.region_outcome(0, 0).hijacked == Approx(0.5)); // the good answer is cached
+  run(core, 3600 + 180, 2 * 3600 + 300);
+  CHECK(core.region_outcome(0, 0).hijacked == Approx(1)); // expired: every query is lost there
+  CHECK(core.region_outcome(0, 0).success == 0);
 }
 
 TEST_CASE("dns TLD server down: an expired delegation cannot be refreshed, SERVFAIL", "[dns]") {
