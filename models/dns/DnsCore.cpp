@@ -49,7 +49,7 @@ double DnsCore::hijacked_share(std::size_t r, std::size_t d, double last) const 
   const int zone = names_[demand_names_[d]].zone;
   if (zone < 0 || zone_views_.empty()) return last;
   const ZoneView& v = zone_views_[r * zones_.size() + std::size_t(zone)];
-  if (v.stamp != step_stamp_ || v.choice.empty()) return last; // no query to the zone's servers now
+  if (v.used != step_no_ || v.choice.empty()) return last; // no query to the zone's servers now
   double n = 0;
   for (const auto& c : v.choice)
     if (c.attracted) ++n;
@@ -146,6 +146,7 @@ void DnsCore::baseline(std::size_t d, const std::vector<double>& demand_rd, std:
 void DnsCore::step(double t0, double t1) {
   const double dt = t1 - t0;
   if (dt <= 0) return;
+  ++step_no_;
   SampleStats& st = stats_at(static_cast<std::size_t>(std::floor(t0 / sample_ + 1e-9)));
   if (zone_views_.empty()) zone_views_.resize(config_.resolvers.size() * zones_.size());
   const std::size_t nd = config_.names.size();

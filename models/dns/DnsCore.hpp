@@ -432,6 +432,7 @@ private:
   /// made of stays the same (view_gen_).
   struct ZoneView {
     std::uint64_t stamp = 0; ///< the view_gen_ it was computed in (0: never)
+    std::uint64_t used = 0;  ///< the step_no_ of the last step a resolution queried the zone through it
     std::vector<ZoneChoice> choice;
     std::string why, link_why, route_why;
     std::uint64_t cause = 0;
@@ -533,6 +534,7 @@ private:
   /// the start of each step (check_views); while none changes, the views and their first-query
   /// tries of the last step are this step's, bit for bit.
   std::uint64_t view_gen_ = 1;
+  std::uint64_t step_no_ = 0; ///< counts steps (ZoneView::used: was the zone queried in this step)
   std::uint64_t view_reach_gen_ = 0; ///< the reach_gen_ the views were computed with
   std::vector<double> view_numbers_; ///< accept() of every flat site, then each site node's numbers
   std::vector<std::uint64_t> view_ids_; ///< each site node's cause, misbehaviour and its cause

@@ -156,6 +156,7 @@ const DnsCore::ZoneView& DnsCore::zone_view(std::size_t r, int zone, const std::
     view_zone(r, zone, qname, v, nullptr);
     v.stamp = view_gen_;
   }
+  v.used = step_no_;
   return v;
 }
 
