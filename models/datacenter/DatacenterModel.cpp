@@ -181,7 +181,8 @@ private:
     World& w = ctx.world();
     sim::ReachOptions over;
     over.kinds = s.spec->internal;
-    const sim::Reach r = w.reach(w.state(), s.node, over);
+    const auto reach = w.reach_now(s.node, over); // memoised until a node or link switches
+    const sim::Reach& r = *reach;
     bool healthy = false;
     std::uint64_t restored_by = 0;
     for (std::size_t i : s.checks)
@@ -247,12 +248,15 @@ private:
     return via;
   }
 
-  // What one place reaches over the given link kinds, as service routing reads it.
-  PlaceReach place_reach(const World& w, const sim::WorldState& state, std::size_t node,
-                         const std::vector<sim::LinkKind>& kinds, bool site) const {
+  // What one place reaches over the given link kinds, as service routing reads it. A site's reach is
+  // the one its health checks ask (memoised); a region's is asked once per change of state.
+  PlaceReach place_reach(const World& w, std::size_t node, const std::vector<sim::LinkKind>& kinds,
+                         bool site) const {
     sim::ReachOptions over;
     over.kinds = kinds;
-    const sim::Reach r = w.reach(state, node, over);
+    const auto reach =
+        site ? w.reach_now(node, over) : std::make_shared<const sim::Reach>(w.reach(w.state(), node, over));
+    const sim::Reach& r = *reach;
     PlaceReach p;
     for (const auto& d : dcs_) {
       p.to_dc.push_back(r.latency[d.node]);
@@ -270,21 +274,21 @@ private:
   // world's state now, read into the engine-free service routing (ServiceRouting.hpp).
   void recompute_routes(RunContext& ctx) {
     const World& w = ctx.world();
-    const sim::WorldState state = w.state();
+    const sim::WorldState& state = w.state();
     for (std::size_t i = 0; i < sites_.size(); ++i) {
       RoutingSite& rs = routing_.sites[i];
       rs.announced = sites_[i].check.announced();
       rs.up = state.node_up[sites_[i].node];
       rs.last_change = sites_[i].last_change;
       rs.node_change = w.last_change(w.node(sites_[i].node).path());
-      rs.reach = place_reach(w, state, sites_[i].node, sites_[i].spec->internal, true);
+      rs.reach = place_reach(w, sites_[i].node, sites_[i].spec->internal, true);
     }
     for (std::size_t d = 0; d < dcs_.size(); ++d)
       routing_.datacenters[d].up = state.node_up[dcs_[d].node];
     const auto user_kinds = user_link_kinds(has_edge_sites(routing_.sites));
     routing_.regions.clear();
     for (const auto& r : regions_)
-      routing_.regions.push_back(place_reach(w, state, r.node, user_kinds, false));
+      routing_.regions.push_back(place_reach(w, r.node, user_kinds, false));
     routed_ = route_services(routing_);
   }
 
@@ -315,25 +319,39 @@ private:
     return 0;
   }
 
-  // A fingerprint of everything routing depends on; routes are recomputed only when it changes.
-  std::vector<bool> world_state(const World& w) const {
-    std::vector<bool> v;
-    v.reserve(w.link_count() + w.node_count() + sites_.size());
-    for (std::size_t i = 0; i < w.link_count(); ++i)
-      v.push_back(w.link_up(i));
-    for (std::size_t i = 0; i < w.node_count(); ++i)
-      v.push_back(w.node_up(i));
-    for (const auto& s : sites_)
-      v.push_back(s.check.announced());
-    return v;
+  // Whether anything routing depends on changed since routes were last computed: the state of nodes
+  // and links (compared only when the world's state version moved: a link that went down and came
+  // back up within one tick leaves routes as they were) or a site's announcement.
+  bool routing_inputs_changed(const World& w) {
+    bool changed = false;
+    if (last_world_.node_up.size() != w.node_count() || last_world_.link_up.size() != w.link_count()) {
+      last_version_ = w.state_version(); // the first step
+      last_world_ = w.state();
+      changed = true;
+    } else if (w.state_version() != last_version_) {
+      last_version_ = w.state_version();
+      const sim::WorldState& now = w.state();
+      if (now.node_up != last_world_.node_up || now.link_up != last_world_.link_up) {
+        last_world_ = now;
+        changed = true;
+      }
+    }
+    if (last_announced_.size() != sites_.size()) {
+      last_announced_.assign(sites_.size(), false);
+      changed = true;
+    }
+    for (std::size_t i = 0; i < sites_.size(); ++i)
+      if (last_announced_[i] != sites_[i].check.announced()) {
+        last_announced_[i] = sites_[i].check.announced();
+        changed = true;
+      }
+    return changed;
   }
 
   void step(RunContext& ctx, double now, double dt) {
     World& w = ctx.world();
-    auto state = world_state(w);
-    if (state != last_state_ || routes_dirty_) {
+    if (routing_inputs_changed(w) || routes_dirty_) {
       recompute_routes(ctx);
-      last_state_ = std::move(state);
       routes_dirty_ = false;
     }
     // Datacenters: dark, restarting, serving.
@@ -422,7 +440,10 @@ private:
   RoutingInput routing_; // sites, datacenters, services and flows (fixed); their state (per recompute)
   RoutingResult routed_; // per datacenter and per flow
   std::vector<double> offered_;    // requests/s offered to each datacenter within the current step
-  std::vector<bool> last_state_;
+  // What routes were last computed for (routing_inputs_changed).
+  std::uint64_t last_version_ = 0;
+  sim::WorldState last_world_;
+  std::vector<bool> last_announced_;
   bool routes_dirty_ = true;
   std::vector<std::pair<double, double>> power_; // (time, total MW) per tick
   std::vector<double> dc_power_;                 // per tick x datacenter

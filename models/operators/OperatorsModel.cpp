@@ -38,10 +38,11 @@ struct AccessSpec {
 // nodes; if not, `cause` gets the latest event that took down an element at the boundary.
 bool reachable(const sim::World& w, std::size_t from, std::size_t to, const std::vector<sim::LinkKind>& via,
                std::uint64_t* cause) {
+  // The whole traversal (memoised while nothing switches, whatever `to`): whether it reaches `to`,
+  // and the boundary when it does not, are those of a traversal stopped at `to`.
   sim::ReachOptions o;
   o.kinds = via;
-  o.stop_at = to;
-  const sim::Reach r = w.reach(w.state(), from, o);
+  const sim::Reach& r = *w.reach_now(from, o);
   if (r.reached(to)) return true;
   if (cause) *cause = std::max(*cause, w.latest_boundary_change(r));
   return false;

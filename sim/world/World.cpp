@@ -10,6 +10,8 @@ namespace outagesim::sim {
 namespace sg4 = simgrid::s4u;
 
 World::World(const Scenario& s) : scenario_(s), graph_(s.nodes.size()) {
+  state_.node_up.assign(s.nodes.size(), 1);
+  state_.link_up.assign(s.links.size(), 1);
   for (std::size_t i = 0; i < s.nodes.size(); ++i) {
     node_index_[s.nodes[i].path()] = i;
     graph_[i].node = i;
@@ -69,6 +71,50 @@ void World::build_platform() {
   }
   control_ = zone->create_host("outagesim-control", 1e9);
   zone->seal();
+  // Whoever switches a node or link (the engine's handlers, a model, a state profile), SimGrid says
+  // so after the switch: the state here follows, and its version moves.
+  for (std::size_t i = 0; i < hosts_.size(); ++i) {
+    node_of_host_[hosts_[i]] = i;
+    state_.node_up[i] = hosts_[i]->is_on();
+  }
+  for (std::size_t i = 0; i < links_.size(); ++i) {
+    link_of_sg_[links_[i]] = i;
+    state_.link_up[i] = links_[i]->is_on();
+  }
+  // SimGrid's signals outlive the world (they are static and a link's cannot be disconnected): the
+  // callbacks hold a weak reference and do nothing once the world is gone.
+  listener_ = std::make_shared<World*>(this);
+  std::weak_ptr<World*> weak = listener_;
+  sg4::Host::on_state_change_cb([weak](const sg4::Host& h) {
+    if (auto w = weak.lock()) (*w)->host_switched(h);
+  });
+  sg4::Link::on_state_change_cb([weak](const sg4::Link& l) {
+    if (auto w = weak.lock()) (*w)->link_switched(l);
+  });
+}
+
+World::~World() = default;
+
+void World::host_switched(const sg4::Host& h) {
+  auto it = node_of_host_.find(&h);
+  if (it == node_of_host_.end()) return; // a midpoint, the control host
+  const char up = h.is_on() ? 1 : 0;
+  if (state_.node_up[it->second] == up) return;
+  state_.node_up[it->second] = up;
+  switched();
+}
+
+void World::link_switched(const sg4::Link& l) {
+  auto it = link_of_sg_.find(&l);
+  if (it == link_of_sg_.end()) return; // a splice
+  const char up = l.is_on() ? 1 : 0;
+  if (state_.link_up[it->second] == up) return;
+  state_.link_up[it->second] = up;
+  switched();
+}
+
+void World::switched() {
+  ++version_;
 }
 
 void World::send_over(std::size_t li, std::size_t from, std::uint64_t bytes) const {
@@ -85,31 +131,13 @@ void World::send_over(std::size_t li, std::size_t from, std::uint64_t bytes) con
   sg4::Comm::sendto(mid, hosts_[to], bytes);
 }
 
-bool World::node_up(std::size_t node) const {
-  return hosts_.empty() || hosts_[node]->is_on();
-}
-bool World::link_up(std::size_t link) const {
-  return links_.empty() || links_[link]->is_on();
-}
-
-WorldState World::state() const {
-  WorldState s;
-  s.node_up.resize(node_count());
-  s.link_up.resize(link_count());
-  for (std::size_t i = 0; i < node_count(); ++i)
-    s.node_up[i] = node_up(i);
-  for (std::size_t i = 0; i < link_count(); ++i)
-    s.link_up[i] = link_up(i);
-  return s;
-}
-
 std::optional<NetPath> World::shortest_path(std::size_t from, std::size_t to) const {
   if (!node_up(from) || !node_up(to)) return std::nullopt;
-  ReachOptions o;
-  o.stop_at = to;
-  Reach r = reach(state(), from, o);
-  if (!r.reached(to)) return std::nullopt;
-  return r.path_to(to);
+  // The whole traversal from `from` (memoised, shared with cut_from and other targets): the path to
+  // `to` is the one a traversal stopped at `to` finds, since a settled node's path never changes.
+  const auto r = reach_now(from);
+  if (!r->reached(to)) return std::nullopt;
+  return r->path_to(to);
 }
 
 std::vector<std::string> World::cut_from(std::size_t from, std::size_t to) const {
@@ -121,7 +149,7 @@ std::vector<std::string> World::cut_from(std::size_t from, std::size_t to) const
   }
   // The down elements on the boundary of what `from` reaches; a down link between two reached nodes
   // did not cut anything.
-  Reach r = reach(state(), from);
+  const Reach& r = *reach_now(from);
   for (std::size_t l : r.down_links)
     if (!r.reached(*find_node(link(l).a)) || !r.reached(*find_node(link(l).b))) cut.insert(link(l).path());
   for (std::size_t v : r.down_nodes)
@@ -131,6 +159,48 @@ std::vector<std::string> World::cut_from(std::size_t from, std::size_t to) const
 
 Reach World::reach(const WorldState& state, std::size_t from, const ReachOptions& options) const {
   return sim::reach(graph_, scenario_.links, state, from, options);
+}
+
+std::shared_ptr<const Reach> World::reach_now(std::size_t from, const ReachOptions& options) const {
+  if (memo_version_ != version_) { // something switched: every answer may be wrong now
+    memo_.clear();
+    memo_index_.clear();
+    memo_bytes_ = 0;
+    memo_version_ = version_;
+  }
+  unsigned kinds = 0;
+  for (LinkKind k : options.kinds)
+    kinds |= 1u << static_cast<unsigned>(k);
+  if (options.kinds.empty()) kinds = (1u << link_kind_names().size()) - 1; // every kind
+  const ReachKey key{from, options.stop_at.value_or(Reach::npos), kinds};
+  if (auto it = memo_index_.find(key); it != memo_index_.end()) {
+    ++memo_stats_.hits;
+    memo_.splice(memo_.begin(), memo_, it->second);
+    return it->second->reach;
+  }
+  ++memo_stats_.misses;
+  auto r = std::make_shared<const Reach>(reach(state_, from, options));
+  const std::size_t bytes = sizeof(Reach) + 128 + // the entry, its index and the shared block
+                            sizeof(double) * r->latency.capacity() +
+                            sizeof(std::size_t) * (r->via_node.capacity() + r->via_link.capacity() +
+                                                   r->down_links.capacity() + r->down_nodes.capacity());
+  while (!memo_.empty() && memo_bytes_ + bytes > memo_limit_) {
+    memo_bytes_ -= memo_.back().bytes;
+    memo_index_.erase(memo_.back().key);
+    memo_.pop_back();
+    ++memo_stats_.dropped;
+  }
+  memo_.push_front({key, r, bytes});
+  memo_index_[key] = memo_.begin();
+  memo_bytes_ += bytes;
+  return r;
+}
+
+World::ReachMemoStats World::reach_memo_stats() const {
+  ReachMemoStats s = memo_stats_;
+  s.entries = memo_version_ == version_ ? memo_.size() : 0;
+  s.bytes = memo_version_ == version_ ? memo_bytes_ : 0;
+  return s;
 }
 
 std::vector<std::string> World::boundary_paths(const Reach& r) const {
