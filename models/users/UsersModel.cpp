@@ -114,13 +114,16 @@ public:
       // reachable (entries expire over one TTL; serve-stale resolvers keep answering).
       double dns_ok = 1, dns_hijacked = 0;
       std::uint64_t cause = sa.cause;
-      std::string why = sa.why;
+      // Why the cohort fares as it does: which answer explains it, spelt out only when an event or a
+      // debug line needs it (the last of these that applies wins).
+      enum class Why { Serving, Resolution, Route, Loss, Refusal } why_from = Why::Serving;
+      sim::NameService::Outcome o;
       if (names) {
-        auto o = names->resolve(region.id, app.name);
+        o = names->resolve(region.id, app.name);
         dns_ok = o.success;
         dns_hijacked = o.hijacked;
         if (o.success < 1 && o.cause) cause = o.cause;
-        if (o.success < 0.5) why = app.name + ": resolution fails (" + o.failure_answer + ")";
+        if (o.success < 0.5) why_from = Why::Resolution;
       } else if (!sa.dns_reach) {
         if (co.lost_dns_at < 0) co.lost_dns_at = now;
         double cached = std::max(0.0, 1 - (now - co.lost_dns_at) / app.dns_ttl);
@@ -139,10 +142,10 @@ public:
         ans = bgp->route_lookup(*region.asn, sa.address);
         reach = ans.served_share();
         if (!ans.delivered_to_owner()) {
-          why = ans.reason;
+          why_from = Why::Route;
           if (ans.cause) cause = ans.cause;
         } else {
-          if (reach < 0.5) why = ans.loss;
+          if (reach < 0.5) why_from = Why::Loss;
           if (reach < 1 && ans.cause) cause = ans.cause;
           co.rtt += 2 * ans.latency_s * dt;
           co.rtt_time += dt;
@@ -159,9 +162,24 @@ public:
       }
       const double admit = sa.admitted, serve = sa.served;
       if (reach > 0 && !sa.refusal.empty()) {
-        why = sa.refusal;
+        why_from = Why::Refusal;
         cause = sa.datacenter_event;
       }
+      const auto why = [&]() -> std::string {
+        switch (why_from) {
+        case Why::Resolution:
+          return app.name + ": resolution fails (" + o.failure_answer + ")";
+        case Why::Route:
+          return ans.reason;
+        case Why::Loss:
+          return ans.loss;
+        case Why::Refusal:
+          return sa.refusal;
+        case Why::Serving:
+          break;
+        }
+        return sa.why;
+      };
       double p = dns_ok * reach * admit * serve;
       UserCohort::Step st = co.cohort.step(dt, diurnal[co.region], dns_ok, p);
       // --log users=debug: a cohort's retry rate, each time it moves by more than 10 %.
@@ -170,7 +188,7 @@ public:
         if (co.logged_rate < 0 || std::abs(rate - co.logged_rate) > 0.1 * co.logged_rate) {
           log_->debug("region:{} {}: {:.3g} requests/s per online user (retries included), {:.3g} requests/s, "
                       "{:.0f} % answered, DNS {:.0f} % ok{}{}",
-                      region.id, app.name, rate, st.attempts, p * 100, dns_ok * 100, why.empty() ? "" : "; ", why);
+                      region.id, app.name, rate, st.attempts, p * 100, dns_ok * 100, why().empty() ? "" : "; ", why());
           co.logged_rate = rate;
         }
       }
@@ -194,7 +212,7 @@ public:
         data["service"] = services[co.service].id;
         data["availability"] = std::round(p * 1000) / 1000;
         if (down)
-          ctx.emit("users.service_lost", "region:" + region.id, services[co.service].id + ": " + why, cause,
+          ctx.emit("users.service_lost", "region:" + region.id, services[co.service].id + ": " + why(), cause,
                    data);
         else
           ctx.emit("users.service_restored", "region:" + region.id, services[co.service].id + ": works again",
