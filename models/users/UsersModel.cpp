@@ -35,6 +35,9 @@ struct CohortState {
   // Sums over the current sample interval (value x seconds).
   double avail = 0, online = 0, attempts = 0, good = 0, dns = 0, reports = 0, time = 0;
   double rtt = 0, rtt_time = 0; // round trip of the AS path (s x s) over the time it was delivered
+  // Its timeline series (availability, users.active, route.rtt_ms), interned on first record.
+  std::array<sim::Timeline::SeriesId, 3> series{kNoSeries, kNoSeries, kNoSeries};
+  static constexpr sim::Timeline::SeriesId kNoSeries = ~sim::Timeline::SeriesId(0);
 };
 
 // The users model's config for a run: its section, parsed once at load.
@@ -234,12 +237,16 @@ private:
     std::map<std::size_t, std::array<double, 4>> per_service; // attempts, good, dns, reports
     for (auto& co : cohorts_) {
       if (co.time <= 0) continue;
-      const std::string& region = regions_[co.region].id;
-      const std::string& service = services[co.service].id;
-      tl.add(start, region, service, "availability", co.avail / co.time);
-      tl.add(start, region, service, "users.active", std::round(co.online / co.time));
+      // A series is interned when first recorded (one never recorded stays out of the timeline).
+      const auto series = [&](std::size_t k, const char* metric) {
+        if (co.series[k] == CohortState::kNoSeries)
+          co.series[k] = tl.series_id(regions_[co.region].id, services[co.service].id, metric);
+        return co.series[k];
+      };
+      tl.add(start, series(0, "availability"), co.avail / co.time);
+      tl.add(start, series(1, "users.active"), std::round(co.online / co.time));
       if (co.rtt_time > 0)
-        tl.add(start, region, service, "route.rtt_ms", std::round(co.rtt / co.rtt_time * 1e4) / 10);
+        tl.add(start, series(2, "route.rtt_ms"), std::round(co.rtt / co.rtt_time * 1e4) / 10);
       auto& acc = per_service[co.service];
       acc[0] += co.attempts / co.time;
       acc[1] += co.good / co.time;
