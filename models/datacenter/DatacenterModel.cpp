@@ -30,6 +30,8 @@ struct SiteState {
   double next_check;
   std::uint64_t first_failure = 0;
   std::uint64_t last_change = 0; // withdrawal or announcement event
+  std::string subject;           // its node's path
+  sim::ReachOptions over;        // what its checks may cross (its internal link kinds)
 };
 
 struct DcState {
@@ -69,7 +71,13 @@ public:
                   *w.find_node(spec.node),
                   {},
                   HealthCheck(spec.fail_after, spec.recover_after),
-                  spec.interval};
+                  spec.interval,
+                  0,
+                  0,
+                  spec.node,
+                  {}};
+      s.subject = w.node(s.node).path();
+      s.over.kinds = spec.internal;
       for (std::size_t i = 0; i < dcs_.size(); ++i)
         if (spec.checks.empty() ||
             std::count(spec.checks.begin(), spec.checks.end(), cfg_.datacenters[i].path))
@@ -179,15 +187,13 @@ private:
   // One health check of a site: can it reach any datacenter it checks over the internal network?
   void health_check(RunContext& ctx, SiteState& s) {
     World& w = ctx.world();
-    sim::ReachOptions over;
-    over.kinds = s.spec->internal;
-    const auto reach = w.reach_now(s.node, over); // memoised until a node or link switches
+    const auto reach = w.reach_now(s.node, s.over); // memoised until a node or link switches
     const sim::Reach& r = *reach;
     bool healthy = false;
     std::uint64_t restored_by = 0;
     for (std::size_t i : s.checks)
       if (r.reached(dcs_[i].node)) healthy = true;
-    std::string subject = w.node(s.node).path();
+    const std::string& subject = s.subject;
     // A check that asks the site's servers a question: their wrong answers fail it too.
     sim::NameService::SiteAnswers answers;
     if (healthy && s.spec->dns && s.spec->checks_answers && ctx.names())
@@ -195,6 +201,7 @@ private:
     healthy = healthy && answers.ok;
     auto transition = s.check.record(healthy);
     using T = HealthCheck::Transition;
+    if (transition == T::None) return; // most checks: nothing to say
     nlohmann::ordered_json data;
     data["site"] = s.spec->id;
     if (transition == T::FirstFailure || (transition == T::Withdraw && s.spec->fail_after == 1)) {
