@@ -86,6 +86,45 @@ std::optional<nlohmann::json> read_summary(const std::string& run_dir, sim::Diag
   return sim::check_summary(text, path, d, outagesim::models::signal_catalog());
 }
 
+// What `run` does once its scenario is loaded: runs it, replaces `out_dir` as a whole and prints
+// where. Also what each run of compare and sweep does (forked by the run server, see JobRunner.hpp).
+int run_loaded(const sim::Scenario& s, const sim::RunOptions& options, const std::string& out_dir) {
+  try {
+    sim::check_output_folder(out_dir);
+  } catch (const std::invalid_argument& e) {
+    sim::Diagnostics od;
+    od.error(sim::Mark{std::make_shared<const std::string>("--out"), 1, 1}, e.what());
+    return print_diags(od);
+  }
+  sim::install_interrupt_cleanup();
+  sim::RunResult r = sim::run_scenario(s, outagesim::models::all(), options);
+  std::vector<std::pair<std::string, std::string>> files = {{"events.jsonl", r.events_jsonl},
+                                                            {"events.txt", r.events_txt},
+                                                            {"timeline.csv", r.timeline_csv},
+                                                            {"summary.json", r.summary.dump(2) + "\n"}};
+  files.insert(files.end(), r.extra_files.begin(), r.extra_files.end());
+  sim::install_interrupt_cleanup(); // the engine is gone; its handler must not be left in place
+  sim::replace_output_folder(out_dir, files);
+  std::cout << r.human_summary << "results: " << out_dir
+            << "/ (summary.json, events.jsonl, events.txt, timeline.csv)\n";
+  return 0;
+}
+
+// A run of compare or sweep, in its forked process: `run SCENARIO --seed N --out DIR --progress`
+// with the scenario loaded already; the same messages and exit status.
+int served_run(const sim::Scenario& s, const std::string& dir) {
+  try {
+    sim::RunOptions options;
+    options.progress = true; // the end of a stopped run's log says how far it got
+    return run_loaded(s, options, dir);
+  } catch (const sim::InputError& e) {
+    return print_diags(e.diagnostics);
+  } catch (const std::exception& e) {
+    std::cerr << "outagesim: internal error: " << e.what() << "\n";
+    return kExitInternal;
+  }
+}
+
 int cmd_score(const std::string& run_dir, const std::string& observed_path) {
   sim::Diagnostics d;
   auto observed = sim::load_observed(observed_path, d, outagesim::models::signal_catalog());
@@ -513,6 +552,10 @@ int main(int argc, char** argv) {
       "action that brought each service back, through which stages, and when.\n\n"
       "Example: outagesim explain results/facebook-2021 --region india --service whatsapp --at 15:45");
 
+  // The run server of compare and sweep (sim/compare/JobRunner.hpp): started by them, not by people.
+  auto* serve_runs = app.add_subcommand("serve-runs", "(internal) the run server of compare and sweep");
+  serve_runs->group("");
+
   std::string report_dir, report_observed;
   auto* report = app.add_subcommand(
       "report", "Write one self-contained report.html (opens offline) for a run folder or a compare folder");
@@ -537,6 +580,10 @@ int main(int argc, char** argv) {
   try {
     const auto& models = outagesim::models::all();
     if (app.got_subcommand("models")) return cmd_models();
+    if (app.got_subcommand("serve-runs")) {
+      sim::configure_logging("");
+      return sim::serve_runs(models, served_run);
+    }
     if (app.got_subcommand("schema")) {
       std::cout << sim::scenario_schema(models).dump(2) << "\n";
       return 0;
@@ -610,25 +657,7 @@ int main(int argc, char** argv) {
     options.progress = !quiet && (run_progress || tty);
     options.progress_lines = !quiet && !run_progress && !tty;
     if (out_dir.empty()) out_dir = default_out(scenario_path);
-    try {
-      sim::check_output_folder(out_dir);
-    } catch (const std::invalid_argument& e) {
-      sim::Diagnostics od;
-      od.error(sim::Mark{std::make_shared<const std::string>("--out"), 1, 1}, e.what());
-      return print_diags(od);
-    }
-    sim::install_interrupt_cleanup();
-    sim::RunResult r = sim::run_scenario(*s, models, options);
-    std::vector<std::pair<std::string, std::string>> files = {{"events.jsonl", r.events_jsonl},
-                                                              {"events.txt", r.events_txt},
-                                                              {"timeline.csv", r.timeline_csv},
-                                                              {"summary.json", r.summary.dump(2) + "\n"}};
-    files.insert(files.end(), r.extra_files.begin(), r.extra_files.end());
-    sim::install_interrupt_cleanup(); // the engine is gone; its handler must not be left in place
-    sim::replace_output_folder(out_dir, files);
-    std::cout << r.human_summary << "results: " << out_dir
-              << "/ (summary.json, events.jsonl, events.txt, timeline.csv)\n";
-    return 0;
+    return run_loaded(*s, options, out_dir);
   } catch (const sim::InputError& e) {
     return print_diags(e.diagnostics);
   } catch (const std::exception& e) {

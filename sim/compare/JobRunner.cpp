@@ -11,14 +11,20 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <limits>
+#include <map>
+#include <poll.h>
 #include <spawn.h>
 #include <sstream>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 
 #include "sim/core/Time.hpp"
+#include "sim/scenario/Loader.hpp"
 
 #ifdef OUTAGESIM_WITH_MPI
 #include <mpi.h>
@@ -93,60 +99,279 @@ double resident_bytes(pid_t pid) {
   return 0;
 }
 
-// Starts `program run FILE --seed S --out DIR [--set X]...` with stdout and stderr to DIR.log.
-pid_t spawn_run(const std::string& program, const RunSpec& spec) {
+// An outcome as bytes: "index status rank seconds len(detail) len(tail) len(summary)\n" + texts.
+std::string encode(std::size_t index, const RunOutcome& r) {
+  char head[160];
+  std::snprintf(head, sizeof head, "%zu %d %d %.6f %zu %zu %zu\n", index, int(r.status), r.rank, r.seconds,
+                r.detail.size(), r.log_tail.size(), r.summary.size());
+  return head + r.detail + r.log_tail + r.summary;
+}
+
+bool decode(const std::string& bytes, std::size_t& index, RunOutcome& r) {
+  std::size_t nl = bytes.find('\n');
+  if (nl == std::string::npos) return false;
+  int status = 0;
+  std::size_t a = 0, b = 0, c = 0;
+  if (std::sscanf(bytes.substr(0, nl).c_str(), "%zu %d %d %lf %zu %zu %zu", &index, &status, &r.rank,
+                  &r.seconds, &a, &b, &c) != 7)
+    return false;
+  if (nl + 1 + a + b + c != bytes.size() || status < 0 || status > int(RunStatus::OutOfMemory)) return false;
+  r.status = RunStatus(status);
+  r.detail = bytes.substr(nl + 1, a);
+  r.log_tail = bytes.substr(nl + 1 + a, b);
+  r.summary = bytes.substr(nl + 1 + a + b, c);
+  return true;
+}
+
+// ---- The socket between the runner and its run server: frames "LENGTH\n" + LENGTH bytes. ----
+
+constexpr std::size_t kMaxFrame = std::size_t(1) << 30;
+// Scenarios a run server keeps loaded at most (the least recently used is dropped).
+constexpr std::size_t kServerScenarios = 8;
+
+std::string frame(const std::string& payload) {
+  return std::to_string(payload.size()) + "\n" + payload;
+}
+
+// Sends all of `bytes` on a socket; false when the other end is gone (no SIGPIPE).
+bool write_all(int fd, const std::string& bytes) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::send(fd, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      pollfd p{fd, POLLOUT, 0};
+      ::poll(&p, 1, 100);
+      continue;
+    }
+    if (n <= 0) return false;
+    done += std::size_t(n);
+  }
+  return true;
+}
+
+// Fields of a request, separated by NUL bytes (no path or --set holds one).
+std::string join_fields(const std::vector<std::string>& fields) {
+  std::string out;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i) out += '\0';
+    out += fields[i];
+  }
+  return out;
+}
+
+std::vector<std::string> split_fields(const std::string& payload) {
+  std::vector<std::string> out;
+  std::size_t from = 0;
+  for (;;) {
+    std::size_t at = payload.find('\0', from);
+    out.push_back(payload.substr(from, at == std::string::npos ? std::string::npos : at - from));
+    if (at == std::string::npos) return out;
+    from = at + 1;
+  }
+}
+
+// Reassembles frames from what a descriptor gives.
+class FrameReader {
+public:
+  // Reads what socket `fd` has now, without waiting; false at its end (or on an error).
+  bool fill(int fd) {
+    char buf[65536];
+    for (;;) {
+      ssize_t n = ::recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+      if (n > 0) {
+        buffer_.append(buf, std::size_t(n));
+        if (std::size_t(n) < sizeof buf) return true;
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return true;
+      return false;
+    }
+  }
+  // The next whole frame, if any; sets `bad` on a malformed header.
+  bool next(std::string& payload, bool& bad) {
+    std::size_t nl = buffer_.find('\n', consumed_);
+    if (nl == std::string::npos) {
+      bad = buffer_.size() - consumed_ > 24;
+      return false;
+    }
+    std::string head = buffer_.substr(consumed_, nl - consumed_);
+    char* end = nullptr;
+    unsigned long long length = std::strtoull(head.c_str(), &end, 10);
+    if (head.empty() || *end != '\0' || length > kMaxFrame) {
+      bad = true;
+      return false;
+    }
+    if (buffer_.size() - (nl + 1) < length) return false;
+    payload = buffer_.substr(nl + 1, std::size_t(length));
+    consumed_ = nl + 1 + std::size_t(length);
+    if (consumed_ > 65536 && consumed_ * 2 > buffer_.size()) {
+      buffer_.erase(0, consumed_);
+      consumed_ = 0;
+    }
+    return true;
+  }
+
+private:
+  std::string buffer_;
+  std::size_t consumed_ = 0;
+};
+
+// Waits until `fd` is readable or `timeout` passed (fd < 0: just waits).
+void wait_readable(int fd, std::chrono::milliseconds timeout) {
+  if (fd < 0) {
+    std::this_thread::sleep_for(timeout);
+    return;
+  }
+  pollfd p{fd, POLLIN, 0};
+  ::poll(&p, 1, int(timeout.count()));
+}
+
+std::string exit_detail(int status) {
+  if (WIFSIGNALED(status)) {
+    int sig = WTERMSIG(status);
+    std::string d = "signal " + std::to_string(sig) + " (" + strsignal(sig) + ")";
+    if (sig == SIGKILL) d += ": killed from outside, perhaps by the system's out-of-memory killer";
+    return d;
+  }
+  return "exit " + std::to_string(WEXITSTATUS(status));
+}
+
+// ---- The run server's side. ----
+
+// A scenario (with its --set list) loaded once for all its runs: its diagnostics as `run` prints
+// them, and the scenario unless it has errors.
+struct Loaded {
+  std::shared_ptr<Scenario> scenario;
+  std::string diagnostics;
+};
+
+// The scenarios the server loaded, the most recently used kept (a sweep has a point per --set list;
+// its runs come point by point, so a few suffice there; compare's hypotheses all fit).
+class ScenarioCache {
+public:
+  explicit ScenarioCache(const std::vector<ModelInfo>& models) : models_(models) {}
+
+  const Loaded& get(const std::string& file, const std::vector<std::string>& sets) {
+    std::string key = join_fields(sets) + std::string(1, '\0') + file;
+    ++clock_;
+    auto it = entries_.find(key);
+    if (it != entries_.end()) {
+      it->second.used = clock_;
+      return it->second.loaded;
+    }
+    if (entries_.size() >= kCapacity) {
+      auto oldest = entries_.begin();
+      for (auto e = entries_.begin(); e != entries_.end(); ++e)
+        if (e->second.used < oldest->second.used) oldest = e;
+      entries_.erase(oldest);
+    }
+    Entry& e = entries_[key];
+    e.used = clock_;
+    Diagnostics d;
+    auto s = load_scenario(file, LoadOptions{sets}, models_, d);
+    std::ostringstream text;
+    d.print(text);
+    e.loaded.diagnostics = text.str();
+    if (s) e.loaded.scenario = std::make_shared<Scenario>(std::move(*s));
+    return e.loaded;
+  }
+
+  void forget(const std::string& file, const std::vector<std::string>& sets) {
+    entries_.erase(join_fields(sets) + std::string(1, '\0') + file);
+  }
+
+private:
+  static constexpr std::size_t kCapacity = kServerScenarios;
+  struct Entry {
+    Loaded loaded;
+    std::uint64_t used = 0;
+  };
+  const std::vector<ModelInfo>& models_;
+  std::map<std::string, Entry> entries_;
+  std::uint64_t clock_ = 0;
+};
+
+// Closes every descriptor from `from` on (the child of a fork keeps only its log and standard input).
+void close_from(int from) {
+#ifdef SYS_close_range
+  if (::syscall(SYS_close_range, from, ~0u, 0) == 0) return;
+#endif
+  long max = ::sysconf(_SC_OPEN_MAX);
+  for (int fd = from; fd < (max > 0 ? max : 1024); ++fd)
+    ::close(fd);
+}
+
+// Forks one run from the loaded scenario: its stdout and stderr to DIR.log, its seed set, then
+// `run`. Returns the child's pid, or -1 with `error` set.
+pid_t fork_run(const RunSpec& spec, const Loaded& loaded, const ServedRun& run, std::string& error) {
   std::string log = spec.dir + ".log";
   std::error_code ec;
   fs::create_directories(fs::path(spec.dir).parent_path(), ec);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
-  std::vector<std::string> args = {program, "run",    spec.scenario, "--seed", std::to_string(spec.seed),
-                                   "--out", spec.dir, "--progress"};
-  for (const auto& s : spec.sets) {
-    args.push_back("--set");
-    args.push_back(s);
+  int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    error = "cannot write its log " + log + ": " + std::strerror(errno);
+    return -1;
   }
-  std::vector<char*> argv;
-  for (auto& a : args)
-    argv.push_back(a.data());
-  argv.push_back(nullptr);
-  // The run stops when this process dies (see kParentPidVariable): no orphan runs after a killed job.
-  static const std::string parent = std::string(kParentPidVariable) + "=" + std::to_string(::getpid());
-  std::vector<char*> env;
-  for (char** e = environ; *e; ++e)
-    if (std::strncmp(*e, kParentPidVariable, std::strlen(kParentPidVariable)) != 0 ||
-        (*e)[std::strlen(kParentPidVariable)] != '=')
-      env.push_back(*e);
-  env.push_back(const_cast<char*>(parent.c_str()));
-  env.push_back(nullptr);
-  pid_t pid = -1;
-  // posix_spawn (vfork and exec in glibc), not fork: safe in an MPI process.
-  int rc = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), env.data());
-  posix_spawn_file_actions_destroy(&actions);
-  return rc == 0 ? pid : -1;
+  const pid_t server = ::getpid();
+  std::fflush(nullptr);
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    error = std::string("cannot fork a run: ") + std::strerror(errno);
+    ::close(fd);
+    return -1;
+  }
+  if (pid > 0) {
+    ::close(fd);
+    return pid;
+  }
+  // The run: stops when the server dies (and so when the runner dies: see stop_with_parent).
+  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (::getppid() != server) ::_exit(128 + SIGTERM);
+  for (int sig : {SIGINT, SIGTERM, SIGPIPE, SIGCHLD})
+    ::signal(sig, SIG_DFL);
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  int null = ::open("/dev/null", O_RDONLY);
+  if (null >= 0) ::dup2(null, STDIN_FILENO);
+  ::dup2(fd, STDOUT_FILENO);
+  ::dup2(fd, STDERR_FILENO);
+  close_from(3);
+  int rc = 2;
+  if (!loaded.diagnostics.empty()) std::fputs(loaded.diagnostics.c_str(), stderr);
+  if (loaded.scenario) {
+    // The copy-on-write copy of the server's scenario is this run's own: `--seed N` is
+    // `--set scenario.seed=N`, which sets nothing else.
+    loaded.scenario->info.seed = std::uint64_t(spec.seed);
+    rc = run(*loaded.scenario, spec.dir);
+  }
+  std::fflush(nullptr);
+  ::_exit(rc);
 }
 
-// The runs in progress in this process, with their limits.
+// The runs in progress in the server, with their limits.
 class Pool {
 public:
-  Pool(const std::vector<RunSpec>& specs, const RunnerOptions& o) : specs_(specs), o_(o) {}
+  Pool(const RunnerOptions& o, const ServedRun& run) : o_(o), run_(run) {}
 
   std::size_t busy() const { return slots_.size(); }
 
-  // Starts run `index`; false (and `failed` set) when no process could be started.
-  bool start(std::size_t index, RunOutcome& failed) {
+  // Starts a run; false (and `failed` set) when no process could be started.
+  bool start(std::size_t index, const RunSpec& spec, const Loaded& loaded, RunOutcome& failed) {
     Slot s;
     s.index = index;
+    s.spec = spec;
     s.start = Clock::now();
-    s.pid = spawn_run(o_.program, specs_[index]);
+    std::string error;
+    s.pid = fork_run(spec, loaded, run_, error);
     if (s.pid < 0) {
       failed.status = RunStatus::Failed;
-      failed.detail = std::string("cannot start ") + o_.program + ": " + std::strerror(errno);
+      failed.detail = error;
       return false;
     }
-    slots_.push_back(s);
+    slots_.push_back(std::move(s));
     return true;
   }
 
@@ -167,9 +392,30 @@ public:
     return done;
   }
 
+  // Stops every run (the runner is gone) and waits for them to clean up.
+  void stop_all() {
+    for (auto& s : slots_)
+      ::kill(s.pid, SIGTERM);
+    auto t = Clock::now();
+    while (!slots_.empty()) {
+      for (auto it = slots_.begin(); it != slots_.end();) {
+        int status = 0;
+        pid_t r = ::waitpid(it->pid, &status, WNOHANG);
+        if (r == it->pid || (r < 0 && errno == ECHILD)) {
+          it = slots_.erase(it);
+          continue;
+        }
+        if (since(t) > kTermGrace) ::kill(it->pid, SIGKILL);
+        ++it;
+      }
+      if (!slots_.empty()) std::this_thread::sleep_for(kPoll);
+    }
+  }
+
 private:
   struct Slot {
     std::size_t index = 0;
+    RunSpec spec;
     pid_t pid = -1;
     Clock::time_point start, term_sent;
     bool timed_out = false, out_of_memory = false, killed = false;
@@ -197,7 +443,7 @@ private:
   }
 
   RunOutcome finished(const Slot& s, int status) {
-    const RunSpec& spec = specs_[s.index];
+    const RunSpec& spec = s.spec;
     RunOutcome out;
     out.seconds = since(s.start);
     bool ok = status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
@@ -218,12 +464,8 @@ private:
       out.detail = "exit 0 but no " + path;
     } else if (status < 0) {
       out.detail = "lost track of its process";
-    } else if (WIFSIGNALED(status)) {
-      int sig = WTERMSIG(status);
-      out.detail = "signal " + std::to_string(sig) + " (" + strsignal(sig) + ")";
-      if (sig == SIGKILL) out.detail += ": killed from outside, perhaps by the system's out-of-memory killer";
     } else {
-      out.detail = "exit " + std::to_string(WEXITSTATUS(status));
+      out.detail = exit_detail(status);
     }
     std::string log = spec.dir + ".log";
     out.log_tail = log_tail(log);
@@ -238,9 +480,223 @@ private:
     return out;
   }
 
+  const RunnerOptions& o_;
+  const ServedRun& run_;
+  std::vector<Slot> slots_;
+};
+
+// A finished child wakes the server's poll through this pipe.
+int g_child_pipe[2] = {-1, -1};
+
+void on_child(int) {
+  int saved = errno;
+  char c = 0;
+  [[maybe_unused]] ssize_t n = ::write(g_child_pipe[1], &c, 1);
+  errno = saved;
+}
+
+// The order runs start in. Runs of one group (the same scenario and --set list: a hypothesis, a
+// sweep point) share what the run server loads. With at most kServerScenarios groups (the server
+// keeps them all), the longest first: the first run of each group in job order, then always a run of
+// the group whose finished runs took longest on average (one with none finished yet counts as
+// longest), so that the last runs to start are short ones and no slot idles long at the end. With
+// more groups, job order, group after group, and the server forgets each group after its last run.
+// Either way outcomes keep job order, so the outputs do not depend on it.
+class Schedule {
+public:
+  explicit Schedule(const std::vector<RunSpec>& specs) : group_of_(specs.size()) {
+    std::map<std::string, std::size_t> ids;
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+      std::string key = join_fields(specs[i].sets) + std::string(1, '\0') + specs[i].scenario;
+      auto [it, fresh] = ids.emplace(key, groups_.size());
+      if (fresh) groups_.emplace_back();
+      group_of_[i] = it->second;
+      groups_[it->second].pending.push_back(i);
+      groups_[it->second].last = i;
+    }
+    longest_first_ = groups_.size() <= kServerScenarios;
+    for (auto& g : groups_)
+      std::reverse(g.pending.begin(), g.pending.end()); // taken from the back: job order
+    left_ = specs.size();
+  }
+
+  bool empty() const { return left_ == 0; }
+
+  // The next run to start (not empty()).
+  std::size_t next() {
+    --left_;
+    if (!longest_first_) return order_++;
+    Group* pick = nullptr;
+    for (auto& g : groups_) {
+      if (g.pending.empty()) continue;
+      if (!g.started) {
+        pick = &g;
+        break;
+      }
+      if (!pick || estimate(g) > estimate(*pick)) pick = &g;
+    }
+    pick->started = true;
+    std::size_t i = pick->pending.back();
+    pick->pending.pop_back();
+    return i;
+  }
+
+  // Whether the run server may forget run `index`'s group once it started it.
+  bool forget_after(std::size_t index) const {
+    return !longest_first_ && groups_[group_of_[index]].last == index;
+  }
+
+  void finished(std::size_t index, double seconds) {
+    Group& g = groups_[group_of_[index]];
+    g.seconds += seconds;
+    ++g.finished;
+  }
+
+private:
+  struct Group {
+    std::vector<std::size_t> pending;
+    std::size_t last = 0;
+    bool started = false;
+    double seconds = 0;
+    int finished = 0;
+  };
+  static double estimate(const Group& g) {
+    return g.finished ? g.seconds / g.finished : std::numeric_limits<double>::infinity();
+  }
+  std::vector<std::size_t> group_of_;
+  std::vector<Group> groups_;
+  bool longest_first_ = true;
+  std::size_t left_ = 0, order_ = 0;
+};
+
+// ---- The runner's side: its run server, started on first use. ----
+
+class RunServer {
+public:
+  RunServer(const std::vector<RunSpec>& specs, const RunnerOptions& o) : specs_(specs), o_(o) {}
+  ~RunServer() { shut(); }
+  RunServer(const RunServer&) = delete;
+  RunServer& operator=(const RunServer&) = delete;
+
+  std::size_t busy() const { return outstanding_.size(); }
+  int fd() const { return socket_; }
+
+  // Asks the server for run `index`; false (and `failed` set) when there is no server to ask.
+  // `forget`: no later run of its group comes to this server (it may drop the loaded scenario).
+  bool start(std::size_t index, bool forget, RunOutcome& failed) {
+    if (pid_ < 0 && !launch(failed.detail)) {
+      failed.status = RunStatus::Failed;
+      return false;
+    }
+    const RunSpec& spec = specs_[index];
+    std::vector<std::string> fields = {
+        "run",   std::to_string(index), std::to_string(spec.seed), forget ? "forget" : "keep", spec.scenario,
+        spec.dir};
+    fields.insert(fields.end(), spec.sets.begin(), spec.sets.end());
+    outstanding_.emplace(index, Clock::now());
+    // A server that is gone is found by poll() (the end of its output), which fails its runs.
+    write_all(socket_, frame(join_fields(fields)));
+    return true;
+  }
+
+  // The outcomes the server sent; when it is gone, its runs as failed (a new one starts on demand).
+  std::vector<std::pair<std::size_t, RunOutcome>> poll() {
+    std::vector<std::pair<std::size_t, RunOutcome>> done;
+    if (pid_ < 0) return done;
+    bool open = reader_.fill(socket_);
+    std::string payload;
+    bool bad = false;
+    while (reader_.next(payload, bad)) {
+      std::size_t i = 0;
+      RunOutcome r;
+      if (!decode(payload, i, r) || !outstanding_.count(i)) {
+        bad = true;
+        break;
+      }
+      outstanding_.erase(i);
+      done.emplace_back(i, std::move(r));
+    }
+    if (!open || bad) {
+      ::kill(pid_, SIGKILL);
+      int status = close_and_wait();
+      std::string why = bad ? "sent a garbled answer" : "ended (" + exit_detail(status) + ")";
+      for (const auto& [i, asked] : outstanding_) {
+        RunOutcome r;
+        r.seconds = since(asked);
+        r.detail = "its run server " + why;
+        r.log_tail = log_tail(specs_[i].dir + ".log");
+        done.emplace_back(i, std::move(r));
+      }
+      outstanding_.clear();
+    }
+    return done;
+  }
+
+private:
+  bool launch(std::string& error) {
+    int sv[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+      error = std::string("cannot start a run server: ") + std::strerror(errno);
+      return false;
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, sv[1], STDIN_FILENO);          // requests in, outcomes out
+    posix_spawn_file_actions_adddup2(&actions, STDERR_FILENO, STDOUT_FILENO); // it prints nothing else
+    std::vector<std::string> args = {o_.program, "serve-runs"};
+    std::vector<char*> argv;
+    for (auto& a : args)
+      argv.push_back(a.data());
+    argv.push_back(nullptr);
+    // The server (and so its runs) stops when this process dies (see kParentPidVariable).
+    static const std::string parent = std::string(kParentPidVariable) + "=" + std::to_string(::getpid());
+    std::vector<char*> env;
+    for (char** e = environ; *e; ++e)
+      if (std::strncmp(*e, kParentPidVariable, std::strlen(kParentPidVariable)) != 0 ||
+          (*e)[std::strlen(kParentPidVariable)] != '=')
+        env.push_back(*e);
+    env.push_back(const_cast<char*>(parent.c_str()));
+    env.push_back(nullptr);
+    // posix_spawn (vfork and exec in glibc), not fork: safe in an MPI process.
+    int rc = posix_spawn(&pid_, o_.program.c_str(), &actions, nullptr, argv.data(), env.data());
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(sv[1]);
+    if (rc != 0) {
+      pid_ = -1;
+      ::close(sv[0]);
+      error = "cannot start " + o_.program + ": " + std::strerror(rc);
+      return false;
+    }
+    socket_ = sv[0];
+    reader_ = FrameReader();
+    char timeout[48], memory[48];
+    std::snprintf(timeout, sizeof timeout, "%.17g", o_.timeout);
+    std::snprintf(memory, sizeof memory, "%.17g", o_.memory);
+    write_all(socket_, frame(join_fields({"limits", timeout, memory})));
+    return true;
+  }
+
+  // Closes the socket (the server then ends) and waits for it; returns its wait status.
+  int close_and_wait() {
+    ::close(socket_);
+    socket_ = -1;
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    pid_ = -1;
+    return status;
+  }
+
+  void shut() {
+    if (pid_ >= 0) close_and_wait();
+  }
+
   const std::vector<RunSpec>& specs_;
   const RunnerOptions& o_;
-  std::vector<Slot> slots_;
+  pid_t pid_ = -1;
+  int socket_ = -1;
+  FrameReader reader_;
+  std::map<std::size_t, Clock::time_point> outstanding_; ///< runs asked for, and when
 };
 
 // Prints a progress line (unless quiet) or a failure report (always) for one finished run.
@@ -260,19 +716,22 @@ void report(const RunnerOptions& o, const RunSpec& spec, const RunOutcome& r, st
 
 std::vector<RunOutcome> run_local(const std::vector<RunSpec>& specs, const RunnerOptions& o) {
   std::vector<RunOutcome> outcomes(specs.size());
-  Pool pool(specs, o);
-  std::size_t next = 0, done = 0;
+  RunServer pool(specs, o);
+  Schedule schedule(specs);
+  std::size_t done = 0;
   while (done < specs.size()) {
-    while (next < specs.size() && int(pool.busy()) < std::max(1, o.jobs)) {
-      std::size_t i = next++;
-      if (!pool.start(i, outcomes[i])) report(o, specs[i], outcomes[i], ++done, specs.size(), false);
+    while (!schedule.empty() && int(pool.busy()) < std::max(1, o.jobs)) {
+      std::size_t i = schedule.next();
+      if (!pool.start(i, schedule.forget_after(i), outcomes[i]))
+        report(o, specs[i], outcomes[i], ++done, specs.size(), false);
     }
     auto finished = pool.poll();
     for (auto& [i, r] : finished) {
+      schedule.finished(i, r.seconds);
       outcomes[i] = std::move(r);
       report(o, specs[i], outcomes[i], ++done, specs.size(), false);
     }
-    if (finished.empty() && done < specs.size()) std::this_thread::sleep_for(kPoll);
+    if (finished.empty() && done < specs.size()) wait_readable(pool.fd(), kPoll);
   }
   return outcomes;
 }
@@ -281,30 +740,6 @@ std::vector<RunOutcome> run_local(const std::vector<RunSpec>& specs, const Runne
 bool g_mpi_started = false;
 
 enum Tag { kRequest = 1, kAssign = 2, kResult = 3 };
-
-// An outcome as bytes: "index status rank seconds len(detail) len(tail) len(summary)\n" + texts.
-std::string encode(std::size_t index, const RunOutcome& r) {
-  char head[160];
-  std::snprintf(head, sizeof head, "%zu %d %d %.6f %zu %zu %zu\n", index, int(r.status), r.rank, r.seconds,
-                r.detail.size(), r.log_tail.size(), r.summary.size());
-  return head + r.detail + r.log_tail + r.summary;
-}
-
-bool decode(const std::string& bytes, std::size_t& index, RunOutcome& r) {
-  std::size_t nl = bytes.find('\n');
-  if (nl == std::string::npos) return false;
-  int status = 0;
-  std::size_t a = 0, b = 0, c = 0;
-  if (std::sscanf(bytes.substr(0, nl).c_str(), "%zu %d %d %lf %zu %zu %zu", &index, &status, &r.rank,
-                  &r.seconds, &a, &b, &c) != 7)
-    return false;
-  if (nl + 1 + a + b + c != bytes.size() || status < 0 || status > int(RunStatus::OutOfMemory)) return false;
-  r.status = RunStatus(status);
-  r.detail = bytes.substr(nl + 1, a);
-  r.log_tail = bytes.substr(nl + 1 + a, b);
-  r.summary = bytes.substr(nl + 1 + a + b, c);
-  return true;
-}
 
 [[noreturn]] void abort_job(const std::string& message) {
   std::fprintf(stderr, "outagesim: %s; stopping the whole MPI job\n", message.c_str());
@@ -315,7 +750,8 @@ bool decode(const std::string& bytes, std::size_t& index, RunOutcome& r) {
 
 // A rank other than 0: asks for a run whenever a slot is free, sends each outcome back.
 void serve(const std::vector<RunSpec>& specs, const RunnerOptions& o) {
-  Pool pool(specs, o);
+  RunServer pool(specs, o);
+  const Schedule schedule(specs); // what rank 0 follows; here only for forget_after()
   const int rank = Cluster::rank();
   bool more = true;
   auto send = [&](std::size_t i, RunOutcome& r) {
@@ -334,12 +770,13 @@ void serve(const std::vector<RunSpec>& specs, const RunnerOptions& o) {
         break;
       }
       RunOutcome failed;
-      if (!pool.start(std::size_t(index), failed)) send(std::size_t(index), failed);
+      if (!pool.start(std::size_t(index), schedule.forget_after(std::size_t(index)), failed))
+        send(std::size_t(index), failed);
     }
     auto finished = pool.poll();
     for (auto& [i, r] : finished)
       send(i, r);
-    if (finished.empty() && pool.busy() > 0) std::this_thread::sleep_for(kPoll);
+    if (finished.empty() && pool.busy() > 0) wait_readable(pool.fd(), kPoll);
   }
 }
 
@@ -350,22 +787,24 @@ std::vector<RunOutcome> lead(const std::vector<RunSpec>& specs, const RunnerOpti
   std::vector<bool> have(specs.size(), false);
   std::vector<int> outstanding(size, 0);
   std::vector<Clock::time_point> last_heard(size, Clock::now());
-  Pool pool(specs, o);
-  std::size_t next = 0, done = 0;
+  RunServer pool(specs, o);
+  Schedule schedule(specs);
+  std::size_t done = 0;
   int stopped = 0;
   auto record = [&](std::size_t i, RunOutcome r) {
     if (i >= specs.size() || have[i])
       abort_job("rank " + std::to_string(r.rank) + " sent an unexpected result");
     have[i] = true;
+    schedule.finished(i, r.seconds);
     outcomes[i] = std::move(r);
     report(o, specs[i], outcomes[i], ++done, specs.size(), true);
   };
   while (done < specs.size() || stopped < size - 1) {
     bool busy = false;
-    while (next < specs.size() && int(pool.busy()) < std::max(1, o.jobs)) {
-      std::size_t i = next++;
+    while (!schedule.empty() && int(pool.busy()) < std::max(1, o.jobs)) {
+      std::size_t i = schedule.next();
       RunOutcome failed;
-      if (!pool.start(i, failed)) record(i, failed);
+      if (!pool.start(i, schedule.forget_after(i), failed)) record(i, failed);
     }
     for (auto& [i, r] : pool.poll()) {
       record(i, std::move(r));
@@ -382,7 +821,7 @@ std::vector<RunOutcome> lead(const std::vector<RunSpec>& specs, const RunnerOpti
       if (st.MPI_TAG == kRequest) {
         int free_slots = 0;
         MPI_Recv(&free_slots, 1, MPI_INT, src, kRequest, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-        long long index = next < specs.size() ? static_cast<long long>(next++) : -1;
+        long long index = schedule.empty() ? -1 : static_cast<long long>(schedule.next());
         if (index < 0)
           ++stopped;
         else
@@ -411,7 +850,7 @@ std::vector<RunOutcome> lead(const std::vector<RunSpec>& specs, const RunnerOpti
           abort_job("rank " + std::to_string(r) + " has not reported its " + std::to_string(outstanding[r]) +
                     " run(s) for " + human_seconds(since(last_heard[r])) + " (--run-timeout " +
                     format_duration(o.timeout) + "): it died or hangs");
-    if (!busy) std::this_thread::sleep_for(kPoll);
+    if (!busy) wait_readable(pool.fd(), kPoll); // MPI requests are polled: they wait at most kPoll
   }
   return outcomes;
 }
@@ -438,6 +877,80 @@ void stop_with_parent() {
   if (!v) return;
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (std::to_string(::getppid()) != v) std::raise(SIGTERM); // the parent died before prctl
+}
+
+int serve_runs(const std::vector<ModelInfo>& models, const ServedRun& run) {
+  auto refuse = [](const char* why) {
+    std::fprintf(stderr, "outagesim serve-runs: %s; this command is for compare and sweep only\n", why);
+    return 2;
+  };
+  // Requests come, and outcomes go, through the runner's socket on standard input.
+  int type = 0;
+  socklen_t size = sizeof type;
+  if (::getsockopt(STDIN_FILENO, SOL_SOCKET, SO_TYPE, &type, &size) != 0 || type != SOCK_STREAM)
+    return refuse("standard input is not the runner's socket");
+  const int io = ::fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3);
+  if (io < 0) return 1;
+  stop_with_parent();
+  if (::pipe2(g_child_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return 1;
+  struct sigaction sa {};
+  sa.sa_handler = on_child;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+  ::sigaction(SIGCHLD, &sa, nullptr);
+
+  RunnerOptions limits;
+  ScenarioCache cache(models);
+  Pool pool(limits, run);
+  FrameReader reader;
+  bool have_limits = false, open = true;
+  while (open) {
+    pollfd fds[2] = {{io, POLLIN, 0}, {g_child_pipe[0], POLLIN, 0}};
+    // Limits are checked every kPoll while runs go on; a run's end wakes the loop at once.
+    int n = ::poll(fds, 2, pool.busy() ? int(kPoll.count()) : -1);
+    if (n < 0 && errno != EINTR) break;
+    if (fds[1].revents & POLLIN) {
+      char drain[64];
+      while (::read(g_child_pipe[0], drain, sizeof drain) > 0) {
+      }
+    }
+    if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) open = reader.fill(io);
+    std::string payload;
+    bool bad = false;
+    while (reader.next(payload, bad)) {
+      auto f = split_fields(payload);
+      if (f.size() == 3 && f[0] == "limits") {
+        limits.timeout = std::strtod(f[1].c_str(), nullptr);
+        limits.memory = std::strtod(f[2].c_str(), nullptr);
+        have_limits = true;
+        continue;
+      }
+      if (f.size() < 6 || f[0] != "run" || !have_limits) {
+        pool.stop_all();
+        return refuse("unexpected request");
+      }
+      RunSpec spec;
+      std::size_t index = std::strtoull(f[1].c_str(), nullptr, 10);
+      spec.seed = std::atoi(f[2].c_str());
+      spec.scenario = f[4];
+      spec.dir = f[5];
+      spec.sets.assign(f.begin() + 6, f.end());
+      RunOutcome failed;
+      if (!pool.start(index, spec, cache.get(spec.scenario, spec.sets), failed) &&
+          !write_all(io, frame(encode(index, failed))))
+        open = false;
+      if (f[3] == "forget") cache.forget(spec.scenario, spec.sets);
+    }
+    if (bad) {
+      pool.stop_all();
+      return refuse("garbled request");
+    }
+    for (auto& [i, r] : pool.poll())
+      if (!write_all(io, frame(encode(i, r)))) open = false;
+  }
+  // The runner closed its end: it has every outcome, or it is gone and so must the runs be.
+  pool.stop_all();
+  return 0;
 }
 
 std::vector<RunOutcome> run_all(const std::vector<RunSpec>& specs, const RunnerOptions& options) {

@@ -1,21 +1,34 @@
 #pragma once
-// The job runner shared by `compare` and `sweep`: many runs of `outagesim run`, each a separate
-// process (SimGrid has one engine per process, and a crashing or runaway run must not take the
-// others down), with a time and memory limit per run and a progress line per finished run.
+// The job runner shared by `compare` and `sweep`: many runs, each a separate process (SimGrid has one
+// engine per process, and a crashing or runaway run must not take the others down), with a time and
+// memory limit per run and a progress line per finished run.
+//
+// Runs are forked, not executed: each process of the job (the program itself, or each MPI rank)
+// starts one run server (`outagesim serve-runs`, a hidden command, started with posix_spawn so that
+// no MPI process ever forks) that loads each scenario once (a hypothesis, a sweep point: its files
+// read, parsed and checked, its models configured) and forks one process per run from it, after all
+// that does not depend on the seed; the run then only sets its seed, creates its SimGrid engine and
+// runs. Copy-on-write keeps what the runs share in one copy. The server enforces the limits, reaps
+// the runs and sends each outcome back.
 //
 // Two back-ends give the same outcomes in the same (job) order, so the outputs built from them are
-// byte-identical: local worker processes (`-j N`), and MPI when the program was started by mpirun
+// byte-identical: local runs (`-j N`), and MPI when the program was started by mpirun
 // with more than one rank (built with Open MPI; see Cluster below). Under MPI the runs are handed
 // out dynamically: a rank asks rank 0 for the next run whenever one of its slots is free (runs of
 // different hypotheses or sweep points differ in length by orders of magnitude, so a static split
 // would leave ranks idle behind the slowest share); rank 0 runs its share too and gathers the
 // outcomes (status and summary.json text: small), and only rank 0 writes outputs.
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "sim/run/Model.hpp"
+#include "sim/scenario/Scenario.hpp"
+
 namespace outagesim::sim {
 
-/// One run: `program run SCENARIO --seed SEED --out DIR [--set S]...`, its output in DIR.log.
+/// One run: what `program run SCENARIO --seed SEED --out DIR [--set S]... --progress` does, its
+/// messages in DIR.log.
 struct RunSpec {
   std::string label; ///< for messages: "slow-repair seed 2", "p003 seed 1"
   std::string scenario;
@@ -40,7 +53,7 @@ struct RunOutcome {
 const char* status_name(RunStatus s);
 
 struct RunnerOptions {
-  std::string program;                 ///< the outagesim executable
+  std::string program;                 ///< the outagesim executable (started as its run server)
   std::string tool = "compare";        ///< prefix of progress lines
   int jobs = 2;                        ///< runs at once per process (per rank under MPI)
   double timeout = 6 * 3600.0;         ///< wall seconds per run
@@ -52,12 +65,23 @@ struct RunnerOptions {
 /// ranks it serves rank 0 and returns an empty vector: the caller then only returns.
 std::vector<RunOutcome> run_all(const std::vector<RunSpec>& specs, const RunnerOptions& options);
 
-/// Set by the runner in each run's environment: the runner's process id.
+/// Set by the runner in its run server's environment: the runner's process id.
 constexpr const char* kParentPidVariable = "OUTAGESIM_RUNNER_PID";
 
-/// In a run started by the runner (kParentPidVariable set): asks the kernel to send SIGTERM to this
-/// process when the runner dies (killed job, dead MPI rank), so no run outlives its job.
+/// In a process started by the runner (kParentPidVariable set): asks the kernel to send SIGTERM to
+/// this process when the runner dies (killed job, dead MPI rank), so no run outlives its job.
 void stop_with_parent();
+
+/// What a forked run does with its loaded scenario (its seed set): what `outagesim run` does after
+/// loading (run it, write DIR as a whole, print its summary), with stdout and stderr going to its log.
+/// Returns the exit status of `outagesim run` (0, 1 internal error, 2 bad input); never throws.
+using ServedRun = std::function<int(const Scenario& scenario, const std::string& dir)>;
+
+/// The run server (`outagesim serve-runs`, started by run_all; not for people): reads requests
+/// from standard input, loads each distinct (scenario, --set list) once with `models`, forks one
+/// process per run that calls `run`, and writes each outcome to standard output. Returns its exit
+/// status when its input ends (runs still going then are stopped: the runner is gone).
+int serve_runs(const std::vector<ModelInfo>& models, const ServedRun& run);
 
 /// The MPI world the program runs in (a world of one without MPI or without mpirun).
 struct Cluster {
