@@ -28,6 +28,9 @@
 #             regions): CPU and MiB, per region and per added region
 #   caida-replay  scenarios/facebook-2021/caida.yaml (the replay on CAIDA's graph)
 #   compare   compare of the six 2021 hypotheses x BENCH_SEEDS seeds (10) on BENCH_JOBS jobs (2)
+#   compare-fixed  the same with the timeline emptied and 1 minute simulated (--set faults=[]
+#             --set scenario.duration=1m): the CPU a run costs besides simulating (start, load,
+#             setup, BGP warm-up, outputs), per run
 # Environment:
 #   OUTAGESIM_BUILD  folder holding outagesim and outagesim_bench_bgp (default: build/ of this
 #                    repository, built in Release first). Another folder is used as it is (never
@@ -62,7 +65,7 @@ case "${1:-}" in
 esac
 
 # ---- the suite ----
-all_figures=(caida nomrai scaling replay regions caida-replay compare)
+all_figures=(caida nomrai scaling replay regions caida-replay compare compare-fixed)
 figures=("$@")
 [ ${#figures[@]} -eq 0 ] && figures=("${all_figures[@]}")
 for f in "${figures[@]}"; do
@@ -268,6 +271,17 @@ for fig in "${figures[@]}"; do
       note "compare: $runs runs, cpu ${T_CPU}s, wall ${T_WALL}s"
       emit "compare runs=$runs jobs=$jobs wall_s=$T_WALL cpu_s=$T_CPU rss_mib=$T_RSS" \
         "$(awk -v c="$T_CPU" -v n=$runs 'BEGIN { printf "cpu_s_per_run=%.2f", c / n }')"
+      ;;
+    compare-fixed)
+      [ -r "$observed" ] || { note "no $observed: compare-fixed skipped"; emit "compare-fixed status=skipped reason=no-data"; continue; }
+      rm -rf "$tmp/compare-fixed.dir"
+      timed "$tmp/compare-fixed" "$sim" compare --observed "$observed" "$root"/scenarios/facebook-2021/hypotheses/*.yaml \
+        --seeds "$seeds" --jobs "$jobs" --set 'faults=[]' --set scenario.duration=1m --out "$tmp/compare-fixed.dir"
+      if [ "$T_RC" -ne 0 ]; then fail compare-fixed "$tmp/compare-fixed"; continue; fi
+      runs=$(($(ls "$root"/scenarios/facebook-2021/hypotheses/*.yaml | wc -l) * seeds))
+      note "compare-fixed: $runs runs of 1 simulated minute, cpu ${T_CPU}s, wall ${T_WALL}s"
+      emit "compare-fixed runs=$runs jobs=$jobs wall_s=$T_WALL cpu_s=$T_CPU rss_mib=$T_RSS" \
+        "$(awk -v c="$T_CPU" -v n=$runs 'BEGIN { printf "cpu_ms_per_run=%.0f", c / n * 1e3 }')"
       ;;
   esac
 done
