@@ -4,6 +4,8 @@
 #    others are still ranked (exit 0).
 # 2. A run server that dies (SIGKILL): its run is reported as failed ("its run server ended"), leaves
 #    no process behind, and the later runs go on through a new server.
+# 3. SIGINT to the whole job (a terminal's Ctrl-C) and SIGTERM to compare alone: exit 130 / 143, every
+#    process of the job ends (runner, server, runs), nothing partial is left, nothing is written.
 set -u
 outagesim=$1 out=$2
 rm -rf "$out" && mkdir -p "$out"
@@ -60,4 +62,22 @@ if ! grep -q '^slow-repair,1,ok,' "$out/server/runs.csv" || ! grep -q '^slow-rep
    ! grep -q '^runaway,2,timed out,' "$out/server/runs.csv"; then
   echo "server: the later runs did not go on:"; cat "$out/server/runs.csv"; exit 1
 fi
-echo "a crashed run and a killed run server are reported; the other runs went on"
+
+# 3. Signals. The job in a process group of its own, as a shell gives one; its runs started.
+for how in INT TERM; do
+  # (a background job of a script starts with SIGINT ignored: the job gets it back, as from a terminal)
+  setsid env --default-signal=INT "$outagesim" compare --observed observed.signals.yaml runaway.yaml slow-repair.yaml --seeds 2 -j 2 \
+    --out "$out/$how" >"$out/$how.stdout" 2>"$out/$how.stderr" &
+  job=$!
+  run_pid "$job" "$out/$how/runs/runaway/seed-1.log" >/dev/null || { echo "$how: no run started"; kill "$job"; exit 1; }
+  sleep 0.5
+  if [ $how = INT ]; then kill -INT -- -"$job"; want=130; else kill -TERM "$job"; want=143; fi
+  wait "$job"; rc=$?
+  [ "$rc" -eq "$want" ] || { echo "SIG$how: expected exit $want, got $rc"; cat "$out/$how.stderr"; exit 1; }
+  for _ in $(seq 1 50); do pgrep -g "$job" >/dev/null || break; sleep 0.1; done
+  if pgrep -g "$job" >/dev/null; then echo "SIG$how: processes of the job outlived it:"; ps -o pid,args -g "$job"; exit 1; fi
+  if find "$out/$how" -name '.*' | grep -q . || [ -e "$out/$how/ranking.csv" ]; then
+    echo "SIG$how: something partial was left:"; find "$out/$how"; exit 1
+  fi
+done
+echo "a crashed run and a killed run server are reported, the other runs went on; SIGINT and SIGTERM stop the whole job"
