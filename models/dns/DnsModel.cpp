@@ -628,27 +628,44 @@ private:
     if (len <= 0) return;
     auto& tl = ctx.timeline();
     const auto& cfg = core_->config();
+    if (sample_ids_.empty()) {
+      // The series recorded at every sample, interned once in the order they are recorded.
+      for (std::size_t r = 0; r < cfg.resolvers.size(); ++r) {
+        sample_ids_.push_back(tl.series_id(cfg.resolvers[r].node, "", "queries_per_s"));
+        for (std::size_t x = 0; x < kAnswerKinds; ++x)
+          sample_ids_.push_back(tl.series_id(cfg.resolvers[r].node, "",
+                                             std::string(answer_name(static_cast<Answer>(x))) + "_per_s"));
+      }
+      for (std::size_t d = 0; d < cfg.names.size(); ++d) {
+        const std::string svc = "name:" + cfg.names[d].name;
+        sample_ids_.push_back(tl.series_id("", svc, "queries_per_s"));
+        sample_ids_.push_back(tl.series_id("", svc, "resolution_success"));
+      }
+      for (std::size_t s = 0; s < cfg.servers.size(); ++s)
+        for (std::size_t x = 0; x < cfg.servers[s].sites.size(); ++x)
+          for (const char* metric : {"queries_per_s", "sent_per_s", "dropped_per_s"})
+            sample_ids_.push_back(tl.series_id(cfg.servers[s].sites[x], "", metric));
+    }
+    auto id = sample_ids_.begin();
     for (std::size_t r = 0; r < cfg.resolvers.size(); ++r) {
-      tl.add(a, cfg.resolvers[r].node, "", "queries_per_s", st.resolver_attempts[r] / len);
+      tl.add(a, *id++, st.resolver_attempts[r] / len);
       for (std::size_t x = 0; x < kAnswerKinds; ++x)
-        tl.add(a, cfg.resolvers[r].node, "", std::string(answer_name(static_cast<Answer>(x))) + "_per_s",
-               st.resolver_answers[r][x] / len);
+        tl.add(a, *id++, st.resolver_answers[r][x] / len);
     }
     for (std::size_t d = 0; d < cfg.names.size(); ++d) {
       const auto& pn = st.names[d];
-      std::string svc = "name:" + cfg.names[d].name;
       double fails = 0;
       for (std::size_t x = 0; x < kAnswerKinds; ++x)
         if (is_failure(static_cast<Answer>(x))) fails += pn.answers[x];
-      tl.add(a, "", svc, "queries_per_s", pn.attempts / len);
-      tl.add(a, "", svc, "resolution_success", pn.attempts > 0 ? 1 - fails / pn.attempts : 1);
+      tl.add(a, *id++, pn.attempts / len);
+      tl.add(a, *id++, pn.attempts > 0 ? 1 - fails / pn.attempts : 1);
     }
     for (std::size_t s = 0; s < cfg.servers.size(); ++s)
       for (std::size_t x = 0; x < cfg.servers[s].sites.size(); ++x) {
         const auto& ps = st.sites[s][x];
-        tl.add(a, cfg.servers[s].sites[x], "", "queries_per_s", (ps.arrived + ps.attack) / len);
-        tl.add(a, cfg.servers[s].sites[x], "", "sent_per_s", ps.sent / len);
-        tl.add(a, cfg.servers[s].sites[x], "", "dropped_per_s", ps.dropped / len);
+        tl.add(a, *id++, (ps.arrived + ps.attack) / len);
+        tl.add(a, *id++, ps.sent / len);
+        tl.add(a, *id++, ps.dropped / len);
       }
     // Retry amplification per zone: legitimate queries sent to its servers over their no-fault level.
     for (std::size_t z = 0; z < cfg.zones.size() && z < st.zones.size(); ++z)
@@ -756,6 +773,7 @@ private:
   static double round3(double v) { return std::round(v * 1000) / 1000; }
 
   std::unique_ptr<DnsCore> core_;
+  std::vector<sim::Timeline::SeriesId> sample_ids_; ///< series recorded at every sample (sample())
   std::vector<std::size_t> resolver_nodes_;
   std::vector<std::vector<std::size_t>> site_nodes_;
   // Per core site node: the topology links incident to it.
