@@ -171,6 +171,11 @@ std::vector<std::string> split_fields(const std::string& payload) {
   }
 }
 
+// What identifies a loaded scenario: its --set list and its file (one load serves all its runs).
+std::string scenario_key(const std::vector<std::string>& sets, const std::string& file) {
+  return join_fields(sets) + std::string(1, '\0') + file;
+}
+
 // Reassembles frames from what a descriptor gives.
 class FrameReader {
 public:
@@ -254,7 +259,7 @@ public:
   explicit ScenarioCache(const std::vector<ModelInfo>& models) : models_(models) {}
 
   const Loaded& get(const std::string& file, const std::vector<std::string>& sets) {
-    std::string key = join_fields(sets) + std::string(1, '\0') + file;
+    std::string key = scenario_key(sets, file);
     ++clock_;
     auto it = entries_.find(key);
     if (it != entries_.end()) {
@@ -279,7 +284,7 @@ public:
   }
 
   void forget(const std::string& file, const std::vector<std::string>& sets) {
-    entries_.erase(join_fields(sets) + std::string(1, '\0') + file);
+    entries_.erase(scenario_key(sets, file));
   }
 
 private:
@@ -507,7 +512,7 @@ public:
   explicit Schedule(const std::vector<RunSpec>& specs) : group_of_(specs.size()) {
     std::map<std::string, std::size_t> ids;
     for (std::size_t i = 0; i < specs.size(); ++i) {
-      std::string key = join_fields(specs[i].sets) + std::string(1, '\0') + specs[i].scenario;
+      std::string key = scenario_key(specs[i].sets, specs[i].scenario);
       auto [it, fresh] = ids.emplace(key, groups_.size());
       if (fresh) groups_.emplace_back();
       group_of_[i] = it->second;
