@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "ChildRun.hpp"
+#include "CompanyNetwork.hpp"
 #include "sim/world/World.hpp"
 
 using namespace outagesim::sim;
@@ -17,39 +18,8 @@ namespace sg4 = simgrid::s4u;
 
 namespace {
 
-// region:east --access-- router:edge --north (2+2 ms)-- router:core --internal-- dc:a
-//                             \--------south (1+1 ms)------/
-Scenario network() {
-  Scenario s;
-  auto node = [&](EntityKind k, const char* id) {
-    NodeSpec n;
-    n.kind = k;
-    n.id = id;
-    s.nodes.push_back(n);
-  };
-  node(EntityKind::Region, "east");  // 0
-  node(EntityKind::Router, "edge");  // 1
-  node(EntityKind::Router, "north"); // 2
-  node(EntityKind::Router, "south"); // 3
-  node(EntityKind::Router, "core");  // 4
-  node(EntityKind::Datacenter, "a"); // 5
-  auto link = [&](const char* id, const char* a, const char* b, double latency, LinkKind kind) {
-    LinkSpec l;
-    l.id = id;
-    l.a = a;
-    l.b = b;
-    l.latency = latency;
-    l.kind = kind;
-    s.links.push_back(l);
-  };
-  link("access/east", "region:east", "router:edge", 0.001, LinkKind::Access);            // 0
-  link("backbone/edge-north", "router:edge", "router:north", 0.002, LinkKind::Backbone); // 1
-  link("backbone/north-core", "router:north", "router:core", 0.002, LinkKind::Backbone); // 2
-  link("backbone/edge-south", "router:edge", "router:south", 0.001, LinkKind::Backbone); // 3
-  link("backbone/south-core", "router:south", "router:core", 0.001, LinkKind::Backbone); // 4
-  link("dc/a", "router:core", "dc:a", 0.0005, LinkKind::Internal);                       // 5
-  return s;
-}
+// The company network (CompanyNetwork.hpp) without datacenter b: region:east to dc:a, north or south.
+Scenario network() { return test::company_network(false); }
 
 // One line per look: the latency from region:east to dc:a in µs (-1: unreached), the down links
 // and nodes met, the state version, and whether the answer came from the memo.
