@@ -124,6 +124,9 @@ public:
   /// True if `asn` may originate `prefix`: a declared origin of it or of a covering prefix, or
   /// RPKI-valid against bgp.roas.
   bool authorised(Asn asn, const Prefix& prefix) const;
+  /// Changes with every apply() / set_announced(): with the engine's lookup_version(), what lookup()
+  /// answers stays the same while neither moves.
+  std::uint64_t inputs_version() const { return inputs_version_; }
 
 private:
   std::optional<AppliedAction> set_origins(const PrefixSpec& spec, bool announce,

@@ -247,6 +247,24 @@ public:
     return a;
   }
 
+  std::uint64_t routes_version() const override {
+    if (!driver_) return 1; // every lookup answers "no BGP model configured"
+    // Due now: route_lookup would process engine events (catch_up) or close the data plane's tick
+    // (close_tick) first; both may change answers and emit events, so the caller asks.
+    const double now = sg4::Engine::get_clock();
+    if (driver_->engine().next_event_time() <= now + driver_->offset()) return 0;
+    if (load_.has_capacities() && load_.would_close(now)) return 0;
+    // Otherwise an answer reads the engine's routes (lookup_version), the driver's inputs (hijack
+    // modes; hijack_events_ changes with them) and the last closed tick's load (congested_since_ too).
+    const std::array<std::uint64_t, 3> inputs{driver_->engine().lookup_version(), driver_->inputs_version(),
+                                              load_.closed_ticks()};
+    if (inputs != version_inputs_) {
+      version_inputs_ = inputs;
+      ++routes_version_;
+    }
+    return routes_version_;
+  }
+
   void offer_traffic(const sim::RouteAnswer& route, double bits_per_s) override {
     // Without declared capacities nothing is accounted: every other scenario runs as before.
     if (!driver_ || !load_.has_capacities()) return;
@@ -595,6 +613,9 @@ private:
     }
   }
 
+  // routes_version(): its number and what it was last computed from.
+  mutable std::uint64_t routes_version_ = 1;
+  mutable std::array<std::uint64_t, 3> version_inputs_{};
   BgpSetup setup_; // the config this run was created with (section, graph)
   RunContext* ctx_ = nullptr;
   std::shared_ptr<const AsGraph> graph_;

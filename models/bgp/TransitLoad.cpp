@@ -23,6 +23,7 @@ bool TransitLoad::advance(double t) {
   previous_.swap(current_);
   current_.clear();
   open_ = false;
+  ++closed_ticks_;
   return true;
 }
 

@@ -115,10 +115,14 @@ public:
       resolver_nodes_.push_back(*w.find_node(r.node));
     for (const auto& s : cfg.servers) {
       std::vector<std::size_t> sites;
-      for (const auto& site : s.sites)
+      flat_base_.push_back(site_paths_.size());
+      for (const auto& site : s.sites) {
         sites.push_back(*w.find_node(site));
+        site_paths_.push_back(w.node(sites.back()).path());
+      }
       site_nodes_.push_back(sites);
     }
+    index_reach(w);
     core_->set_reach(
         [this, &ctx](std::size_t r, std::size_t s, std::size_t k) { return reach(ctx, r, s, k); });
 
@@ -239,6 +243,9 @@ private:
       withdrawn_.erase(it);
     else
       withdrawn_[path] = id;
+    for (std::size_t i = 0; i < site_paths_.size(); ++i)
+      if (site_paths_[i] == path) site_withdrawn_[i] = on ? std::nullopt : std::optional<std::uint64_t>(id);
+    forget_reach();
     core_->invalidate_reach();
     return id;
   }
@@ -436,34 +443,99 @@ private:
                     (r.reason.empty() ? "" : r.reason + "; ") + it->second + " flushed", r.cause, data);
   }
 
-  // What reach_site (SiteReach.hpp) decides on, read from the world: only what it will read.
+  // Reachability of (resolver, site) pairs, kept across steps: by indices, each pair computed when
+  // the core first asks after a change, and the route lookups it reads shared per (source AS,
+  // address) as "route slots".
+  struct PairReach {
+    Reach value;
+    bool valid = false; ///< value holds until the world's state, a withdrawal or its route changes
+  };
+  struct RouteSlot {
+    std::uint32_t asn = 0, address = 0; ///< the lookup: from this AS to this address
+    bool asked = false;                 ///< asked since the last reset (answer holds its answer)
+    sim::RouteAnswer answer;
+    std::vector<std::pair<std::size_t, std::size_t>> users; ///< the (resolver, server) pairs reading it
+  };
+
+  // Builds the pair table and the route slots (sorted by (AS, address)).
+  void index_reach(const sim::World& w) {
+    const auto& servers = core_->config().servers;
+    site_withdrawn_.assign(site_paths_.size(), std::nullopt);
+    pair_reach_.assign(resolver_nodes_.size() * site_paths_.size(), PairReach{});
+    pair_slot_.assign(resolver_nodes_.size() * servers.size(), -1);
+    std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<std::pair<std::size_t, std::size_t>>> keys;
+    for (std::size_t r = 0; r < resolver_nodes_.size(); ++r)
+      for (std::size_t s = 0; s < servers.size(); ++s)
+        if (w.node(resolver_nodes_[r]).asn && servers[s].address)
+          keys[{*w.node(resolver_nodes_[r]).asn, *servers[s].address}].emplace_back(r, s);
+    for (auto& [key, users] : keys) {
+      RouteSlot slot;
+      slot.asn = key.first;
+      slot.address = key.second;
+      for (const auto& [r, s] : users)
+        pair_slot_[r * servers.size() + s] = int(route_slots_.size());
+      slot.users = std::move(users);
+      route_slots_.push_back(std::move(slot));
+    }
+  }
+
+  // Forgets every pair's reachability and every route answer (the world's state changed).
+  void forget_reach() {
+    for (auto& p : pair_reach_)
+      p.valid = false;
+  }
+
   Reach reach(RunContext& ctx, std::size_t r, std::size_t s, std::size_t k) {
+    PairReach& p = pair_reach_[r * site_paths_.size() + flat_base_[s] + k];
+    if (p.valid) return p.value;
+    bool lasting = true;
+    Reach out = compute_reach(ctx, r, s, k, lasting);
+    if (lasting) {
+      p.value = out;
+      p.valid = true;
+    }
+    return out;
+  }
+
+  // What reach_site (SiteReach.hpp) decides on, read from the world: only what it will read.
+  // `lasting` is cleared when the answer reads an event id (why a site or a path is down) that may
+  // change while nothing else does: such an answer is not kept.
+  Reach compute_reach(RunContext& ctx, std::size_t r, std::size_t s, std::size_t k, bool& lasting) {
     auto& w = ctx.world();
-    std::size_t from = resolver_nodes_[r], to = site_nodes_[s][k];
-    const auto& server = core_->config().servers[s];
+    const std::size_t from = resolver_nodes_[r], to = site_nodes_[s][k], i = flat_base_[s] + k;
     SiteReachInput in;
-    in.site_path = w.node(to).path();
+    in.site_path = site_paths_[i];
     in.site_up = w.node_up(to);
     if (!in.site_up) {
+      lasting = false;
       in.site_change = w.last_change(in.site_path);
       return reach_site(in);
     }
     in.latency = path_latency(w, from, to);
-    if (auto it = withdrawn_.find(in.site_path); it != withdrawn_.end()) in.withdrawn = it->second;
+    in.withdrawn = site_withdrawn_[i];
     const sim::RouteService* routes = ctx.routes();
-    if (routes && w.node(from).asn && w.node(to).asn && server.address) {
-      // Every site of an anycast address shares the lookup of one source AS (one per reach refresh).
-      auto key = std::make_pair(*w.node(from).asn, *server.address);
-      auto memo = lookups_.find(key);
-      if (memo == lookups_.end())
-        memo = lookups_.emplace(key, routes->route_lookup(key.first, key.second)).first;
-      in.route = &memo->second;
+    const int slot = pair_slot_[r * site_nodes_.size() + s];
+    if (routes && slot >= 0 && w.node(to).asn) {
+      // Every site of an anycast address shares the lookup of one source AS.
+      RouteSlot& rs = route_slots_[std::size_t(slot)];
+      if (!rs.asked) {
+        rs.answer = routes->route_lookup(rs.asn, rs.address);
+        rs.asked = true;
+      }
+      in.route = &rs.answer;
       in.site_asn = *w.node(to).asn;
     } else if (!in.latency && !in.withdrawn) {
+      lasting = false;
       for (const auto& c : w.cut_from(from, to))
         in.cut.emplace_back(c, w.last_change(c));
     }
     return reach_site(in);
+  }
+
+  static bool same_reach(const Reach& a, const Reach& b) {
+    return a.ok == b.ok && a.latency == b.latency && a.reason == b.reason && a.cause == b.cause &&
+           a.no_route == b.no_route && a.hijacked_by == b.hijacked_by && a.attracted_by == b.attracted_by &&
+           a.delivered == b.delivered && a.loss == b.loss;
   }
 
   // Latency of the shortest path over what is up now, nullopt without one. Memoised until a node or
@@ -478,8 +550,7 @@ private:
     return it->second;
   }
 
-  // The up/down state of every node and link: reachability is recomputed only when it changes (or
-  // every step when routes come from BGP, whose changes this model cannot see).
+  // The up/down state of every node and link: reachability is recomputed only when it changes.
   std::vector<char> signature(RunContext& ctx) const {
     auto& w = ctx.world();
     std::vector<char> sig(w.node_count() + w.link_count());
@@ -490,15 +561,55 @@ private:
     return sig;
   }
 
-  // Whether a route this model looked up since the last refresh now fares otherwise: with the state
-  // of nodes and links (signature) and the sites' announcements, these answers are all reachability
-  // depends on, so while none changes the resolvers' reachability stays as it was.
-  bool routes_changed(RunContext& ctx) const {
+  // Brings the route answers the pairs read up to date (with the state of nodes and links and the
+  // sites' announcements, they are all reachability depends on). Asks nothing while the route
+  // service's version stands; otherwise asks every route slot asked so far again and recomputes the
+  // kept pairs of those whose answer moved. Returns whether a kept pair's reachability changed (the
+  // core must ask again), or whether everything was forgotten (forget_reach) as when the state changes.
+  bool routes_changed(RunContext& ctx) {
     const sim::RouteService* routes = ctx.routes();
     if (!routes) return false;
-    for (const auto& [key, was] : lookups_)
-      if (routes->route_lookup(key.first, key.second) != was) return true;
-    return false;
+    bool any = false;
+    for (const auto& rs : route_slots_)
+      any = any || rs.asked;
+    if (!any) return false;
+    if (const std::uint64_t v = routes->routes_version(); v != 0 && v == routes_seen_) return false;
+    bool changed = false, moved = false, delivered = false;
+    const std::size_t flat = site_paths_.size();
+    for (auto& rs : route_slots_) {
+      if (!rs.asked) continue;
+      sim::RouteAnswer a = routes->route_lookup(rs.asn, rs.address);
+      const bool differs = a != rs.answer;
+      if (differs && !moved && !delivered && a.status != sim::RouteAnswer::Status::Delivered) {
+        // Asking the others now could do what the route service does on the first delivered lookup
+        // of a date (close its data plane's tick, with events) before this step's other events:
+        // forget them all instead, and let the pairs ask when used, as before the slots existed.
+        for (auto& other : route_slots_)
+          other.asked = false;
+        forget_reach();
+        return true;
+      }
+      delivered = delivered || a.status == sim::RouteAnswer::Status::Delivered;
+      if (!differs) continue;
+      moved = true;
+      rs.answer = std::move(a);
+      for (const auto& [r, s] : rs.users)
+        for (std::size_t k = 0; k < site_nodes_[s].size(); ++k) {
+          PairReach& p = pair_reach_[r * flat + flat_base_[s] + k];
+          if (!p.valid) continue;
+          bool lasting = true;
+          Reach now = compute_reach(ctx, r, s, k, lasting);
+          if (!lasting) {
+            p.valid = false;
+            changed = true;
+          } else if (!same_reach(now, p.value)) {
+            p.value = std::move(now);
+            changed = true;
+          }
+        }
+    }
+    routes_seen_ = routes->routes_version();
+    return changed;
   }
 
   void run(RunContext& ctx) {
@@ -511,23 +622,30 @@ private:
       double next = std::min({next_tick, next_sample, end});
       sg4::this_actor::sleep_until(t);
       // Let faults due at this instant act first. The fault player switches one node or link per
-      // simcall, so yield until a yield changes nothing.
-      auto sig = signature(ctx);
+      // simcall, so yield until a yield changes nothing. The world's state version tells when the
+      // state cannot have changed (the signature is compared only when it moved).
+      auto& w = ctx.world();
+      std::uint64_t version = w.state_version();
+      std::vector<char> sig = version == signature_version_ ? signature_ : signature(ctx);
       for (int i = 0; i < 1000000; ++i) {
         sg4::this_actor::yield();
+        if (w.state_version() == version) break;
+        version = w.state_version();
         auto again = signature(ctx);
         if (again == sig) break;
         sig = std::move(again);
       }
-      if (sig != signature_) {
+      const bool state_changed = sig != signature_;
+      if (state_changed) {
         paths_.clear();
         forget_crashed(ctx, sig);
+        forget_reach();
+        for (auto& rs : route_slots_)
+          rs.asked = false;
+        signature_ = std::move(sig);
       }
-      if (sig != signature_ || routes_changed(ctx)) {
-        core_->invalidate_reach();
-        lookups_.clear();
-      }
-      signature_ = std::move(sig);
+      signature_version_ = version;
+      if (state_changed || routes_changed(ctx)) core_->invalidate_reach();
       refresh_access_links(ctx);
       reshape_attacks(ctx, t);
       core_->step(t, next);
@@ -614,6 +732,14 @@ private:
     auto& w = ctx.world();
     if (!w.has_platform()) return;
     for (std::size_t g = 0; g < access_links_.size(); ++g) {
+      // Unchanged (the usual case): nothing to set.
+      const std::vector<AccessLink>& now = core_->access_links(g);
+      bool same = now.size() == access_links_[g].size();
+      for (std::size_t j = 0; same && j < now.size(); ++j) {
+        const std::size_t l = access_links_[g][j];
+        same = now[j].capacity_bps == w.sg_link(l)->get_bandwidth() * 8 && now[j].up == w.link_up(l);
+      }
+      if (same) continue;
       std::vector<AccessLink> links;
       for (std::size_t l : access_links_[g])
         links.push_back({w.link(l).path(), w.sg_link(l)->get_bandwidth() * 8, w.link_up(l)});
@@ -779,6 +905,7 @@ private:
   // Per core site node: the topology links incident to it.
   std::vector<std::vector<std::size_t>> access_links_;
   std::vector<char> signature_;
+  std::uint64_t signature_version_ = ~std::uint64_t{0}; ///< the world's state version signature_ was read at
   std::map<std::string, std::uint64_t> withdrawn_; // site path -> the withdrawal's event
   std::map<std::string, AttackShares> attacks_;    // site path -> its running attacks
   struct SiteAttack {
@@ -794,7 +921,13 @@ private:
   std::map<std::string, Misbehaving> misbehaving_; // site path -> what its servers answer wrongly
   // (site path, entry) -> the botnet's sources (region index, share of the bots)
   std::map<std::pair<std::string, std::string>, std::vector<std::pair<std::size_t, double>>> footprints_;
-  mutable std::map<std::pair<std::uint32_t, std::uint32_t>, sim::RouteAnswer> lookups_;
+  std::vector<std::size_t> flat_base_;  ///< server -> its first flat site index
+  std::vector<std::string> site_paths_; ///< flat site -> its node's path
+  std::vector<std::optional<std::uint64_t>> site_withdrawn_; ///< flat site -> its withdrawal's event
+  std::vector<PairReach> pair_reach_;   ///< resolver * flat sites + flat site
+  std::vector<RouteSlot> route_slots_;  ///< by (AS, address)
+  std::vector<int> pair_slot_;          ///< resolver * servers + server -> its route slot, -1: none
+  std::uint64_t routes_seen_ = 0;       ///< the route service's version the slots were last checked at
   std::map<std::pair<std::size_t, std::size_t>, std::optional<double>> paths_; // (from, to) -> latency
   double tick_ = 10, ddos_rate_ = 1e6;
   const DnsModelConfig& config_; // held by the scenario for the run

@@ -71,6 +71,12 @@ public:
   /// lookup). It loads the transit ASes of that path, and route_lookup's `delivered` follows from the
   /// load of the previous step. Default: traffic is not accounted (unlimited capacity).
   virtual void offer_traffic(const RouteAnswer& /*route*/, double /*bits_per_s*/) {}
+  /// A number for the state route_lookup() answers from, so that a model memoising answers need not
+  /// ask them all again: two equal non-zero versions mean that every lookup answers now as it did
+  /// then, and that a route_lookup() now would change nothing (route_lookup first processes the
+  /// routing events due by now, which may emit events). 0: the service cannot tell (something is due
+  /// now, or it keeps no version): ask again. Reading it changes nothing. Default: 0.
+  virtual std::uint64_t routes_version() const { return 0; }
 };
 
 /// Announcements a site controls (offered by the BGP model): a DNS or edge site's health check

@@ -248,8 +248,11 @@ TEST_CASE("driver: warm-up converges, actions become engine inputs, repeats chan
   e.run_to_convergence();
   CHECK(e.best_path(1, p) == std::vector<Asn>{2, 20, 100});
 
-  // Hijack of a more-specific, then its end.
+  // Hijack of a more-specific, then its end. Every input moves inputs_version() (with the engine's
+  // lookup_version(), what the model's routes_version() reads), a repeat that changes nothing too.
+  const std::uint64_t inputs = drv.inputs_version();
   auto h = drv.apply("as:200", "hijack", {{"prefix", "10.1.0.0/17"}}, e.now());
+  CHECK(drv.inputs_version() > inputs);
   REQUIRE(h);
   CHECK(h->prefixes.size() == 2); // the /17 and the configured /16 it overlaps
   e.run_to_convergence();

@@ -41,6 +41,31 @@ TEST_CASE("transit load: one congested AS delivers capacity / load, on the previ
   CHECK(ends.delivery(path).delivered == 1.0);
 }
 
+TEST_CASE("transit load: would_close and closed_ticks tell when delivery() may answer otherwise",
+          "[bgp][transit]") {
+  // What BgpModel::routes_version() reads: delivery() changes only when a tick closes.
+  TransitLoad t;
+  t.set_capacity(5, 800e9);
+  const Path path{7, 5, 9};
+  CHECK_FALSE(t.would_close(10)); // no tick open
+  CHECK(t.closed_ticks() == 0);
+  t.offer(10, path, 3.2e12);
+  CHECK_FALSE(t.would_close(10)); // more offers of the same date join the open tick
+  CHECK(t.would_close(20));
+  CHECK(t.closed_ticks() == 0);
+  const auto before = t.delivery(path).delivered;
+  CHECK_FALSE(t.advance(10));
+  CHECK(t.closed_ticks() == 0);
+  CHECK(t.delivery(path).delivered == before);
+  CHECK(t.advance(20));
+  CHECK(t.closed_ticks() == 1);
+  CHECK_FALSE(t.would_close(30)); // closed, nothing open until the next offer
+  CHECK(t.delivery(path).delivered != before);
+  t.offer(30, path, 1e9); // opens a tick: the closed one still answers
+  CHECK(t.closed_ticks() == 1);
+  CHECK(t.would_close(40));
+}
+
 TEST_CASE("transit load: two congested ASes in series multiply, a new tick replaces the old",
           "[bgp][transit]") {
   TransitLoad t;
