@@ -255,9 +255,9 @@ public:
     if (driver_->engine().next_event_time() <= now + driver_->offset()) return 0;
     if (load_.has_capacities() && load_.would_close(now)) return 0;
     // Otherwise an answer reads the engine's routes (lookup_version), the driver's inputs (hijack
-    // modes; hijack_events_ changes with them) and the last closed tick's load (congested_since_ too).
+    // modes; hijack_events_ changes with them) and the last closed tick's congestion (congested_since_ too).
     const std::array<std::uint64_t, 3> inputs{driver_->engine().lookup_version(), driver_->inputs_version(),
-                                              load_.closed_ticks()};
+                                              load_.delivery_version()};
     if (inputs != version_inputs_) {
       version_inputs_ = inputs;
       ++routes_version_;

@@ -21,9 +21,17 @@ std::string format_bps(double bps) {
 bool TransitLoad::advance(double t) {
   if (!open_ || t <= tick_) return false;
   previous_.swap(current_);
+  // current_ holds the tick closed before: does delivery() read anything else now?
+  for (const auto& [asn, cap] : capacity_) {
+    auto was = current_.find(asn), now = previous_.find(asn);
+    const double a = was == current_.end() ? 0 : was->second, b = now == previous_.end() ? 0 : now->second;
+    if ((a > cap || b > cap) && a != b) {
+      ++delivery_version_;
+      break;
+    }
+  }
   current_.clear();
   open_ = false;
-  ++closed_ticks_;
   return true;
 }
 

@@ -56,8 +56,10 @@ public:
   bool advance(double t);
   /// Whether advance(t) (or an offer at t) would close the open tick now.
   bool would_close(double t) const { return open_ && t > tick_; }
-  /// Counts closed ticks: delivery() answers the same while it stays the same.
-  std::uint64_t closed_ticks() const { return closed_ticks_; }
+  /// Changes when a tick closes whose figures delivery() reads (the load of each AS above its
+  /// capacity, and which ones are) differ from the last closed tick's: delivery() answers the same
+  /// while it stays the same.
+  std::uint64_t delivery_version() const { return delivery_version_; }
 
   /// Delivery along `path` on the last closed tick's load.
   Delivery delivery(const std::vector<Asn>& path) const;
@@ -69,7 +71,7 @@ private:
   std::map<Asn, double> current_, previous_; // load per capacity-limited AS (bits/s)
   double tick_ = 0;                          // date of the open tick
   bool open_ = false;                        // a tick is gathering offers
-  std::uint64_t closed_ticks_ = 0;
+  std::uint64_t delivery_version_ = 0;
 };
 
 } // namespace outagesim::bgp

@@ -41,29 +41,43 @@ TEST_CASE("transit load: one congested AS delivers capacity / load, on the previ
   CHECK(ends.delivery(path).delivered == 1.0);
 }
 
-TEST_CASE("transit load: would_close and closed_ticks tell when delivery() may answer otherwise",
+TEST_CASE("transit load: would_close and delivery_version tell when delivery() may answer otherwise",
           "[bgp][transit]") {
-  // What BgpModel::routes_version() reads: delivery() changes only when a tick closes.
+  // What BgpModel::routes_version() reads: delivery() changes only when a tick closes with other
+  // figures for an AS above its capacity.
   TransitLoad t;
   t.set_capacity(5, 800e9);
   const Path path{7, 5, 9};
   CHECK_FALSE(t.would_close(10)); // no tick open
-  CHECK(t.closed_ticks() == 0);
-  t.offer(10, path, 3.2e12);
+  t.offer(10, path, 100e9);
   CHECK_FALSE(t.would_close(10)); // more offers of the same date join the open tick
   CHECK(t.would_close(20));
-  CHECK(t.closed_ticks() == 0);
-  const auto before = t.delivery(path).delivered;
   CHECK_FALSE(t.advance(10));
-  CHECK(t.closed_ticks() == 0);
-  CHECK(t.delivery(path).delivered == before);
-  CHECK(t.advance(20));
-  CHECK(t.closed_ticks() == 1);
+  std::uint64_t v = t.delivery_version();
+  CHECK(t.advance(20)); // closed within capacity: delivery() answers as before
+  CHECK(t.delivery(path).delivered == 1.0);
+  CHECK(t.delivery_version() == v);
   CHECK_FALSE(t.would_close(30)); // closed, nothing open until the next offer
-  CHECK(t.delivery(path).delivered != before);
-  t.offer(30, path, 1e9); // opens a tick: the closed one still answers
-  CHECK(t.closed_ticks() == 1);
-  CHECK(t.would_close(40));
+  t.offer(30, path, 200e9); // more load, still within capacity
+  t.advance(40);
+  CHECK(t.delivery_version() == v);
+  t.offer(40, path, 1600e9); // congested: half gets through
+  t.advance(50);
+  CHECK(t.delivery(path).delivered == Approx(0.5));
+  CHECK(t.delivery_version() != v);
+  v = t.delivery_version();
+  t.offer(50, path, 1600e9); // the same figures: the same answers
+  t.advance(60);
+  CHECK(t.delivery_version() == v);
+  t.offer(60, path, 3200e9); // other figures
+  t.advance(70);
+  CHECK(t.delivery(path).delivered == Approx(0.25));
+  CHECK(t.delivery_version() != v);
+  v = t.delivery_version();
+  t.offer(70, path, 1e9); // congestion ends
+  t.advance(80);
+  CHECK(t.delivery(path).delivered == 1.0);
+  CHECK(t.delivery_version() != v);
 }
 
 TEST_CASE("transit load: two congested ASes in series multiply, a new tick replaces the old",
