@@ -31,6 +31,7 @@ bool TransitLoad::advance(double t) {
     }
   }
   current_.clear();
+  texts_.clear();
   open_ = false;
   return true;
 }
@@ -68,8 +69,15 @@ TransitLoad::Delivery TransitLoad::delivery(const std::vector<Asn>& path) const 
     const Congestion c = congestion(path[i]);
     if (c.delivered >= 1) continue;
     d.delivered *= c.delivered;
-    d.reason += (d.reason.empty() ? "" : "; ") + std::string("AS") + std::to_string(path[i]) +
-                " congested: " + format_bps(c.load_bps) + " offered to " + format_bps(c.capacity_bps);
+    // The text of an AS is the same for every path of the closed tick: formatted once per tick.
+    auto text = texts_.find(path[i]);
+    if (text == texts_.end())
+      text = texts_
+                 .emplace(path[i], "AS" + std::to_string(path[i]) + " congested: " + format_bps(c.load_bps) +
+                                       " offered to " + format_bps(c.capacity_bps))
+                 .first;
+    if (!d.reason.empty()) d.reason += "; ";
+    d.reason += text->second;
   }
   return d;
 }

@@ -72,6 +72,7 @@ private:
   double tick_ = 0;                          // date of the open tick
   bool open_ = false;                        // a tick is gathering offers
   std::uint64_t delivery_version_ = 0;
+  mutable std::map<Asn, std::string> texts_; // delivery()'s text per congested AS, for the closed tick
 };
 
 } // namespace outagesim::bgp
