@@ -479,7 +479,8 @@ private:
     }
   }
 
-  // Forgets every pair's reachability and every route answer (the world's state changed).
+  // Forgets every pair's reachability (the world's state or a site's announcement changed); the
+  // caller resets the route slots when their answers may be stale too.
   void forget_reach() {
     for (auto& p : pair_reach_)
       p.valid = false;
@@ -532,6 +533,7 @@ private:
     return reach_site(in);
   }
 
+  // Every field of Reach (DnsCore.hpp) the same: keep it in step with the struct.
   static bool same_reach(const Reach& a, const Reach& b) {
     return a.ok == b.ok && a.latency == b.latency && a.reason == b.reason && a.cause == b.cause &&
            a.no_route == b.no_route && a.hijacked_by == b.hijacked_by && a.attracted_by == b.attracted_by &&
@@ -905,7 +907,7 @@ private:
   // Per core site node: the topology links incident to it.
   std::vector<std::vector<std::size_t>> access_links_;
   std::vector<char> signature_;
-  std::uint64_t signature_version_ = ~std::uint64_t{0}; ///< the world's state version signature_ was read at
+  std::uint64_t signature_version_ = ~std::uint64_t{0}; // the world's state version signature_ is of
   std::map<std::string, std::uint64_t> withdrawn_; // site path -> the withdrawal's event
   std::map<std::string, AttackShares> attacks_;    // site path -> its running attacks
   struct SiteAttack {
@@ -921,13 +923,14 @@ private:
   std::map<std::string, Misbehaving> misbehaving_; // site path -> what its servers answer wrongly
   // (site path, entry) -> the botnet's sources (region index, share of the bots)
   std::map<std::pair<std::string, std::string>, std::vector<std::pair<std::size_t, double>>> footprints_;
-  std::vector<std::size_t> flat_base_;  ///< server -> its first flat site index
-  std::vector<std::string> site_paths_; ///< flat site -> its node's path
+  // Reachability kept across steps (reach(), routes_changed()).
+  std::vector<std::size_t> flat_base_;                       ///< server -> its first flat site index
+  std::vector<std::string> site_paths_;                      ///< flat site -> its node's path
   std::vector<std::optional<std::uint64_t>> site_withdrawn_; ///< flat site -> its withdrawal's event
-  std::vector<PairReach> pair_reach_;   ///< resolver * flat sites + flat site
-  std::vector<RouteSlot> route_slots_;  ///< by (AS, address)
-  std::vector<int> pair_slot_;          ///< resolver * servers + server -> its route slot, -1: none
-  std::uint64_t routes_seen_ = 0;       ///< the route service's version the slots were last checked at
+  std::vector<PairReach> pair_reach_;                        ///< resolver * flat sites + flat site
+  std::vector<RouteSlot> route_slots_;                       ///< by (AS, address)
+  std::vector<int> pair_slot_;    ///< resolver * servers + server -> its route slot, -1: none
+  std::uint64_t routes_seen_ = 0; ///< the route service's version the slots were last checked at
   std::map<std::pair<std::size_t, std::size_t>, std::optional<double>> paths_; // (from, to) -> latency
   double tick_ = 10, ddos_rate_ = 1e6;
   const DnsModelConfig& config_; // held by the scenario for the run
