@@ -482,6 +482,9 @@ void BgpEngine::dispatch(const Event& ev) {
   case EventKind::Input:
     on_input(inputs_[ev.a]);
     return;
+  case EventKind::Flush:
+    on_flush();
+    return;
   }
 }
 
@@ -655,6 +658,40 @@ PathId BgpEngine::export_for(PrefixId p, AsIndex v, SlotIndex s) {
 }
 
 void BgpEngine::export_changes(AsIndex v) {
+  if (params_.mrai_s > 0) {
+    export_now(v);
+    return;
+  }
+  // No MRAI: the export waits for the end of the date (see the header), one Flush for all ASes.
+  if (dirty_.empty()) push(now_, EventKind::Flush, 0, 0);
+  for (PrefixId p : changed_) {
+    AsPrefix& a = ap(v, p);
+    if (a.dirty) continue;
+    a.dirty = 1;
+    dirty_.emplace_back(v, p);
+  }
+}
+
+void BgpEngine::on_flush() {
+  // By AS, prefixes ascending (the order of sends is the order of ASes and is deterministic).
+  std::vector<std::pair<AsIndex, PrefixId>> dirty;
+  dirty.swap(dirty_);
+  std::sort(dirty.begin(), dirty.end());
+  for (std::size_t i = 0; i < dirty.size();) {
+    const AsIndex v = dirty[i].first;
+    changed_.clear();
+    for (; i < dirty.size() && dirty[i].first == v; ++i) {
+      ap(v, dirty[i].second).dirty = 0;
+      changed_.push_back(dirty[i].second);
+    }
+    export_now(v);
+  }
+  changed_.clear();
+  dirty.clear();
+  if (dirty_.empty()) dirty_.swap(dirty); // keep the capacity
+}
+
+void BgpEngine::export_now(AsIndex v) {
   const SlotIndex end = graph_.slot_end(v);
   for (SlotIndex s = graph_.slot_begin(v); s < end; ++s)
     if (slots_[s].up) export_over(s);

@@ -43,6 +43,15 @@
 //   Session down: RIB-in and RIB-out of the session flushed, timer cancelled, messages in flight
 //   dropped. Session up: each side sends its whole exportable table (this arms the timer).
 //
+// Without MRAI (mrai_s = 0), an AS's exports are re-evaluated once at the end of each date, after
+// every event of that date (a Flush event): a session carries at most one update per prefix per
+// instant, the AS's last state of that instant. A real speaker holds one Adj-RIB-Out entry per
+// (session, prefix) and replaces an entry whose update has not left yet (RFC 4271 9.2: only the
+// latest state is advertised; BIRD's buckets, FRR's adj-out FIFO); sending every intermediate state
+// of one instant would only deliver, at one later instant, states the receiver overwrites at once.
+// The state after each date is the same either way; fewer transient changes are seen. With MRAI the
+// timer already keeps one pending entry per (session, prefix); the first change is sent at once.
+//
 // Updates sharing attributes travel together: everything one AS sends to one neighbour at one
 // instant is grouped by AS path (interned, so equal paths are equal ids) into one message per path,
 // plus one for the withdrawals.
@@ -367,7 +376,7 @@ private:
   static constexpr SlotIndex kLocalSlot = 0xFFFFFFFEu;
   static constexpr SlotIndex kNoSlot = 0xFFFFFFFFu;
 
-  enum class EventKind : std::uint8_t { Deliver, MraiExpire, Input };
+  enum class EventKind : std::uint8_t { Deliver, MraiExpire, Input, Flush };
   struct Event {
     double time;
     std::uint64_t seq_kind; // sequence << 8 | kind: unique, so it orders equal dates FIFO
@@ -428,6 +437,7 @@ private:
     PathId export_path = kNoPath;        // intern(v, best_path), kNoPath if no route
     std::uint8_t origin = 0;             // PrefixState::origin_sites[v] != 0
     std::uint8_t best_customer_like = 0; // the best route was learned from a customer or sibling
+    std::uint8_t dirty = 0;              // MRAI 0: in dirty_, its export not yet re-evaluated
   };
   struct SlotState {
     double delay = 0; // link delay, s
@@ -473,6 +483,8 @@ private:
   void set_best(PrefixId p, AsIndex v, SlotIndex slot, PathId path, ChangeCause cause, Asn from);
   PathId export_for(PrefixId p, AsIndex v, SlotIndex s);
   void export_changes(AsIndex v);
+  void export_now(AsIndex v);
+  void on_flush();
   void export_over(SlotIndex s);
   void send_batch(SlotIndex s);
   void arm_mrai(SlotIndex s);
@@ -498,6 +510,9 @@ private:
   std::vector<Message> messages_;
   std::vector<std::uint32_t> free_messages_;
   std::vector<Input> inputs_;
+  // MRAI 0: (AS, prefix) pairs whose export is re-evaluated at the end of the current date (one
+  // Flush event per date), so a session carries at most one update per prefix per instant.
+  std::vector<std::pair<AsIndex, PrefixId>> dirty_;
 
   std::vector<Prefix> prefix_list_;
   std::map<Prefix, PrefixId> prefix_ids_;

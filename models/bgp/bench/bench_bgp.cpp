@@ -10,8 +10,9 @@
 //
 // Work: load the graph; announce 6 prefixes from the origin at t=0 and run to convergence; withdraw
 // them all and run to convergence. The same work is then done by a minimal priority-queue
-// path-vector loop written below (Gao-Rexford, MRAI, same delays; no observers, no inputs, no
-// policies), whose converged state must agree with the engine's. The last line is
+// path-vector loop written below (Gao-Rexford, MRAI, same delays; without MRAI, exports re-evaluated
+// once per date as in the engine; no observers, no inputs, no policies), whose converged state must
+// agree with the engine's. The last line is
 //   bgp-bench: ases=N links=N load_s=X converge_s=X withdraw_s=X updates=N updates_per_s=X
 //              rss_mib=N pq_ratio=X cpu_s=X us_per_update=X pq_ratio_wall=X engine_rss_mib=N
 // (one line; the minimal loop follows the same WRATE setting, so it is always the same work)
@@ -31,6 +32,7 @@
 #include "models/bgp/TopologyLoader.hpp"
 #include "sim/core/Rng.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -80,6 +82,7 @@ public:
     exp_.assign(n * np_, kNone);
     armed_.assign(m, 0);
     pending_.assign(m, 0);
+    dirty_.assign(n, 0);
   }
 
   void originate(AsIndex origin, bool on) {
@@ -102,6 +105,8 @@ public:
       now_ = e.t;
       if (e.path == kTimer)
         timer(e.slot);
+      else if (e.path == kFlush)
+        flush_dates();
       else
         deliver(e.slot, e.path, e.mask);
     }
@@ -111,7 +116,7 @@ public:
   static constexpr SlotIndex kNoSlot = 0xFFFFFFFF, kLocal = 0xFFFFFFFE;
 
 private:
-  static constexpr std::uint32_t kNone = 0xFFFFFFFF, kTimer = 0xFFFFFFFE;
+  static constexpr std::uint32_t kNone = 0xFFFFFFFF, kTimer = 0xFFFFFFFE, kFlush = 0xFFFFFFFD;
   struct Node {
     AsIndex as;
     std::uint32_t tail, len;
@@ -186,7 +191,21 @@ private:
         set_best(v, p, r, path);
       }
     }
-    if (changed_) export_all(v);
+    if (!changed_) return;
+    if (mrai_ > 0) return export_all(v);
+    // No MRAI: the export waits for the end of the date (as in the engine), for all ASes at once.
+    if (dirty_list_.empty()) q_.push(Ev{now_, seq_++, 0, kFlush, 0});
+    if (!dirty_[v]) dirty_list_.push_back(v);
+    dirty_[v] |= changed_;
+  }
+  void flush_dates() {
+    std::sort(dirty_list_.begin(), dirty_list_.end());
+    for (AsIndex v : dirty_list_) {
+      changed_ = dirty_[v];
+      dirty_[v] = 0;
+      export_all(v);
+    }
+    dirty_list_.clear();
   }
   std::uint32_t desired(AsIndex v, int p, SlotIndex s) const {
     std::size_t i = v * np_ + p;
@@ -257,6 +276,8 @@ private:
   std::vector<SlotIndex> best_slot_;
   std::vector<std::uint8_t> armed_;
   std::vector<std::uint32_t> pending_;
+  std::vector<std::uint32_t> dirty_; // by AS: prefixes whose export waits for the date's end (MRAI 0)
+  std::vector<AsIndex> dirty_list_;
   std::priority_queue<Ev> q_;
   double now_ = 0;
   std::uint64_t seq_ = 0, messages_ = 0;

@@ -348,3 +348,51 @@ TEST_CASE("BGP parameters are declared once and read back", "[bgp]") {
   CHECK(p.processing_delay_s == 0.002);
   CHECK(p.seed == 9);
 }
+
+TEST_CASE("MRAI 0: one update per session and prefix per instant, the AS's last state of it", "[bgp][coalesce]") {
+  // 1 originates; 2 and 3 are its providers and customers of 4; 5 is 4's customer. All links have the
+  // same delay, so 4 hears 2 and 3 at the same instant (2 first: 1 sends in ASN order) and prefers 3
+  // (local-pref). Its best changes twice in that instant; 5 must receive only the last state.
+  AsGraphBuilder b;
+  auto pc = [&](Asn p, Asn c) { b.add_link(p, c, Relationship::Customer); };
+  pc(2, 1);
+  pc(3, 1);
+  pc(4, 2);
+  pc(4, 3);
+  pc(4, 5);
+  AsGraph g = b.build();
+  const double hop = kDefaultLinkDelay + BgpParams{}.processing_delay_s;
+  for (double mrai : {0.0, 30.0}) {
+    INFO("mrai " << mrai);
+    BgpParams params;
+    params.mrai_s = mrai;
+    params.mrai_jitter = false;
+    BgpEngine e(g, params);
+    Recorder rec;
+    e.set_observer(&rec);
+    e.watch(5);
+    e.set_local_pref(4, 3, 500, 0);
+    e.announce(1, kP, 0);
+    REQUIRE(e.run_to_convergence());
+    std::vector<Path> at4;
+    for (const auto& c : rec.changes)
+      if (c.asn == 4) at4.push_back(e.path_asns(c.new_path));
+    CHECK(at4 == std::vector<Path>{{2, 1}, {3, 1}}); // 4 itself goes through both, at one instant
+    std::vector<std::pair<double, Path>> at5;
+    for (const auto& u : rec.updates)
+      at5.emplace_back(u.time, e.path_asns(u.path));
+    CHECK(bp(e, 5) == Path{4, 3, 1});
+    if (mrai == 0) {
+      // Only 4's last state of the instant leaves: one update, [4 3 1], one hop after 4 heard it.
+      REQUIRE(at5.size() == 1);
+      CHECK(at5[0].first == Approx(3 * hop));
+      CHECK(at5[0].second == Path{4, 3, 1});
+    } else {
+      // With MRAI the first change leaves at once and the second waits for the timer (30 s).
+      REQUIRE(at5.size() == 2);
+      CHECK(at5[0].second == Path{4, 2, 1});
+      CHECK(at5[1].second == Path{4, 3, 1});
+      CHECK(at5[1].first == Approx(2 * hop + 30 + hop));
+    }
+  }
+}
