@@ -146,6 +146,7 @@ BgpEngine::BgpEngine(const AsGraph& graph, BgpParams params)
   customer_filter_.assign(n, 0);
   leak_.assign(n, 0);
   watched_.assign(n, 0);
+  dirty_count_.assign(n, 0);
   announcements_rx_.assign(n, 0);
   withdrawals_rx_.assign(n, 0);
   // The least delay between an event and one it schedules: a delivery (link delay + processing
@@ -668,27 +669,35 @@ void BgpEngine::export_changes(AsIndex v) {
     AsPrefix& a = ap(v, p);
     if (a.dirty) continue;
     a.dirty = 1;
+    if (dirty_count_[v]++ == 0) dirty_as_.push_back(v);
     dirty_.emplace_back(v, p);
   }
 }
 
 void BgpEngine::on_flush() {
-  // By AS, prefixes ascending (the order of sends is the order of ASes and is deterministic).
-  std::vector<std::pair<AsIndex, PrefixId>> dirty;
-  dirty.swap(dirty_);
-  std::sort(dirty.begin(), dirty.end());
-  for (std::size_t i = 0; i < dirty.size();) {
-    const AsIndex v = dirty[i].first;
-    changed_.clear();
-    for (; i < dirty.size() && dirty[i].first == v; ++i) {
-      ap(v, dirty[i].second).dirty = 0;
-      changed_.push_back(dirty[i].second);
-    }
+  // ASes in the order they first changed in this date, each with its prefixes in the order they
+  // changed (a stable bucket sort of dirty_ by AS; the order of the sends is deterministic).
+  std::uint32_t end = 0;
+  for (AsIndex v : dirty_as_) {
+    end += dirty_count_[v];
+    dirty_count_[v] = end - dirty_count_[v]; // the AS's first place in flush_order_
+  }
+  flush_order_.resize(dirty_.size());
+  for (const auto& [v, p] : dirty_)
+    flush_order_[dirty_count_[v]++] = p; // ends as the AS's end
+  dirty_.clear();
+  std::uint32_t begin = 0;
+  for (AsIndex v : dirty_as_) {
+    const std::uint32_t stop = dirty_count_[v];
+    dirty_count_[v] = 0;
+    changed_.assign(flush_order_.begin() + begin, flush_order_.begin() + stop);
+    begin = stop;
+    for (PrefixId p : changed_)
+      ap(v, p).dirty = 0;
     export_now(v);
   }
+  dirty_as_.clear();
   changed_.clear();
-  dirty.clear();
-  if (dirty_.empty()) dirty_.swap(dirty); // keep the capacity
 }
 
 void BgpEngine::export_now(AsIndex v) {

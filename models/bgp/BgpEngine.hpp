@@ -513,6 +513,9 @@ private:
   // MRAI 0: (AS, prefix) pairs whose export is re-evaluated at the end of the current date (one
   // Flush event per date), so a session carries at most one update per prefix per instant.
   std::vector<std::pair<AsIndex, PrefixId>> dirty_;
+  std::vector<AsIndex> dirty_as_;           // ASes in dirty_, in the order they first changed
+  std::vector<std::uint32_t> dirty_count_;  // by AS: its pairs in dirty_ (flush: places)
+  std::vector<PrefixId> flush_order_;       // dirty_'s prefixes grouped by AS
 
   std::vector<Prefix> prefix_list_;
   std::map<Prefix, PrefixId> prefix_ids_;
