@@ -35,7 +35,9 @@ bool is_customer_like(Relationship r) {
 const std::vector<sim::ParamDecl>& bgp_param_decls() {
   using sim::ParamType;
   static const std::vector<sim::ParamDecl> decls = {
-      {"mrai", ParamType::Duration, "30s", "s", "eBGP MinRouteAdvertisementInterval per session (0 disables)",
+      {"mrai", ParamType::Duration, "30s", "s",
+       "eBGP MinRouteAdvertisementInterval per session (0 disables: then at most one update per session "
+       "and prefix per instant, the last state of that instant)",
        0, 3600},
       {"mrai_jitter", ParamType::Bool, "true", "",
        "multiply each MRAI timer by U[0.75,1] (RFC 4271 section 10)"},
