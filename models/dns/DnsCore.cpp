@@ -45,15 +45,55 @@ DnsCore::RegionOutcome DnsCore::region_outcome(std::size_t region, std::size_t d
   return o;
 }
 
-double DnsCore::hijacked_share(std::size_t r, std::size_t d, double last) const {
-  const int zone = names_[demand_names_[d]].zone;
-  if (zone < 0 || zone_views_.empty()) return last;
-  const ZoneView& v = zone_views_[r * zones_.size() + std::size_t(zone)];
-  if (v.used != step_no_ || v.choice.empty()) return last; // no query to the zone's servers now
-  double n = 0;
-  for (const auto& c : v.choice)
-    if (c.attracted) ++n;
-  return n / double(v.choice.size());
+double DnsCore::hijacked_share(std::size_t r, std::size_t d, double t) const {
+  if (zone_views_.empty()) return 0;
+  // A resolution is hijacked when any of its queries went to an unauthorised origin: to the servers
+  // of a zone of its CNAME chain, or to the parent (up to the TLD) that hands out such a zone's
+  // delegation. A forged delegation from a TLD's hijacked servers sends the name's traffic to the
+  // hijacker as surely as a hijack of the zone's own servers. Each zone counts by the share of its
+  // servers whose route an unauthorised origin attracts, from the resolver's view of the zone when it
+  // last asked it (a view changes only when the zone is asked again: answering from its cache, a
+  // resolver counts by where its last queries went). A parent is asked only by the instances that
+  // need the delegation (not fresh in their cache: a delegation lasts days): it counts for that share
+  // of the resolver's instances. The shares combine as independent chances of a clean resolution.
+  double clean = 1, only = 0;
+  int hit = 0;
+  auto count = [&](int zone, double weight) {
+    if (zone < 0 || weight <= 0) return;
+    const ZoneView& v = zone_views_[r * zones_.size() + std::size_t(zone)];
+    if (v.used == 0 || v.choice.empty()) return; // never asked: nothing to count
+    double n = 0;
+    for (const auto& c : v.choice)
+      if (c.attracted) ++n;
+    if (n == 0) return;
+    const double a = weight * n / double(v.choice.size());
+    clean *= 1 - a;
+    only = a;
+    ++hit;
+  };
+  const std::size_t chain = needs_[d].size();
+  for (std::size_t i = 0; i < chain; ++i) {
+    const int zone = names_[needs_[d][i]].zone;
+    bool repeat = false; // a zone counts once, however many names of the chain it holds
+    for (std::size_t j = 0; j < i && !repeat; ++j)
+      repeat = names_[needs_[d][j]].zone == zone;
+    if (!repeat) count(zone, 1);
+  }
+  for (int z : needs_zones_[d]) {
+    const int parent = zones_[z].parent;
+    const ZoneView& pv = zone_views_[r * zones_.size() + std::size_t(parent)];
+    bool attracted = false;
+    for (const auto& c : pv.choice)
+      attracted = attracted || c.attracted;
+    if (!attracted) continue; // the usual case: no instance needs looking at
+    const std::size_t n_inst = std::size_t(std::max(1, config_.resolvers[r].instances));
+    double need = 0;
+    for (std::size_t i = 0; i < n_inst; ++i)
+      if (!caches_[inst_base_[r] + i].zones[std::size_t(z)].fresh(t)) ++need;
+    count(parent, need / double(n_inst));
+  }
+  // One attracted zone: its share as it is (the same number as when only the name's own zone counted).
+  return hit == 0 ? 0 : hit == 1 ? only : 1 - clean;
 }
 
 double DnsCore::diurnal(const RegionInfo& reg, double t) const {
@@ -222,7 +262,7 @@ void DnsCore::step(double t0, double t1) {
       pr.success = attempts > 0 ? 1 - f : (pr.state == PerResolverName::State::Failing ? 0 : 1);
       for (std::size_t a = 0; a < kAnswerKinds; ++a)
         pr.failures[a] = is_failure(static_cast<Answer>(a)) ? out[a] : 0;
-      pr.hijacked = hijacked_share(r, d, pr.hijacked);
+      pr.hijacked = hijacked_share(r, d, t1);
       // External demand: the users model retries failed lookups itself.
       const bool ext = !external_.empty() && external_[d];
       for (int g = 0; g <= clients_.app_retries && !ext; ++g) {

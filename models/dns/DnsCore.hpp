@@ -460,11 +460,13 @@ private:
                  std::vector<std::string>* trace);
   /// The view of (resolver, zone) for the current step, computed on first use after its inputs changed.
   const ZoneView& zone_view(std::size_t r, int zone, const std::string& qname);
-  /// Share of resolver r's queries to the servers of demand name d's zone whose route ends at or
-  /// passes an unauthorised origin (each server is asked first equally often), from the zone's view
-  /// of this step; `last` when the resolver sent the zone no query in this step (answers from its
-  /// caches: who attracted its last queries still decides what its users get).
-  double hijacked_share(std::size_t r, std::size_t d, double last) const;
+  /// Share of resolver r's resolutions of demand name d with a query whose route ends at or passes an
+  /// unauthorised origin, at time t: each zone of its CNAME chain by the share of its servers attracted
+  /// (each asked first equally often) in the view of the resolver's last query to it, and each parent
+  /// that delegates one of those zones (up to the TLD) the same, times the share of the resolver's
+  /// instances whose delegation is not fresh at t (only they ask it); 1 - the product of the clean
+  /// shares.
+  double hijacked_share(std::size_t r, std::size_t d, double t) const;
   /// Queries the NS set of a zone; returns the success probability and updates the plan.
   double query_zone(std::size_t r, int zone, const std::string& qname, Plan& p, double& weight);
   void commit(std::size_t r, std::size_t inst, const Plan& p, double base);

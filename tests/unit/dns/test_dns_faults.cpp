@@ -186,13 +186,44 @@ TEST_CASE("dns one of two servers hijacked: about half the resolutions are forge
   CHECK(core.region_outcome(0, 0).hijacked == Approx(0.5));
 }
 
-TEST_CASE("dns hijacked share: none before a hijack, none of a hijacked TLD server's name", "[dns]") {
-  DnsCore core(world({"static.example.com"}), ResolverPolicy{}, no_retries(), one_region(), 60);
+TEST_CASE("dns hijacked share: a hijacked TLD server counts once the delegation comes from it", "[dns]") {
+  // example.com's delegation lasts 30 min, static.example.com's address 1 h.
+  DnsCore core(world({"static.example.com"}, 1800), ResolverPolicy{}, no_retries(), one_region(), 60);
   run(core, 0, 60);
   CHECK(core.region_outcome(0, 0).hijacked == 0);
   core.set_reach(hijack({0})); // the .com server: not the name's own servers
   run(core, 60, 120);
+  // The delegation is cached: the resolver asks .com nothing, and nothing of its traffic is attracted.
   CHECK(core.region_outcome(0, 0).hijacked == 0);
+  CHECK(answers(core, 1, 2, Answer::WrongAddress) == 0);
+  // At 3600 s the address expires; the delegation expired at 1800 s: the resolver asks .com, whose
+  // hijacker hands out a forged delegation. Users get wrong addresses, and their DNS traffic for the
+  // name goes to the hijacker: the share counts it, as it counts a hijack of the zone's own servers.
+  run(core, 120, 3600 + 600);
+  CHECK(answers(core, 61, 70, Answer::WrongAddress) == Approx(10 * 9 * 60).epsilon(1e-6));
+  CHECK(core.region_outcome(0, 0).hijacked == Approx(1));
+  // The hijack ends: the forged address stays cached for its 1 h (still the hijacker's: 1); then the
+  // resolver asks .com again, gets the real delegation, and nothing is attracted.
+  core.set_reach(hijack({}));
+  run(core, 3600 + 600, 3600 + 1200);
+  CHECK(core.region_outcome(0, 0).hijacked == Approx(1));
+  run(core, 3600 + 1200, 2 * 3600 + 600);
+  CHECK(core.region_outcome(0, 0).hijacked == 0);
+  CHECK(answers(core, 121, 130, Answer::NoError) == Approx(10 * 9 * 60).epsilon(1e-6));
+}
+
+TEST_CASE("dns hijacked share: a black-holed TLD counts for the caches whose delegation expired", "[dns]") {
+  // 400 caches filled at random ages: the 30 min delegation of each expires at a uniform time over the
+  // first 30 min. Only those that must ask .com meet the black hole; the rest answer as usual.
+  DnsCore core(world({"static.example.com"}, 1800, 400), ResolverPolicy{}, no_retries(), one_region(), 60);
+  core.fill_caches_at_random_ages(11);
+  core.set_reach(blackhole({0}));
+  run(core, 0, 60);
+  run(core, 60, 900);
+  const double half = core.region_outcome(0, 0).hijacked;
+  CHECK(half == Approx(0.5).margin(0.1)); // about half the delegations expired by 15 min
+  run(core, 900, 1900);
+  CHECK(core.region_outcome(0, 0).hijacked == Approx(1)); // every one by 30 min
 }
 
 TEST_CASE("dns hijacked share: what the resolvers' last queries met; a black hole attracts them too", "[dns]") {
