@@ -338,9 +338,24 @@ void DnsCore::step(double t0, double t1) {
       for (std::size_t d = 0; d < nd; ++d) {
         int own = names_[demand_names_[d]].zone;
         const auto& sv = zones_[own].servers;
-        if (std::find(sv.begin(), sv.end(), s) != sv.end()) st.names[d].auth_attack += a * dt;
+        if (std::find(sv.begin(), sv.end(), s) != sv.end()) {
+          st.names[d].auth_attack += a * dt;
+          st.names[d].auth_attack_bits += a * 8 * query_bytes_ * dt;
+        }
       }
     }
+  // A junk flood at a site node hits every name with an authoritative server there (once per node).
+  for (const auto& n : site_nodes_) {
+    if (n.flood_bps <= 0) continue;
+    for (std::size_t d = 0; d < nd; ++d) {
+      const auto& sv = zones_[names_[demand_names_[d]].zone].servers;
+      for (const auto& [s, k2] : n.addresses)
+        if (std::find(sv.begin(), sv.end(), s) != sv.end()) {
+          st.names[d].auth_attack_bits += n.flood_bps * dt;
+          break;
+        }
+    }
+  }
 }
 
 } // namespace outagesim::dns

@@ -145,6 +145,9 @@ struct SampleStats {
     // Upstream queries arriving at the name's TLD (parent zone) and authoritative servers.
     double tld_base = 0, tld_failure_driven = 0;
     double auth_base = 0, auth_failure_driven = 0, auth_attack = 0;
+    /// Attack traffic sent to the sites of the name's authoritative servers, in bits: attack queries
+    /// (query_bytes each) and any junk flood on those sites' links (counted once per site).
+    double auth_attack_bits = 0;
   };
   std::vector<PerName> names;            ///< per demand name
   std::vector<double> resolver_base;     ///< per resolver: user demand
@@ -230,6 +233,7 @@ public:
   void set_capacity(std::size_t server, std::size_t site, double queries_per_s);
   /// Bytes of one attack or legitimate query on the wire (IP and UDP headers included).
   void set_query_bytes(double bytes) { query_bytes_ = bytes; }
+  double query_bytes() const { return query_bytes_; }
   /// Share of packets towards a site node that its access links deliver in the current step (1: all).
   double link_pass(std::size_t node) const { return site_nodes_[node].pass; }
 

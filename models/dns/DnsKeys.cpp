@@ -111,10 +111,17 @@ const std::vector<sim::SignalDecl>& dns_signal_decls() {
                   "peak query rate at the resolvers over their rate at the same time without the fault"),
       signal_decl("tld.query_multiplier_peak", "number", "name", "1",
                   "same, at the TLD servers, for the name's delegation"),
-      // Ten times the normal load at the authoritative servers: retry storms or an attack.
+      // Ten times the normal legitimate load at the authoritative servers: a retry storm.
       signal_decl("auth.query_multiplier_peak", "number", "name", "1",
-                  "peak query (or attack) rate at the name's authoritative servers over their normal rate")
+                  "peak rate of legitimate queries (resolvers' tries and retries) at the name's authoritative "
+                  "servers over their normal rate; attack queries are not counted (auth.attack_bps_peak)")
           .signature_when(W::AtLeast, 10, 4),
+      // Attack traffic at the servers: evidence of a DDoS itself (a retry storm, above, follows many
+      // faults), so it goes before the multipliers among a run's signatures.
+      signal_decl("auth.attack_bps_peak", "number", "name", "bit/s",
+                  "peak attack traffic sent to the sites of the name's authoritative servers: attack queries "
+                  "and junk floods, in bits per second as DDoS reports give it (0: no attack)")
+          .signature_when(W::Above, 0, 3),
       signal_decl("dns.retry_amplification", "number", "zone", "1",
                   "peak over 15 min of the zone's query load over its legitimate load (retries)"),
   };

@@ -821,14 +821,18 @@ private:
       // Failure answers: those of the failure period; without one, those of every sample where more
       // than 5 % of resolutions fail (a partial failure still tells what failing users get).
       std::array<double, kAnswerKinds> failing{}, partial{};
-      double tld_peak = 0, auth_peak = 0;
+      double tld_peak = 0, auth_peak = 0, attack_peak = 0;
       for (std::size_t k = 0; k < n; ++k) {
         const auto& pn = core_->sample(k).names[d];
         if (pn.tld_base > 0)
           tld_peak = std::max(tld_peak, (pn.tld_base + pn.tld_failure_driven) / pn.tld_base);
+        // Legitimate queries (resolvers' first tries and retries) over their normal level, as an
+        // operator reports a retry storm ("10-20x normal traffic volume", Dyn 2016). Attack traffic
+        // is not a multiple of that level (the level depends on the records' TTLs and the number of
+        // caches, not on the attack): it is a signal of its own, in bits/s, as DDoS reports give it.
         if (pn.auth_base > 0)
-          auth_peak =
-              std::max(auth_peak, (pn.auth_base + pn.auth_failure_driven + pn.auth_attack) / pn.auth_base);
+          auth_peak = std::max(auth_peak, (pn.auth_base + pn.auth_failure_driven) / pn.auth_base);
+        attack_peak = std::max(attack_peak, pn.auth_attack_bits / step);
         if (pn.attempts <= 0) continue;
         double fails = 0;
         for (std::size_t x = 0; x < kAnswerKinds; ++x)
@@ -855,6 +859,7 @@ private:
       ctx.add_signal({"dns.resolution_recovered", subject, "time", sim::or_never(recovered)});
       if (tld_peak > 0) ctx.add_signal({"tld.query_multiplier_peak", subject, "number", round3(tld_peak)});
       if (auth_peak > 0) ctx.add_signal({"auth.query_multiplier_peak", subject, "number", round3(auth_peak)});
+      ctx.add_signal({"auth.attack_bps_peak", subject, "number", std::round(attack_peak)});
     }
     // dns.retry_amplification per zone: the peak, over a sliding window of 15 minutes (a few TTLs of
     // refreshes: one sample of a cache that refreshes once a minute is 0 or 2 times its mean), of the

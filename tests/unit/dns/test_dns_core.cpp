@@ -224,6 +224,7 @@ TEST_CASE("dns authoritative capacity: an attacked server drops, the other answe
   CHECK(st.sites[1][0].attack == Approx(60e6));
   CHECK(st.sites[1][0].dropped > 0.99 * 60e6);
   CHECK(st.names[0].auth_attack == Approx(60e6));
+  CHECK(st.names[0].auth_attack_bits == Approx(60e6 * 8 * 80)); // queries of 80 bytes (the default)
   // Queries that reach ns-a are mostly dropped and retried at ns-b: users hardly notice.
   CHECK(answers(core, 2, 20, Answer::ServFail) + answers(core, 2, 20, Answer::Timeout) == 0);
   CHECK(sent(core, 2, 20, 2) > sent(core, 2, 20, 1));

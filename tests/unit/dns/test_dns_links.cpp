@@ -160,6 +160,11 @@ TEST_CASE("dns access links: a flooded site's catchment times out and retries, t
   core.set_flood(east, 10e9, 99);
   run(core, 600, 3600);
   CHECK(core.link_pass(east) == Approx(0.1).epsilon(1e-3));
+  // The flood is attack traffic at the name's authoritative servers: 10 Gbps over each minute, once
+  // for the site however many server addresses it holds; none before it.
+  CHECK(core.sample(5).names[0].auth_attack_bits == 0);
+  CHECK(core.sample(30).names[0].auth_attack_bits == Approx(10e9 * 60));
+  CHECK(core.sample(30).names[0].auth_attack == 0); // no attack queries
   const auto events = core.take_events();
   auto congested = of_type(events, "dns.link_congested");
   REQUIRE(congested.size() == 1);
