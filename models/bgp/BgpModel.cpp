@@ -735,6 +735,17 @@ sim::ModelInfo bgp_model_info() {
     const BgpSetup& setup = sim::config_as<BgpModelConfig>(c).setup;
     return match_bgp_entities(setup.config, *setup.graph, pattern);
   };
+  m.signal_subjects = [](const sim::ModelConfig& c) {
+    const BgpConfig& cfg = sim::config_as<BgpModelConfig>(c).setup.config;
+    std::vector<std::string> out;
+    for (Asn a : cfg.victim_asns())
+      out.push_back("as:" + std::to_string(a)); // per victim AS (VantageRecorder::signals)
+    for (const auto& cs : cfg.capacities)
+      out.push_back("as:" + std::to_string(cs.asn)); // bgp.transit_delivered_min
+    for (const auto& ps : cfg.prefixes)
+      out.push_back("prefix:" + ps.prefix.to_string()); // per configured prefix
+    return out;
+  };
   m.create = [](const sim::ModelConfig& c) {
     return std::make_unique<BgpModel>(sim::config_as<BgpModelConfig>(c));
   };

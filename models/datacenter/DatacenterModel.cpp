@@ -507,6 +507,12 @@ sim::ModelInfo datacenter_model_info() {
        {"capacity_share"}},
       {"dc", "repair", "operators bring the lost capacity of a degraded datacenter back", ""},
   };
+  m.signal_subjects = [](const sim::ModelConfig& c) {
+    std::vector<std::string> out = {"datacenter:all"};
+    for (const auto& spec : sim::config_as<DatacenterModelConfig>(c).facilities.datacenters)
+      out.push_back("datacenter:" + spec.path.substr(spec.path.find(':') + 1));
+    return out;
+  };
   m.create = [](const sim::ModelConfig& c) {
     return std::make_unique<DatacenterModel>(sim::config_as<DatacenterModelConfig>(c));
   };

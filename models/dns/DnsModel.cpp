@@ -1265,6 +1265,17 @@ sim::ModelInfo dns_model_info() {
       if (sim::glob_match(pattern, "zone:" + z.name)) out.push_back("zone:" + z.name);
     return out;
   };
+  m.signal_subjects = [](const sim::ModelConfig& c) {
+    const DnsConfig& cfg = sim::config_as<DnsModelConfig>(c).dns;
+    std::vector<std::string> out = {"resolver:all"};
+    for (const auto& n : cfg.names)
+      out.push_back("name:" + n.name);
+    for (const auto& z : cfg.zones)
+      out.push_back("zone:" + z.name);
+    for (const auto& r : cfg.resolvers)
+      out.push_back("resolver:" + r.group);
+    return out;
+  };
   m.create = [](const sim::ModelConfig& c) {
     return std::make_unique<DnsModel>(sim::config_as<DnsModelConfig>(c));
   };

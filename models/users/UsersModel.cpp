@@ -293,6 +293,12 @@ sim::ModelInfo users_model_info() {
     if (!u.present) return nullptr; // no users section: nothing to model
     return std::make_shared<const UsersModelConfig>(std::move(u));
   };
+  m.signal_subjects = [](const sim::ModelConfig& c) {
+    std::vector<std::string> out = {"service:all"};
+    for (const auto& app : sim::config_as<UsersModelConfig>(c).users.apps)
+      out.push_back("service:" + app.service);
+    return out;
+  };
   m.create = [](const sim::ModelConfig& c) {
     return std::make_unique<UsersModel>(sim::config_as<UsersModelConfig>(c));
   };

@@ -47,7 +47,7 @@ Examples:
   outagesim validate scenarios/teaching/*.yaml
   outagesim models
   outagesim routes --caida ../shared/data/caida/20180101.as-rel.txt.bz2 --origin 32934 --prefix 129.134.30.0/23
-  outagesim score results/02-backbone-partition ../shared/data/observed/facebook-2021.signals.yaml
+  outagesim score results/facebook-2021 ../shared/data/observed/facebook-2021.signals.yaml
   outagesim explain results/facebook-2021 --region india --service whatsapp
   outagesim report results/facebook-2021 --observed ../shared/data/observed/facebook-2021.signals.yaml
   outagesim compare --observed OBS.signals.yaml scenarios/facebook-2021/hypotheses/*.yaml --seeds 3 -j 2
@@ -130,6 +130,10 @@ int cmd_score(const std::string& run_dir, const std::string& observed_path) {
   auto observed = sim::load_observed(observed_path, d, outagesim::models::signal_catalog());
   auto summary = read_summary(run_dir, d);
   if (!observed || !summary) return print_diags(d);
+  if (auto subjects = sim::summary_subjects(*summary)) {
+    sim::check_observed_subjects(*observed, *subjects, 1, d);
+    if (d.has_errors()) return print_diags(d);
+  }
   sim::ScoreResult r = sim::score_run(*summary, *observed);
   std::cout << sim::score_table(r);
   sim::install_interrupt_cleanup();
@@ -174,6 +178,8 @@ int cmd_compare(sim::CompareOptions o, const std::vector<std::string>& sets, con
   if (!observed) return root ? print_diags(d) : kExitBadInput;
   std::vector<bool> valid;
   bool any_invalid = false;
+  std::vector<std::string> subjects; // what any valid hypothesis's runs can compute signals about
+  std::size_t loaded = 0;
   for (const auto& h : o.hypotheses) {
     sim::Diagnostics hd;
     auto s = sim::load_scenario(h, sim::LoadOptions{sets}, outagesim::models::all(), hd);
@@ -182,7 +188,18 @@ int cmd_compare(sim::CompareOptions o, const std::vector<std::string>& sets, con
     if (!s) {
       if (root) std::cerr << h << ": invalid, not run (its runs count as failed)\n";
       any_invalid = true;
+    } else {
+      auto mine = sim::signal_subjects(outagesim::models::all(), *s);
+      subjects.insert(subjects.end(), mine.begin(), mine.end());
+      ++loaded;
     }
+  }
+  // A subject no hypothesis has could only score "missing" in every run: refused before any run.
+  if (loaded > 0) {
+    std::sort(subjects.begin(), subjects.end());
+    subjects.erase(std::unique(subjects.begin(), subjects.end()), subjects.end());
+    sim::check_observed_subjects(*observed, subjects, loaded, d);
+    if (d.has_errors()) return root ? print_diags(d) : kExitBadInput;
   }
   o.sets = sets;
   o.signals = outagesim::models::signal_catalog();
@@ -222,7 +239,7 @@ int cmd_sweep(sim::SweepOptions o, const std::vector<std::string>& vary, const s
   std::optional<sim::ObservedRecord> observed;
   if (!observed_path.empty()) {
     sim::Diagnostics d;
-    observed = sim::load_observed(observed_path, d);
+    observed = sim::load_observed(observed_path, d, outagesim::models::signal_catalog());
     if (!observed) return root ? print_diags(d) : kExitBadInput;
   }
   if (o.out.empty()) {
@@ -234,6 +251,8 @@ int cmd_sweep(sim::SweepOptions o, const std::vector<std::string>& vary, const s
   // (the file being --set KEY=VALUE), and that point is not run.
   std::vector<bool> valid;
   bool any_invalid = false;
+  std::vector<std::string> subjects; // what any valid point's runs can compute signals about
+  std::size_t loaded = 0;
   auto all_points = sim::sweep_points(o.axes);
   for (const auto& p : all_points) {
     sim::Diagnostics pd;
@@ -242,11 +261,24 @@ int cmd_sweep(sim::SweepOptions o, const std::vector<std::string>& vary, const s
     auto s = sim::load_scenario(o.scenario, sim::LoadOptions{with}, outagesim::models::all(), pd);
     if (root) print_diags(pd);
     valid.push_back(s.has_value());
-    if (!s) any_invalid = true;
+    if (!s) {
+      any_invalid = true;
+    } else if (observed) {
+      auto mine = sim::signal_subjects(outagesim::models::all(), *s);
+      subjects.insert(subjects.end(), mine.begin(), mine.end());
+      ++loaded;
+    }
   }
   if (std::none_of(valid.begin(), valid.end(), [](bool v) { return v; })) {
     if (root) std::cerr << "sweep: no point is a valid scenario; nothing run, nothing written\n";
     return kExitBadInput;
+  }
+  if (observed && loaded > 0) {
+    std::sort(subjects.begin(), subjects.end());
+    subjects.erase(std::unique(subjects.begin(), subjects.end()), subjects.end());
+    sim::Diagnostics d;
+    sim::check_observed_subjects(*observed, subjects, loaded, d);
+    if (d.has_errors()) return root ? print_diags(d) : kExitBadInput;
   }
   auto r = sim::run_sweep(o, observed ? &*observed : nullptr, valid);
   if (!r.root) return 0;
@@ -319,6 +351,12 @@ int cmd_report(const std::string& dir, const std::string& observed_path) {
     if (!observed_path.empty()) {
       observed = sim::load_observed(observed_path, d, outagesim::models::signal_catalog());
       if (!observed) return print_diags(d);
+      auto summary = read_summary(dir, d);
+      if (!summary) return print_diags(d);
+      if (auto subjects = sim::summary_subjects(*summary)) {
+        sim::check_observed_subjects(*observed, *subjects, 1, d);
+        if (d.has_errors()) return print_diags(d);
+      }
     }
     html = sim::run_report(dir, observed ? &*observed : nullptr, d);
   }

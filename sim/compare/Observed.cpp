@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "sim/core/Time.hpp"
 #include "sim/scenario/Reader.hpp"
@@ -37,6 +38,34 @@ std::optional<double> read_value(const YamlNode& n, const std::string& kind, con
 }
 
 } // namespace
+
+void check_observed_subjects(const ObservedRecord& record, const std::vector<std::string>& subjects,
+                             std::size_t scenarios, Diagnostics& d) {
+  std::set<std::string> known(subjects.begin(), subjects.end());
+  for (const auto& s : record.signals) {
+    if (known.count(s.subject)) continue;
+    const std::string kind = s.subject.substr(0, s.subject.find(':'));
+    std::vector<std::string> same;
+    for (const auto& k : subjects)
+      if (k.compare(0, kind.size() + 1, kind + ":") == 0) same.push_back(k);
+    const std::string where =
+        scenarios > 1 ? "in none of the " + std::to_string(scenarios) + " scenarios" : "not in the scenario";
+    std::string expected;
+    if (same.empty()) {
+      expected = std::string("expected a subject ") +
+                 (scenarios > 1 ? "one of them has, and none has " : "it has, and it has no ") + kind +
+                 " subjects (no model computes " + kind + " signals there)";
+    } else {
+      const std::size_t shown = std::min<std::size_t>(same.size(), 12);
+      std::vector<std::string> list(same.begin(), same.begin() + std::ptrdiff_t(shown));
+      expected = "expected one of " + join(list) +
+                 (same.size() > shown ? " (and " + std::to_string(same.size() - shown) + " more)" : "");
+    }
+    d.error(s.subject_mark, "signal " + s.id + " subject '" + s.subject + "' is " + where +
+                                ": no run can compute it; " + expected);
+  }
+  d.sort();
+}
 
 std::optional<ObservedRecord> load_observed(const std::string& path, Diagnostics& d,
                                             const std::vector<SignalDecl>& catalog) {
@@ -117,6 +146,7 @@ std::optional<ObservedRecord> load_observed_text(const std::string& text, const 
       }
     }
     const YamlNode* subject_node = r.get("subject");
+    s.subject_mark = subject_node ? subject_node->mark : item->mark;
     if (!subject) {
       if (!subject_node) d.error(item->mark, "signal " + s.id + " has no 'subject'; expected what it is about, "
                                                           "such as service:facebook or as:32934");

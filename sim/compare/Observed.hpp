@@ -37,6 +37,7 @@ struct ObservedSignal {
   double weight = 1;
   std::string observed_text, window_text; ///< as written, for tables
   Mark mark;
+  Mark subject_mark; ///< where its subject is written
 };
 
 
@@ -52,6 +53,14 @@ struct ObservedRecord {
 /// all, all weights zero, times with a zone or offset (the record is in UTC).
 std::optional<ObservedRecord> load_observed(const std::string& path, Diagnostics& diags,
                                             const std::vector<SignalDecl>& catalog = {});
+/// Checks that every signal of `record` is about a subject a run can compute: one of `subjects`
+/// (KIND:ID, as summary.json's `subjects` and signal_subjects() list them) of the `scenarios` the
+/// record is scored against (several for `compare`: a subject one of them has is enough). A subject no
+/// run could ever compute (`zone:nosuch`, a region, AS or prefix the scenario does not have) would
+/// only score "missing"; it is an error at the subject, naming what exists. Problems go to `diags`.
+void check_observed_subjects(const ObservedRecord& record, const std::vector<std::string>& subjects,
+                             std::size_t scenarios, Diagnostics& diags);
+
 /// Same, from text in memory; `path` names it in messages.
 std::optional<ObservedRecord> load_observed_text(const std::string& text, const std::string& path,
                                                  Diagnostics& diags, const std::vector<SignalDecl>& catalog = {});

@@ -156,6 +156,21 @@ std::optional<nlohmann::json> check_summary(const std::string& text, const std::
                                "; expected an object {id: {subject: {kind, value}}}");
     return std::nullopt;
   }
+  if (const YamlNode* subjects = root->find("subjects")) {
+    if (subjects->kind != YamlNode::Kind::Sequence) {
+      d.error(subjects->mark, std::string("summary 'subjects' is ") + subjects->kind_name() +
+                                  "; expected a list of KIND:ID such as [\"service:facebook\"]");
+    } else {
+      for (const auto& item : subjects->items) {
+        const bool text = item->kind == YamlNode::Kind::Scalar && item->quoted;
+        const auto colon = text ? item->scalar.find(':') : std::string::npos;
+        if (!text || colon == std::string::npos || colon == 0 || colon + 1 == item->scalar.size())
+          d.error(item->mark,
+                  "summary 'subjects' has an item that is not KIND:ID text; expected text such as "
+                  "\"zone:example.com\"");
+      }
+    }
+  }
   for (const auto& e : signals->entries) {
     auto decl = std::find_if(catalog.begin(), catalog.end(), [&](const SignalDecl& s) { return s.id == e.key; });
     if (!catalog.empty() && decl == catalog.end())
@@ -166,6 +181,15 @@ std::optional<nlohmann::json> check_summary(const std::string& text, const std::
   }
   if (d.has_errors()) return std::nullopt;
   return j;
+}
+
+std::optional<std::vector<std::string>> summary_subjects(const nlohmann::json& summary) {
+  auto it = summary.find("subjects");
+  if (it == summary.end() || !it->is_array()) return std::nullopt;
+  std::vector<std::string> out;
+  for (const auto& s : *it)
+    if (s.is_string()) out.push_back(s.get<std::string>());
+  return out;
 }
 
 ScoreResult score_run(const nlohmann::json& summary, const ObservedRecord& observed) {

@@ -41,9 +41,14 @@ struct ScoreResult {
 /// (times as UTC text ending in Z, numbers, bools, lists, or null). Problems go to `diags` as
 /// FILE:LINE:COL errors; returns the parsed summary when there are none.
 /// With a `catalog`, a signal id it does not declare, or of another kind than its declaration, is an
-/// error too.
+/// error too. Its `subjects` (every subject the run's signals can be about), when present, must be a
+/// list of KIND:ID texts (summaries written before it existed have none).
 std::optional<nlohmann::json> check_summary(const std::string& text, const std::string& path, Diagnostics& diags,
                                             const std::vector<SignalDecl>& catalog = {});
+
+/// The `subjects` of a checked summary: every subject its run's signals can be about; nullopt for a
+/// summary written before the list existed.
+std::optional<std::vector<std::string>> summary_subjects(const nlohmann::json& summary);
 
 /// Scores a run's summary (parsed summary.json) against an observed record.
 ScoreResult score_run(const nlohmann::json& summary, const ObservedRecord& observed);

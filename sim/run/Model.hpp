@@ -87,6 +87,11 @@ struct ModelInfo {
   /// Paths of the model's own entities (kinds of its ActionDecls) that match a pattern, known from
   /// its config: fault targets are checked against them before a run.
   std::function<std::vector<std::string>(const ModelConfig&, const std::string& pattern)> match_entities;
+  /// The subjects its signals can be about in this scenario, whatever the seed or the faults
+  /// ("zone:example.com", "as:32934", "resolver:all"), known from its config: an observed signal about
+  /// a subject that no model of the scenario lists is refused (no run could ever compute it), and a
+  /// signal the model adds in finish() about another subject is an internal error. Empty: none.
+  std::function<std::vector<std::string>(const ModelConfig&)> signal_subjects;
   std::function<std::unique_ptr<Model>(const ModelConfig&)> create;
 };
 
@@ -99,6 +104,10 @@ NodeDecl scenario_file_decl(const std::vector<ModelInfo>& models);
 /// by name, so the order never depends on the order of `models`. Throws std::logic_error on a cycle
 /// (checked at load by check_model_needs).
 std::vector<const ModelInfo*> start_order(const std::vector<ModelInfo>& models, const Scenario& s);
+
+/// Every subject the signals of a run of `s` can be about, sorted and unique: the engine's own (each
+/// service of the scenario) and those of each enabled model with work there (signal_subjects).
+std::vector<std::string> signal_subjects(const std::vector<ModelInfo>& models, const Scenario& s);
 
 /// Load-time checks of the declarations against a scenario: a needed service no enabled model
 /// provides (an error naming both, at the needing model's section), and needs that form a cycle.

@@ -68,6 +68,17 @@ std::vector<const ModelInfo*> start_order(const std::vector<ModelInfo>& models, 
   return out;
 }
 
+std::vector<std::string> signal_subjects(const std::vector<ModelInfo>& models, const Scenario& s) {
+  std::set<std::string> out;
+  for (const auto& sv : s.services)
+    out.insert("service:" + sv.id); // the engine's signals from availability, per service
+  for (const auto* m : start_order(models, s))
+    if (m->signal_subjects)
+      for (auto& subject : m->signal_subjects(*s.config(m->name)))
+        out.insert(std::move(subject));
+  return {out.begin(), out.end()};
+}
+
 void check_model_needs(const std::vector<ModelInfo>& models, const Scenario& s, Diagnostics& d) {
   // Where to point: the needing model's first section in the file, else the file itself.
   auto mark_of = [&](const ModelInfo& m) {

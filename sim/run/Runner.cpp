@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <map>
+#include <stdexcept>
 
 #include <simgrid/s4u.hpp>
 #include <simgrid/version.h>
@@ -244,6 +245,13 @@ RunResult run_scenario(const Scenario& s, const std::vector<ModelInfo>& models, 
     if (n.kind == EntityKind::Region) weights.emplace_back(n.id, n.population);
   std::vector<SignalValue> signals = availability_signals(ctx.timeline(), s.info.sample, weights);
   signals.insert(signals.end(), ctx.signals().begin(), ctx.signals().end());
+  // Every signal is about a subject the scenario has: the list observed records are checked against
+  // (a subject outside it could never be computed), written beside the signals.
+  const std::vector<std::string> subjects = signal_subjects(models, s);
+  for (const auto& v : signals)
+    if (!std::binary_search(subjects.begin(), subjects.end(), v.subject))
+      throw std::logic_error("signal " + v.id + " was computed for " + v.subject +
+                             ", a subject that no model of the scenario lists (ModelInfo::signal_subjects)");
 
   RunResult r;
   auto& j = r.summary;
@@ -258,6 +266,7 @@ RunResult run_scenario(const Scenario& s, const std::vector<ModelInfo>& models, 
   j["events"] = ctx.events().events().size();
   j["regions"] = region_outages(ctx);
   j["signals"] = signals_to_json(signals, s.info.start_epoch);
+  j["subjects"] = subjects;
   if (!ctx.model_summaries().empty()) j["models"] = ctx.model_summaries();
   for (const auto& e : ctx.events().events()) {
     r.events_jsonl += event_to_json(e, s.info.start_epoch) + "\n";

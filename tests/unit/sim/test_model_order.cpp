@@ -144,3 +144,31 @@ TEST_CASE("every event type in the golden transcripts is declared by the engine 
   }
   CHECK(seen > 100);
 }
+
+TEST_CASE("a golden run's signals are about the subjects its scenario lists, as compare computes them",
+          "[model-order]") {
+  // compare checks an observed record against signal_subjects() of each loaded hypothesis, score and
+  // report against a run's summary.json: the two must agree, and every signal's subject be listed.
+  std::size_t seen = 0;
+  for (const auto& dir :
+       std::filesystem::directory_iterator(std::string(OUTAGESIM_SOURCE_DIR) + "/tests/golden")) {
+    std::ifstream in(dir.path() / "summary.json");
+    if (!in) continue;
+    const auto summary = nlohmann::json::parse(in);
+    INFO(dir.path().filename().string());
+    REQUIRE(summary.contains("subjects"));
+    const auto subjects = summary["subjects"].get<std::vector<std::string>>();
+    for (const auto& [id, by_subject] : summary["signals"].items())
+      for (const auto& [subject, value] : by_subject.items()) {
+        INFO(id << " " << subject);
+        CHECK(std::binary_search(subjects.begin(), subjects.end(), subject));
+      }
+    Diagnostics d;
+    auto s = load_scenario(std::string(OUTAGESIM_SOURCE_DIR) + "/" + summary["file"].get<std::string>(), {},
+                           outagesim::models::all(), d);
+    REQUIRE(s);
+    CHECK(signal_subjects(outagesim::models::all(), *s) == subjects);
+    ++seen;
+  }
+  CHECK(seen >= 12);
+}

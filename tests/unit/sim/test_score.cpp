@@ -173,3 +173,65 @@ signals:
   CHECK(s[2] == "regions.waves service:web = 3");
   CHECK(signatures(summary, *obs, outagesim::models::signal_catalog(), 1).size() == 1);
 }
+
+TEST_CASE("an observed subject must be one a run of the scenario can compute", "[score]") {
+  Diagnostics d;
+  auto obs = load_observed_text(
+      "date: 2021-10-04\nsignals:\n"
+      "  - {id: dns.retry_amplification, subject: zone:example.com, kind: number, observed: 20,\n"
+      "     window: [10, 40]}\n"
+      "  - {id: dns.retry_amplification, subject: zone:nosuch, kind: number, observed: 20, window: [10, "
+      "40]}\n"
+      "  - {id: bgp.prefix_gone, subject: prefix:10.0.0.0/8, kind: time, observed: \"15:40\",\n"
+      "     window: [\"15:39\", \"15:45\"]}\n",
+      "obs.yaml", d, outagesim::models::signal_catalog());
+  REQUIRE(obs);
+  // One scenario: its zones are com and example.com; it has no BGP, so no prefix at all.
+  const std::vector<std::string> one = {"name:www.example.com", "resolver:all", "zone:com",
+                                        "zone:example.com"};
+  check_observed_subjects(*obs, one, 1, d);
+  REQUIRE(d.all().size() == 2);
+  CHECK(d.all()[0].str() ==
+        "obs.yaml:5:44: error: signal dns.retry_amplification subject 'zone:nosuch' is not "
+        "in the scenario: no run can compute it; expected one of zone:com, zone:example.com");
+  CHECK(d.all()[1].str() ==
+        "obs.yaml:6:36: error: signal bgp.prefix_gone subject 'prefix:10.0.0.0/8' is not in "
+        "the scenario: no run can compute it; expected a subject it has, and it has no prefix "
+        "subjects (no model computes prefix signals there)");
+  // compare: hypotheses may differ in topology; a subject one of them has is enough.
+  Diagnostics d2;
+  std::vector<std::string> two = one;
+  two.insert(two.end(), {"prefix:10.0.0.0/8", "zone:nosuch"});
+  std::sort(two.begin(), two.end());
+  check_observed_subjects(*obs, two, 2, d2);
+  CHECK_FALSE(d2.has_errors());
+  Diagnostics d3;
+  check_observed_subjects(*obs, {"zone:com"}, 3, d3);
+  REQUIRE(d3.all().size() == 3);
+  CHECK_THAT(d3.all()[0].str(),
+             Catch::Contains("'zone:example.com' is in none of the 3 scenarios: no run can "
+                             "compute it; expected one of zone:com"));
+  CHECK_THAT(d3.all()[2].str(),
+             Catch::Contains("expected a subject one of them has, and none has prefix subjects"));
+}
+
+TEST_CASE("a summary lists the subjects its run's signals can be about", "[score]") {
+  Diagnostics d;
+  auto ok = check_summary(R"({"signals": {}, "subjects": ["service:web", "zone:com"]})", "s.json", d,
+                          outagesim::models::signal_catalog());
+  REQUIRE(ok);
+  CHECK(summary_subjects(*ok) == std::vector<std::string>{"service:web", "zone:com"});
+  // Written before the list existed: scored without the check.
+  auto old = check_summary(R"({"signals": {}})", "s.json", d, outagesim::models::signal_catalog());
+  REQUIRE(old);
+  CHECK_FALSE(summary_subjects(*old));
+  Diagnostics bad;
+  CHECK_FALSE(check_summary("{\"signals\": {},\n \"subjects\": [\"web\", 3]}", "s.json", bad));
+  REQUIRE(bad.all().size() == 2);
+  CHECK(bad.all()[0].str() == "s.json:2:15: error: summary 'subjects' has an item that is not KIND:ID text; "
+                              "expected text such as \"zone:example.com\"");
+  Diagnostics bad2;
+  CHECK_FALSE(check_summary(R"({"signals": {}, "subjects": {}})", "s.json", bad2));
+  CHECK_THAT(bad2.all().at(0).str(),
+             Catch::Contains("summary 'subjects' is a mapping; expected a list of KIND:ID"));
+}
