@@ -31,3 +31,29 @@ foreach(f matrix.csv matrix.svg)
     message(FATAL_ERROR "no ${f}")
   endif()
 endforeach()
+
+# Observed subjects: one that no hypothesis has could only score "missing" in every run, so compare
+# refuses the record before running anything; one that a single hypothesis has (topologies differ) is fine.
+set(records ${OUT}-subjects)
+file(REMOVE_RECURSE ${records} ${records}-none ${records}-one)
+file(WRITE ${records}/nosuch.signals.yaml "date: 2021-10-04\nsignals:\n"
+     "  - {id: traffic.drop_start, subject: service:social, kind: time, observed: \"15:39\", window: [\"15:38\", \"15:41\"]}\n"
+     "  - {id: traffic.drop_start, subject: service:nosuch, kind: time, observed: \"15:39\", window: [\"15:38\", \"15:41\"]}\n")
+execute_process(COMMAND ${OUTAGESIM} compare --observed ${records}/nosuch.signals.yaml slow-repair.yaml fast-repair.yaml
+                        --seeds 1 --out ${records}-none --quiet
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 2 OR NOT err MATCHES "nosuch.signals.yaml:4:39: error: signal traffic.drop_start subject 'service:nosuch' is in none of the 2 scenarios: no run can compute it; expected one of service:")
+  message(FATAL_ERROR "a subject no hypothesis has: expected exit 2 and the error at the subject, got ${rc}\n${err}")
+endif()
+if(EXISTS ${records}-none)
+  message(FATAL_ERROR "a refused record left ${records}-none behind")
+endif()
+file(WRITE ${records}/one.signals.yaml "date: 2021-10-04\nsignals:\n"
+     "  - {id: traffic.drop_start, subject: service:social, kind: time, observed: \"15:39\", window: [\"15:38\", \"15:41\"]}\n"
+     "  - {id: traffic.drop_start, subject: service:web, kind: time, observed: \"08:10\", window: [\"08:09\", \"08:12\"]}\n")
+execute_process(COMMAND ${OUTAGESIM} compare --observed ${records}/one.signals.yaml slow-repair.yaml ../bad/inc/base.yaml
+                        --seeds 1 --out ${records}-one --quiet
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0 OR NOT EXISTS ${records}-one/ranking.csv)
+  message(FATAL_ERROR "subjects that one hypothesis each has: expected the comparison to run, got ${rc}\n${err}")
+endif()
