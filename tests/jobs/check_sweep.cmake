@@ -112,3 +112,14 @@ execute_process(COMMAND ${OUTAGESIM} sweep scenarios/teaching/03-dns-caching-and
 if(NOT rc EQUAL 2 OR NOT err MATCHES "--set models.dns.nope=1:1:[0-9]+: error: " OR EXISTS ${OUT}/bad)
   message(FATAL_ERROR "--vary models.dns.nope: expected FILE:LINE:COL errors, exit 2, nothing written (${rc}):\n${err}")
 endif()
+
+# A record about a subject no point has (service:nosuch; 02's services are social and payments) is
+# refused before any run, as by compare: nothing written.
+file(WRITE ${OUT}/nosuch.signals.yaml "date: 2021-10-04\nsignals:\n"
+     "  - {id: traffic.drop_start, subject: service:nosuch, kind: time, observed: \"15:39\", window: [\"15:38\", \"15:41\"]}\n")
+execute_process(COMMAND ${OUTAGESIM} sweep scenarios/teaching/02-backbone-partition.yaml
+                        --vary scenario.duration=2h,3h --seeds 1 --out ${OUT}/nosuch --observed ${OUT}/nosuch.signals.yaml
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 120)
+if(NOT rc EQUAL 2 OR NOT err MATCHES "nosuch.signals.yaml:3:[0-9]+: error: signal traffic.drop_start subject 'service:nosuch' is in none of the 2 scenarios" OR EXISTS ${OUT}/nosuch)
+  message(FATAL_ERROR "a subject no point has: expected exit 2, the error at the subject and nothing written, got ${rc}:\n${err}")
+endif()
