@@ -140,17 +140,13 @@ BgpEngine::BgpEngine(const AsGraph& graph, BgpParams params)
     st.delay = graph.delay(s);
     st.owner = graph.owner(s);
     st.neighbor = graph.neighbor(s);
+    st.neighbor_asn = graph.asn(st.neighbor);
     st.reverse = graph.reverse_slot(s);
     st.local_pref = default_local_pref(graph.relationship(s));
     st.customer_like = is_customer_like(graph.relationship(s)) ? 1 : 0;
   }
-  rov_.assign(n, 0);
-  customer_filter_.assign(n, 0);
-  leak_.assign(n, 0);
-  watched_.assign(n, 0);
+  as_.assign(n, AsState{});
   dirty_count_.assign(n, 0);
-  announcements_rx_.assign(n, 0);
-  withdrawals_rx_.assign(n, 0);
   // The least delay between an event and one it schedules: a delivery (link delay + processing
   // delay) or an MRAI timer (at least 0.75 * mrai with jitter).
   min_gap_ = std::numeric_limits<double>::infinity();
@@ -202,8 +198,8 @@ PrefixId BgpEngine::intern_prefix(const Prefix& p) {
 // Copies the first `keep` entries of every row into rows of `stride` entries.
 void BgpEngine::relayout(std::size_t stride, std::size_t keep) {
   const std::size_t m = graph_.slot_count(), n = graph_.as_count();
-  std::vector<SlotPrefix> sp(m * stride);
-  std::vector<AsPrefix> ap(n * stride);
+  HugeVector<SlotPrefix> sp(m * stride);
+  HugeVector<AsPrefix> ap(n * stride);
   for (std::size_t s = 0; s < m && stride_ > 0; ++s)
     std::copy_n(sp_.begin() + s * stride_, keep, sp.begin() + s * stride);
   for (std::size_t v = 0; v < n && stride_ > 0; ++v)
@@ -310,8 +306,8 @@ void BgpEngine::set_roas(std::vector<Roa> roas) {
 void BgpEngine::set_rov(Asn asn, bool drop_invalid) {
   check_configurable();
   ++lookup_version_;
-  rov_[index_or_throw(asn)] = drop_invalid ? 1 : 0;
-  any_rov_ = std::any_of(rov_.begin(), rov_.end(), [](std::uint8_t x) { return x != 0; });
+  as_[index_or_throw(asn)].rov = drop_invalid ? 1 : 0;
+  any_rov_ = std::any_of(as_.begin(), as_.end(), [](const AsState& a) { return a.rov != 0; });
 }
 
 void BgpEngine::set_registry(std::vector<std::pair<Prefix, Asn>> route_objects) {
@@ -325,10 +321,10 @@ void BgpEngine::set_registry(std::vector<std::pair<Prefix, Asn>> route_objects) 
 void BgpEngine::set_customer_filter(Asn asn, bool on) {
   check_configurable();
   ++lookup_version_;
-  customer_filter_[index_or_throw(asn)] = on ? 1 : 0;
+  as_[index_or_throw(asn)].customer_filter = on ? 1 : 0;
   const bool before = any_customer_filter_;
   any_customer_filter_ =
-      std::any_of(customer_filter_.begin(), customer_filter_.end(), [](std::uint8_t x) { return x != 0; });
+      std::any_of(as_.begin(), as_.end(), [](const AsState& a) { return a.customer_filter != 0; });
   if (any_customer_filter_ != before)
     for (PrefixId p = 0; p < prefix_list_.size(); ++p)
       compute_filters(p);
@@ -394,7 +390,7 @@ void BgpEngine::compute_filters(PrefixId p) {
 ImportDrop BgpEngine::import_check(PrefixId p, AsIndex v, SlotIndex s, PathId path) const {
   if (path == kNoPath || path == kEmptyPath) return ImportDrop::None;
   const PrefixState& ps = prefix_state_[p];
-  if (rov_[v] && !ps.roas.empty()) {
+  if (as_[v].rov && !ps.roas.empty()) {
     const Asn origin = graph_.asn(paths_.origin(path));
     const unsigned len = prefix_list_[p].length;
     bool valid = false;
@@ -402,7 +398,7 @@ ImportDrop BgpEngine::import_check(PrefixId p, AsIndex v, SlotIndex s, PathId pa
       if (o == origin && len <= max_len) valid = true;
     if (!valid) return ImportDrop::RpkiInvalid;
   }
-  if (customer_filter_[v] && graph_.relationship(s) == Relationship::Customer &&
+  if (as_[v].customer_filter && graph_.relationship(s) == Relationship::Customer &&
       (ps.cone_ok.empty() || !ps.cone_ok[graph_.neighbor(s)]))
     return ImportDrop::NotCustomerCone;
   return ImportDrop::None;
@@ -423,7 +419,7 @@ void BgpEngine::observe(Asn asn) {
 }
 
 void BgpEngine::watch(Asn asn) {
-  watched_[index_or_throw(asn)] = 1;
+  as_[index_or_throw(asn)].watched = 1;
 }
 
 // ---------------------------------------------------------------- running
@@ -452,6 +448,7 @@ void BgpEngine::run_until(double t) {
   while (!queue_.empty() && queue_.top().time <= t) {
     Event ev = queue_.top();
     queue_.pop();
+    prefetch_next();
     now_ = ev.time;
     ++events_processed_;
     dispatch(ev);
@@ -466,12 +463,23 @@ bool BgpEngine::run_to_convergence(std::uint64_t max_events) {
     if (max_events != 0 && count >= max_events) return false;
     Event ev = queue_.top();
     queue_.pop();
+    prefetch_next();
     now_ = ev.time;
     ++events_processed_;
     ++count;
     dispatch(ev);
   }
   return true;
+}
+
+// The session state and the first row entries the next event reads, fetched while this one runs
+// (both are a cache miss on a large graph: the receiving slots of consecutive events are scattered).
+void BgpEngine::prefetch_next() const {
+  if (queue_.empty()) return;
+  const Event& next = queue_.top();
+  if (static_cast<EventKind>(next.seq_kind & 0xFF) == EventKind::Input) return;
+  __builtin_prefetch(&slots_[next.a]);
+  if (!sp_.empty()) __builtin_prefetch(&sp_[std::size_t(next.a) * stride_]);
 }
 
 void BgpEngine::dispatch(const Event& ev) {
@@ -518,7 +526,7 @@ void BgpEngine::on_deliver(SlotIndex r, std::uint32_t mid) {
     return;
   }
   const AsIndex v = rs.owner;
-  const Asn from = graph_.asn(graph_.neighbor(r));
+  const Asn from = rs.neighbor_asn;
   const bool loop = path != kNoPath && paths_.contains(path, v);
   const PathId effective = loop ? kNoPath : path;
   const ChangeCause cause = path == kNoPath ? ChangeCause::WithdrawalFrom
@@ -526,12 +534,14 @@ void BgpEngine::on_deliver(SlotIndex r, std::uint32_t mid) {
   const std::size_t count = static_cast<std::size_t>(__builtin_popcountll(low)) + in_high_.size();
   ++messages_delivered_;
   prefix_updates_delivered_ += count;
-  (path == kNoPath ? withdrawals_rx_ : announcements_rx_)[v] += count;
+  AsState& as = as_[v];
+  (path == kNoPath ? as.withdrawals_rx : as.announcements_rx) += count;
   changed_.clear();
-  const bool filters = rov_[v] || customer_filter_[v];
+  const bool filters = as.rov || as.customer_filter;
+  const bool watched = observer_ && as.watched;
   // In ascending prefix order: the bits of `low`, then `high`.
   auto receive = [&](PrefixId p) {
-    if (observer_ && watched_[v])
+    if (watched)
       observer_->on_update_received(
           UpdateReceived{now_, graph_.asn(v), from, prefix_list_[p], path, path == kNoPath});
     PathId accepted = effective;
@@ -583,7 +593,7 @@ void BgpEngine::rib_in_changed(PrefixId p, AsIndex v, SlotIndex s, PathId path, 
     return;            // the originated route beats anything learned
   }
   const SlotIndex best = ap(v, p).best_slot;
-  const Asn from = graph_.asn(slots_[s].neighbor);
+  const Asn from = slots_[s].neighbor_asn;
   if (best == s) {
     // Same neighbour, same local-pref: still best if not longer than before (everything else lost
     // to the old path); otherwise every candidate must be looked at again.
@@ -652,7 +662,7 @@ PathId BgpEngine::export_for(PrefixId p, AsIndex v, SlotIndex s) {
   const AsPrefix& a = ap(v, p);
   const SlotIndex best = a.best_slot;
   if (best == kNoSlot || best == s) return kNoPath; // nothing, or split horizon
-  if (best != kLocalSlot && !st.customer_like && !a.best_customer_like && !leak_[v])
+  if (best != kLocalSlot && !st.customer_like && !a.best_customer_like && !as_[v].leak)
     return kNoPath; // valley-free: peer/provider routes go to customers only
   PathId out = a.export_path;
   for (unsigned k = 0; k < st.prepend; ++k)
@@ -938,7 +948,7 @@ void BgpEngine::on_input(const Input& in) {
     return;
   }
   case InputKind::Leak:
-    leak_[v] = static_cast<std::uint8_t>(in.value);
+    as_[v].leak = static_cast<std::uint8_t>(in.value);
     all_prefixes_changed(v);
     return;
   case InputKind::LocalPref: {
@@ -999,10 +1009,10 @@ bool BgpEngine::is_hijacker(Asn asn, const Prefix& prefix) const {
 }
 
 std::uint64_t BgpEngine::announcements_received(Asn asn) const {
-  return announcements_rx_[index_or_throw(asn)];
+  return as_[index_or_throw(asn)].announcements_rx;
 }
 std::uint64_t BgpEngine::withdrawals_received(Asn asn) const {
-  return withdrawals_rx_[index_or_throw(asn)];
+  return as_[index_or_throw(asn)].withdrawals_rx;
 }
 
 Explanation BgpEngine::explain(Asn asn, const Prefix& prefix) const {

@@ -59,6 +59,8 @@
 // Path exploration after a withdrawal is not scripted: it emerges from stale RIB-in entries, the
 // timers and the delays.
 #include "models/bgp/AsGraph.hpp"
+#include "models/bgp/DatedQueue.hpp"
+#include "models/bgp/HugePages.hpp"
 #include "models/bgp/PathTable.hpp"
 #include "models/bgp/Prefix.hpp"
 #include "sim/core/Params.hpp"
@@ -451,6 +453,16 @@ private:
     std::uint8_t customer_like = 0;     // the neighbour is a customer or a sibling
     std::uint8_t neighbor_observed = 0; // deliveries over it are observable (see observe())
     std::uint32_t queued = 0;           // length of the MRAI queue (row entries' `queue`)
+    Asn neighbor_asn = 0;               // graph ASN of `neighbor` (read per delivery)
+  };
+  // What one delivery or export reads of its AS besides the rows: one cache line, not six arrays.
+  struct AsState {
+    std::uint64_t announcements_rx = 0; // prefix announcements received so far
+    std::uint64_t withdrawals_rx = 0;   // prefix withdrawals received so far
+    std::uint8_t rov = 0;               // drops RPKI-invalid routes
+    std::uint8_t customer_filter = 0;   // filters customers' prefixes by customer cone
+    std::uint8_t leak = 0;              // exports every best route to every neighbour
+    std::uint8_t watched = 0;           // its received updates are reported (watch())
   };
   struct PrefixState {
     std::vector<std::uint64_t> origin_sites;        // by AS: bit per anycast site, kReoriginBit
@@ -471,6 +483,7 @@ private:
   void schedule_input(const Input& in, double at);
   void push(double time, EventKind kind, std::uint32_t a, std::uint32_t b);
   void dispatch(const Event& ev);
+  void prefetch_next() const;
 
   void on_deliver(SlotIndex slot, std::uint32_t message);
   void on_mrai_expire(SlotIndex slot, std::uint32_t epoch);
@@ -502,7 +515,7 @@ private:
   PathTable paths_;
   double now_ = 0;
   std::uint64_t seq_ = 0;
-  std::priority_queue<Event, std::vector<Event>, Later> queue_;
+  DatedQueue<Event, Later> queue_; // see DatedQueue.hpp: a binary heap's order, few heap moves
   // Dates of pending observable events (inputs, deliveries to observed ASes); entries older than the
   // queue's first date are processed already and dropped lazily.
   std::priority_queue<double, std::vector<double>, std::greater<double>> observable_dates_;
@@ -522,22 +535,17 @@ private:
   std::vector<PrefixState> prefix_state_;
   std::size_t stride_ = 0;          // prefixes per row of sp_ and ap_
   bool tight_ = false;              // rows were cut to the prefix count at the first run
-  std::vector<SlotPrefix> sp_;      // by slot * stride_ + prefix
-  std::vector<AsPrefix> ap_;        // by AS * stride_ + prefix
-  std::vector<SlotState> slots_;    // by slot
+  HugeVector<SlotPrefix> sp_;       // by slot * stride_ + prefix
+  HugeVector<AsPrefix> ap_;         // by AS * stride_ + prefix
+  HugeVector<SlotState> slots_;     // by slot
   std::vector<PrefixId> lpm_order_; // prefix ids, longest first
 
   // Import policies.
   std::vector<Roa> roas_;
   std::vector<std::pair<Prefix, Asn>> registry_;
-  std::vector<std::uint8_t> rov_, customer_filter_; // per AS
   std::map<std::pair<PrefixId, AsIndex>, PathId> reorig_; // leaked more-specifics: the path kept
   bool any_rov_ = false, any_customer_filter_ = false;
-  // Per AS.
-  std::vector<std::uint8_t> leak_;
-  std::vector<std::uint8_t> watched_;
-  std::vector<std::uint64_t> announcements_rx_;
-  std::vector<std::uint64_t> withdrawals_rx_;
+  HugeVector<AsState> as_; // by AS
 
   // Scratch, reused to avoid allocation on the hot path.
   std::vector<PrefixId> changed_;                // prefixes whose best changed at the AS being processed
