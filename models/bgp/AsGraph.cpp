@@ -51,6 +51,31 @@ void AsGraphBuilder::add_link(Asn a, Asn b, Relationship b_is, double delay_s) {
   links_.push_back(Link{a, b, b_is, delay_s});
 }
 
+namespace {
+
+// Sorts 32-bit values (least significant digit first, two 16-bit digits): the AS numbers of a
+// 500k-link file in a few milliseconds, where a comparison sort takes tens.
+void radix_sort(std::vector<std::uint32_t>& v) {
+  std::vector<std::uint32_t> tmp(v.size());
+  std::vector<std::size_t> count(1u << 16);
+  for (int shift = 0; shift < 32; shift += 16) {
+    std::fill(count.begin(), count.end(), 0);
+    for (std::uint32_t x : v)
+      ++count[(x >> shift) & 0xFFFF];
+    std::size_t sum = 0;
+    for (std::size_t& c : count) {
+      const std::size_t here = c;
+      c = sum;
+      sum += here;
+    }
+    for (std::uint32_t x : v)
+      tmp[count[(x >> shift) & 0xFFFF]++] = x;
+    v.swap(tmp);
+  }
+}
+
+} // namespace
+
 AsGraph AsGraphBuilder::build() const {
   AsGraph g;
   g.asn_ = extra_ases_;
@@ -60,51 +85,60 @@ AsGraph AsGraphBuilder::build() const {
     g.asn_.push_back(l.a);
     g.asn_.push_back(l.b);
   }
-  std::sort(g.asn_.begin(), g.asn_.end());
+  radix_sort(g.asn_);
   g.asn_.erase(std::unique(g.asn_.begin(), g.asn_.end()), g.asn_.end());
   g.asn_.shrink_to_fit();
   g.build_index();
   const std::size_t n = g.asn_.size();
+  if (2 * links_.size() > 0xFFFFFFFEu) throw std::invalid_argument("too many links");
 
-  struct Half {
-    AsIndex owner, neighbor;
-    Relationship rel;
-    double delay;
-  };
-  std::vector<Half> halves;
-  halves.reserve(2 * links_.size());
-  for (const Link& l : links_) {
-    AsIndex a = *g.index_of(l.a);
-    AsIndex b = *g.index_of(l.b);
-    halves.push_back(Half{a, b, l.b_is, l.delay});
-    halves.push_back(Half{b, a, reverse(l.b_is), l.delay});
-  }
-  std::sort(halves.begin(), halves.end(), [](const Half& x, const Half& y) {
-    return x.owner != y.owner ? x.owner < y.owner : x.neighbor < y.neighbor;
-  });
-  for (std::size_t i = 1; i < halves.size(); ++i)
-    if (halves[i].owner == halves[i - 1].owner && halves[i].neighbor == halves[i - 1].neighbor)
-      throw std::invalid_argument("AS" + std::to_string(g.asn_[halves[i].owner]) + " and AS" +
-                                  std::to_string(g.asn_[halves[i].neighbor]) + " are linked twice");
-
-  const std::size_t m = halves.size();
+  // Link l gives the halves 2l (owner a) and 2l+1 (owner b). Counting sort by owner, then each
+  // owner's neighbours sorted: the slots in (owner, neighbour) order, as a sort of all halves gives.
+  const std::size_t m = 2 * links_.size();
+  std::vector<AsIndex> end(links_.size() * 2);
   g.offset_.assign(n + 1, 0);
+  for (std::size_t l = 0; l < links_.size(); ++l) {
+    end[2 * l] = *g.index_of(links_[l].a);
+    end[2 * l + 1] = *g.index_of(links_[l].b);
+    ++g.offset_[end[2 * l] + 1];
+    ++g.offset_[end[2 * l + 1] + 1];
+  }
+  for (std::size_t v = 0; v < n; ++v)
+    g.offset_[v + 1] += g.offset_[v];
+  // By slot: neighbour << 32 | half.
+  std::vector<std::uint64_t> slot_half(m);
+  {
+    std::vector<SlotIndex> fill(g.offset_.begin(), g.offset_.end() - 1);
+    for (std::size_t h = 0; h < m; ++h)
+      slot_half[fill[end[h]]++] = (static_cast<std::uint64_t>(end[h ^ 1]) << 32) | h;
+  }
+  for (std::size_t v = 0; v < n; ++v) {
+    auto first = slot_half.begin() + g.offset_[v], last = slot_half.begin() + g.offset_[v + 1];
+    std::sort(first, last);
+    for (auto it = first; it + 1 < last; ++it)
+      if ((*it >> 32) == (it[1] >> 32))
+        throw std::invalid_argument("AS" + std::to_string(g.asn_[v]) + " and AS" +
+                                    std::to_string(g.asn_[static_cast<AsIndex>(it[1] >> 32)]) +
+                                    " are linked twice");
+  }
   g.owner_.resize(m);
   g.neighbor_.resize(m);
   g.rel_.resize(m);
   g.delay_.resize(m);
   g.reverse_.resize(m);
-  for (std::size_t s = 0; s < m; ++s) {
-    g.owner_[s] = halves[s].owner;
-    g.neighbor_[s] = halves[s].neighbor;
-    g.rel_[s] = halves[s].rel;
-    g.delay_[s] = halves[s].delay;
-    ++g.offset_[halves[s].owner + 1];
-  }
+  std::vector<SlotIndex> slot_of(m); // by half
   for (std::size_t v = 0; v < n; ++v)
-    g.offset_[v + 1] += g.offset_[v];
-  for (std::size_t s = 0; s < m; ++s)
-    g.reverse_[s] = *g.find_slot(g.neighbor_[s], g.owner_[s]);
+    for (SlotIndex s = g.offset_[v]; s < g.offset_[v + 1]; ++s) {
+      const std::size_t h = static_cast<std::uint32_t>(slot_half[s]);
+      const Link& l = links_[h / 2];
+      g.owner_[s] = static_cast<AsIndex>(v);
+      g.neighbor_[s] = static_cast<AsIndex>(slot_half[s] >> 32);
+      g.rel_[s] = h % 2 == 0 ? l.b_is : reverse(l.b_is);
+      g.delay_[s] = l.delay;
+      slot_of[h] = s;
+    }
+  for (std::size_t h = 0; h < m; ++h)
+    g.reverse_[slot_of[h]] = slot_of[h ^ 1];
   return g;
 }
 

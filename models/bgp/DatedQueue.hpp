@@ -89,9 +89,9 @@ private:
         ++next;
     }
     cur_ = next;
-    near_.clear();
     pos_ = 0;
-    near_.swap(ring_[static_cast<std::size_t>(next) & kMask]); // the bucket takes near_'s storage
+    near_.swap(ring_[static_cast<std::size_t>(next) & kMask]);
+    std::vector<Event>().swap(ring_[static_cast<std::size_t>(next) & kMask]); // no idle storage
     in_ring_ -= near_.size();
     while (!far_.empty() && bucket(far_.front().time) - cur_ < kRing) {
       const Event e = far_.front();
