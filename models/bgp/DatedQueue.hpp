@@ -26,8 +26,7 @@ namespace outagesim::bgp {
 /// Priority queue of events with a `double time` member (seconds, >= 0), ordered by `Later` (a
 /// strict "x comes after y" that orders dates first), for dates pushed no earlier than the last
 /// popped one.
-template <class Event, class Later>
-class DatedQueue {
+template <class Event, class Later> class DatedQueue {
 public:
   DatedQueue() : ring_(kRing) {}
   bool empty() const { return size_ == 0; }

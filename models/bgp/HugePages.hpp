@@ -16,15 +16,15 @@
 
 namespace outagesim::bgp {
 
-template <class T>
-struct HugePageAllocator {
+template <class T> struct HugePageAllocator {
   using value_type = T;
   static constexpr std::size_t kHugePage = std::size_t(2) << 20;
-  static constexpr std::size_t round_up(std::size_t bytes) { return (bytes + kHugePage - 1) & ~(kHugePage - 1); }
+  static constexpr std::size_t round_up(std::size_t bytes) {
+    return (bytes + kHugePage - 1) & ~(kHugePage - 1);
+  }
 
   HugePageAllocator() noexcept = default;
-  template <class U>
-  HugePageAllocator(const HugePageAllocator<U>&) noexcept {}
+  template <class U> HugePageAllocator(const HugePageAllocator<U>&) noexcept {}
 
   T* allocate(std::size_t n) {
     const std::size_t bytes = n * sizeof(T);
@@ -32,7 +32,8 @@ struct HugePageAllocator {
     if (bytes >= kHugePage) {
       // Mapped here, not by malloc: aligned to 2 MiB, and given back to the system when freed.
       const std::size_t rounded = round_up(bytes);
-      void* m = ::mmap(nullptr, rounded + kHugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      void* m =
+          ::mmap(nullptr, rounded + kHugePage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
       if (m == MAP_FAILED) throw std::bad_alloc();
       const std::uintptr_t start = reinterpret_cast<std::uintptr_t>(m);
       const std::uintptr_t aligned = (start + kHugePage - 1) & ~std::uintptr_t(kHugePage - 1);
@@ -54,18 +55,15 @@ struct HugePageAllocator {
 #endif
     std::allocator<T>().deallocate(p, n);
   }
-  template <class U>
-  bool operator==(const HugePageAllocator<U>&) const noexcept {
+  template <class U> bool operator==(const HugePageAllocator<U>&) const noexcept {
     return true;
   }
-  template <class U>
-  bool operator!=(const HugePageAllocator<U>&) const noexcept {
+  template <class U> bool operator!=(const HugePageAllocator<U>&) const noexcept {
     return false;
   }
 };
 
 /// A vector whose storage of 2 MiB and more may sit on transparent huge pages.
-template <class T>
-using HugeVector = std::vector<T, HugePageAllocator<T>>;
+template <class T> using HugeVector = std::vector<T, HugePageAllocator<T>>;
 
 } // namespace outagesim::bgp

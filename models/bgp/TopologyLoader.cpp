@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <sstream>
-#include <unordered_map>
 
 namespace outagesim::bgp {
 namespace {
@@ -152,94 +151,131 @@ std::vector<std::string> describe_provider_cycles(const std::vector<std::vector<
 LoadedTopology parse_caida(std::string_view text, const std::string& file, double link_delay_s) {
   LoadedTopology result;
   AsGraphBuilder builder;
-  // Pair (min, max) -> relationship code as seen from min, and the line that gave it.
+  // Every link line as pair (min, max), relationship code as seen from min, line and column; sorted
+  // by pair at the end (a flat sort, not a hash map of half a million nodes), the first line of
+  // each pair gives the link, later ones are duplicates or conflicts.
   struct Seen {
-    int code; // -1: min is provider of max; 1: max is provider of min; 0: peers
+    std::uint64_t key; // min << 32 | max
     int line;
+    int col;          // of the line's first field
+    std::int8_t code; // -1: min is provider of max; 1: max is provider of min; 0: peers
   };
-  std::unordered_map<std::uint64_t, Seen> seen;
+  std::vector<Seen> seen;
   seen.reserve(text.size() / 16);
   int duplicates = 0, first_duplicate_line = 0;
   bool any_serial2 = false;
+  auto describe = [](std::uint64_t key, int c) -> std::string {
+    const Asn lo = static_cast<Asn>(key >> 32), hi = static_cast<Asn>(key);
+    if (c == 0) return "peers";
+    Asn prov = c == -1 ? lo : hi, cust = c == -1 ? hi : lo;
+    return "AS" + std::to_string(prov) + " provider of AS" + std::to_string(cust);
+  };
+  // Sorts `seen` by (pair, line); throws at the earliest line whose relationship contradicts the
+  // first line of its pair (where a line-by-line check would have stopped), else counts duplicates.
+  auto check_pairs = [&] {
+    std::sort(seen.begin(), seen.end(),
+              [](const Seen& x, const Seen& y) { return x.key != y.key ? x.key < y.key : x.line < y.line; });
+    const Seen* conflict = nullptr;
+    const Seen* conflict_first = nullptr;
+    for (std::size_t i = 0, first = 0; i < seen.size(); ++i) {
+      if (i == 0 || seen[i].key != seen[i - 1].key) {
+        first = i;
+        continue;
+      }
+      if (seen[i].code == seen[first].code) {
+        if (duplicates++ == 0 || seen[i].line < first_duplicate_line) first_duplicate_line = seen[i].line;
+      } else if (!conflict || seen[i].line < conflict->line) {
+        conflict = &seen[i];
+        conflict_first = &seen[first];
+      }
+    }
+    if (!conflict) return;
+    const Asn lo = static_cast<Asn>(conflict->key >> 32), hi = static_cast<Asn>(conflict->key);
+    std::string msg = "conflicting relationship for AS" + std::to_string(lo) + "-AS" + std::to_string(hi) +
+                      ": " + describe(conflict->key, conflict->code) + " here, but " +
+                      describe(conflict->key, conflict_first->code) + " at line " +
+                      std::to_string(conflict_first->line);
+    if (conflict->code != 0 && conflict_first->code != 0)
+      msg += " (an AS cannot be both provider and customer of another)";
+    throw TopologyError(file, conflict->line, conflict->col, msg);
+  };
 
   int line_no = 0;
   std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t eol = text.find('\n', pos);
-    if (eol == std::string_view::npos) eol = text.size();
-    std::string_view raw = text.substr(pos, eol - pos);
-    pos = eol + 1;
-    ++line_no;
-    std::string_view line = trim(raw);
-    if (line.empty() || line.front() == '#') continue;
+  try {
+    while (pos < text.size()) {
+      std::size_t eol = text.find('\n', pos);
+      if (eol == std::string_view::npos) eol = text.size();
+      std::string_view raw = text.substr(pos, eol - pos);
+      pos = eol + 1;
+      ++line_no;
+      std::string_view line = trim(raw);
+      if (line.empty() || line.front() == '#') continue;
 
-    // Split on '|', remembering each field's 1-based column.
-    std::string_view fields[5];
-    int cols[5];
-    int nf = 0;
-    std::size_t start = 0;
-    const int base_col = static_cast<int>(line.data() - raw.data()) + 1;
-    while (true) {
-      std::size_t bar = line.find('|', start);
-      std::string_view f =
-          line.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start);
-      if (nf < 5) {
-        fields[nf] = f;
-        cols[nf] = base_col + static_cast<int>(start);
+      // Split on '|', remembering each field's 1-based column.
+      std::string_view fields[5];
+      int cols[5];
+      int nf = 0;
+      std::size_t start = 0;
+      const int base_col = static_cast<int>(line.data() - raw.data()) + 1;
+      while (true) {
+        std::size_t bar = line.find('|', start);
+        std::string_view f =
+            line.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start);
+        if (nf < 5) {
+          fields[nf] = f;
+          cols[nf] = base_col + static_cast<int>(start);
+        }
+        ++nf;
+        if (bar == std::string_view::npos) break;
+        start = bar + 1;
       }
-      ++nf;
-      if (bar == std::string_view::npos) break;
-      start = bar + 1;
+      if (nf != 3 && nf != 4)
+        throw TopologyError(
+            file, line_no, base_col,
+            "malformed line: expected 'a|b|rel' (serial-1) or 'a|b|rel|source' (serial-2), got " +
+                std::to_string(nf) + " field" + (nf == 1 ? "" : "s"));
+      if (nf == 4) any_serial2 = true;
+      Asn a, b;
+      for (int i = 0; i < 2; ++i) {
+        std::uint32_t& out = i == 0 ? a : b;
+        if (!parse_u32(fields[i], out))
+          throw TopologyError(file, line_no, cols[i],
+                              "malformed AS number '" + std::string(fields[i]) + "' (expected 1..4294967295)");
+        if (out == 0)
+          throw TopologyError(file, line_no, cols[i], "AS 0 is reserved and cannot appear in a topology");
+      }
+      int code;
+      if (fields[2] == "-1")
+        code = -1;
+      else if (fields[2] == "0")
+        code = 0;
+      else
+        throw TopologyError(file, line_no, cols[2],
+                            "unknown relationship code '" + std::string(fields[2]) +
+                                "' (expected -1: provider|customer, 0: peer|peer)");
+      if (a == b)
+        throw TopologyError(file, line_no, cols[0], "self-loop: AS" + std::to_string(a) + " linked to itself");
+
+      const Asn lo = std::min(a, b), hi = std::max(a, b);
+      const int code_lo = code == 0 ? 0 : (a == lo ? -1 : 1);
+      seen.push_back(Seen{(static_cast<std::uint64_t>(lo) << 32) | hi, line_no, cols[0],
+                          static_cast<std::int8_t>(code_lo)});
     }
-    if (nf != 3 && nf != 4)
-      throw TopologyError(
-          file, line_no, base_col,
-          "malformed line: expected 'a|b|rel' (serial-1) or 'a|b|rel|source' (serial-2), got " +
-              std::to_string(nf) + " field" + (nf == 1 ? "" : "s"));
-    if (nf == 4) any_serial2 = true;
-    Asn a, b;
-    for (int i = 0; i < 2; ++i) {
-      std::uint32_t& out = i == 0 ? a : b;
-      if (!parse_u32(fields[i], out))
-        throw TopologyError(file, line_no, cols[i],
-                            "malformed AS number '" + std::string(fields[i]) + "' (expected 1..4294967295)");
-      if (out == 0)
-        throw TopologyError(file, line_no, cols[i], "AS 0 is reserved and cannot appear in a topology");
-    }
-    int code;
-    if (fields[2] == "-1")
-      code = -1;
-    else if (fields[2] == "0")
-      code = 0;
+  } catch (const TopologyError&) {
+    check_pairs(); // a conflict on an earlier line is the first error
+    throw;
+  }
+  check_pairs();
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    if (i > 0 && seen[i].key == seen[i - 1].key) continue; // a duplicate line
+    const Asn lo = static_cast<Asn>(seen[i].key >> 32), hi = static_cast<Asn>(seen[i].key);
+    if (seen[i].code == 0)
+      builder.add_link(lo, hi, Relationship::Peer, link_delay_s);
+    else if (seen[i].code == -1)
+      builder.add_link(lo, hi, Relationship::Customer, link_delay_s);
     else
-      throw TopologyError(file, line_no, cols[2],
-                          "unknown relationship code '" + std::string(fields[2]) +
-                              "' (expected -1: provider|customer, 0: peer|peer)");
-    if (a == b)
-      throw TopologyError(file, line_no, cols[0], "self-loop: AS" + std::to_string(a) + " linked to itself");
-
-    const Asn lo = std::min(a, b), hi = std::max(a, b);
-    const int code_lo = code == 0 ? 0 : (a == lo ? -1 : 1);
-    const std::uint64_t key = (static_cast<std::uint64_t>(lo) << 32) | hi;
-    auto [it, inserted] = seen.try_emplace(key, Seen{code_lo, line_no});
-    if (!inserted) {
-      if (it->second.code == code_lo) {
-        if (duplicates++ == 0) first_duplicate_line = line_no;
-        continue;
-      }
-      auto describe = [&](int c) -> std::string {
-        if (c == 0) return "peers";
-        Asn prov = c == -1 ? lo : hi, cust = c == -1 ? hi : lo;
-        return "AS" + std::to_string(prov) + " provider of AS" + std::to_string(cust);
-      };
-      std::string msg = "conflicting relationship for AS" + std::to_string(lo) + "-AS" + std::to_string(hi) +
-                        ": " + describe(code_lo) + " here, but " + describe(it->second.code) + " at line " +
-                        std::to_string(it->second.line);
-      if (code_lo != 0 && it->second.code != 0)
-        msg += " (an AS cannot be both provider and customer of another)";
-      throw TopologyError(file, line_no, cols[0], msg);
-    }
-    builder.add_link(a, b, code == 0 ? Relationship::Peer : Relationship::Customer, link_delay_s);
+      builder.add_link(hi, lo, Relationship::Customer, link_delay_s);
   }
   if (duplicates > 0)
     result.warnings.push_back(locate(file, first_duplicate_line, 0) + ": " + std::to_string(duplicates) +

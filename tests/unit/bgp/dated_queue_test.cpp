@@ -19,13 +19,14 @@ struct Ev {
   std::uint64_t seq;
 };
 struct Later {
-  bool operator()(const Ev& x, const Ev& y) const { return x.time != y.time ? x.time > y.time : x.seq > y.seq; }
+  bool operator()(const Ev& x, const Ev& y) const {
+    return x.time != y.time ? x.time > y.time : x.seq > y.seq;
+  }
 };
 
 // Pushes and pops the same events into both queues, the pushes dated from the last popped date
 // by `gap`, and checks every pop; returns the number of events popped.
-template <class Gap>
-std::size_t check_against_heap(std::mt19937_64& rng, std::size_t pushes, Gap gap) {
+template <class Gap> std::size_t check_against_heap(std::mt19937_64& rng, std::size_t pushes, Gap gap) {
   DatedQueue<Ev, Later> q;
   std::priority_queue<Ev, std::vector<Ev>, Later> ref;
   double now = 0;
