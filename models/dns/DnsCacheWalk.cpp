@@ -23,7 +23,7 @@ using namespace detail;
 void DnsCore::walk_group(std::size_t r, std::size_t d, double t0, double t1, double lam, SampleStats& st,
                          std::array<double, kAnswerKinds>& out) {
   const std::size_t n = std::size_t(std::max(1, config_.resolvers[r].instances));
-  const std::size_t first = d * caches_.size() + inst_base_[r];
+  const std::size_t first = d * caches_.instances() + inst_base_[r];
   WalkGroup& g = walk_groups_[r * demand_names_.size() + d];
   const double count = lam * (t1 - t0);
   if (t0 < t1 - kEps && t1 <= g.until) {
@@ -36,7 +36,7 @@ void DnsCore::walk_group(std::size_t r, std::size_t d, double t0, double t1, dou
     for (std::size_t i = 0; i < n; ++i) {
       const WalkMemo& m = walk_memo_[first + i];
       if (m.code == kHoldMemo)
-        add_mix(sum, walk_mix_[first + i], count);
+        walk_mix_[first + i].add_to(sum, count);
       else
         sum[std::size_t(m.code)] += count;
     }
@@ -55,7 +55,7 @@ void DnsCore::walk_group(std::size_t r, std::size_t d, double t0, double t1, dou
       // The same hold, or the same fresh chain without a hold, over the whole step: what the walk
       // would add.
       if (m.code == kHoldMemo)
-        add_mix(out, walk_mix_[first + i], count);
+        walk_mix_[first + i].add_to(out, count);
       else
         add_answer(out, static_cast<Answer>(m.code), count);
     } else {
@@ -75,19 +75,21 @@ void DnsCore::step_pair(std::size_t r, std::size_t inst, std::size_t d, double t
   // walk_group() calls this only when the memo does not cover the step (see there).
   WalkMemo& memo = memo_of(inst, d);
   const std::size_t q = demand_names_[d];
-  ResolverCache& c = caches_[inst];
+  Holds& holds = caches_.holds(inst, q);
   const ResolverPolicy& pol = resolver_policy_[r];
   PerResolverName& pr = pairs_[r][d];
   memo.code = kNoMemo;
   double t = t0;
   for (int guard = 0; t < t1 - kEps && guard < 100000; ++guard) {
-    if (const HoldSegment* h = c.hold_at(q, t)) {
-      if (h->until >= t1) {
-        memo = {h->until, kHoldMemo};
-        walk_mix_[d * caches_.size() + inst] = h->mix;
+    if (const int h = holds.active(t); h >= 0) {
+      const double h_until = holds.until[std::size_t(h)];
+      const HoldMix& h_mix = holds.mix[std::size_t(h)];
+      if (h_until >= t1) {
+        memo = {h_until, kHoldMemo};
+        walk_mix_[d * caches_.instances() + inst] = h_mix;
       }
-      double e = std::min(h->until, t1);
-      add_mix(out, h->mix, lam * (e - t));
+      double e = std::min(h_until, t1);
+      h_mix.add_to(out, lam * (e - t));
       t = e;
       continue;
     }
@@ -98,14 +100,14 @@ void DnsCore::step_pair(std::size_t r, std::size_t inst, std::size_t d, double t
     long expired = -1; // the name whose cached entry ran out (text built only if resolution fails)
     Answer rcode = Answer::NoError;
     for (int depth = 0; depth < kMaxChain; ++depth) {
-      const CacheEntry& e = c.names[cur];
+      const CacheEntry& e = caches_.name(inst, cur);
       if (!e.fresh(t)) {
         stale = e.stale_usable(t);
         if (e.kind != CacheEntry::Kind::Empty) expired = static_cast<long>(cur);
         // Serve-stale needs the rest of the chain stale-usable too.
-        for (std::size_t s = cur; stale && c.names[s].kind == CacheEntry::Kind::Cname;) {
+        for (std::size_t s = cur; stale && caches_.name(inst, s).kind == CacheEntry::Kind::Cname;) {
           s = static_cast<std::size_t>(names_[s].target);
-          stale = c.names[s].stale_usable(t);
+          stale = caches_.name(inst, s).stale_usable(t);
         }
         break;
       }
@@ -134,7 +136,7 @@ void DnsCore::step_pair(std::size_t r, std::size_t inst, std::size_t d, double t
     if (traced) {
       if (expired >= 0)
         steps.push_back("cache: " + names_[std::size_t(expired)].name + " expired at " +
-                        sim::format_offset(c.names[std::size_t(expired)].until));
+                        sim::format_offset(caches_.name(inst, std::size_t(expired)).until));
       else
         steps.push_back("cache: " + names_[cur].name + " not cached");
     }
@@ -149,7 +151,7 @@ void DnsCore::step_pair(std::size_t r, std::size_t inst, std::size_t d, double t
       }
       commit(r, inst, p, t + d_ok);
       account(st, r, d, p, 1, 0);
-      c.holds[q] = {{t + d_ok, AnswerMix::only(d_ok > clients_.timeout ? Answer::Timeout : p.rcode)}};
+      holds.set(t + d_ok, HoldMix::only(d_ok > clients_.timeout ? Answer::Timeout : p.rcode));
       continue;
     }
     stale = stale && pol.serve_stale;
@@ -167,7 +169,7 @@ void DnsCore::step_pair(std::size_t r, std::size_t inst, std::size_t d, double t
     // The reason's text is built only if an event needs it (most failed cycles never make one).
     set_why(pr.last_why, q, expired, p.reason);
     if (expired >= 0) {
-      const CacheEntry& e = c.names[static_cast<std::size_t>(expired)];
+      const CacheEntry& e = caches_.name(inst, static_cast<std::size_t>(expired));
       pr.last_why.ttl = e.until - e.from;
       pr.last_why.until = e.until;
     }
@@ -183,8 +185,8 @@ void DnsCore::step_pair(std::size_t r, std::size_t inst, std::size_t d, double t
         t += k * cycle;
         continue;
       }
-      c.holds[q] = {{t + gap + dur, AnswerMix::only(in_flight)}};
-      if (hold > 0) c.holds[q].push_back({t + cycle, AnswerMix::only(held)});
+      holds.set(t + gap + dur, HoldMix::only(in_flight));
+      if (hold > 0) holds.push(t + cycle, HoldMix::only(held));
       account(st, r, d, p, per_cycle, 1);
       continue;
     }
@@ -196,7 +198,8 @@ void DnsCore::step_pair(std::size_t r, std::size_t inst, std::size_t d, double t
     mix.share[static_cast<std::size_t>(in_flight)] += (gap + dur) / cycle;
     mix.share[static_cast<std::size_t>(held)] += hold / cycle;
     commit(r, inst, p, t + fail_time + d_ok);
-    c.holds[q] = {{t + fail_time, mix}, {t + fail_time + d_ok, AnswerMix::only(p.rcode)}};
+    holds.set(t + fail_time, HoldMix::of(mix));
+    holds.push(t + fail_time + d_ok, HoldMix::only(p.rcode));
     double resolutions = n * per_cycle + 1;
     account(st, r, d, p, resolutions, n * per_cycle / resolutions);
   }

@@ -89,7 +89,7 @@ double DnsCore::hijacked_share(std::size_t r, std::size_t d, double t) const {
     const std::size_t n_inst = std::size_t(std::max(1, config_.resolvers[r].instances));
     double need = 0;
     for (std::size_t i = 0; i < n_inst; ++i)
-      if (!caches_[inst_base_[r] + i].zones[std::size_t(z)].fresh(t)) ++need;
+      if (!caches_.zone(inst_base_[r] + i, std::size_t(z)).fresh(t)) ++need;
     count(parent, need / double(n_inst));
   }
   // One attracted zone: its share as it is (the same number as when only the name's own zone counted).

@@ -281,9 +281,9 @@ public:
   /// Index of a demand name, or -1.
   int demand_index(const std::string& name) const;
   int resolver_index(const std::string& node) const;
-  /// The cache of a resolver's instance (for inspection and tests).
-  const ResolverCache& cache(std::size_t resolver, std::size_t instance = 0) const {
-    return caches_[inst_base_[resolver] + instance];
+  /// The cache of a resolver's instance (for inspection and tests): names[n], zones[z].
+  CacheStore::View cache(std::size_t resolver, std::size_t instance = 0) const {
+    return caches_.view(inst_base_[resolver] + instance);
   }
   /// Fills every instance's cache with every record and delegation, each entry of age U[0, TTL) at
   /// time 0 (stream "dns.cache_ages" of `seed`): caches that have run for a long time before the start.
@@ -508,7 +508,7 @@ private:
   std::vector<std::vector<std::size_t>> region_resolvers_; ///< region -> resolvers with a share > 0
   std::vector<ResolverPolicy> resolver_policy_;
   std::vector<std::array<double, 16>> round_timeouts_; ///< per resolver: timeout of each retry round
-  std::vector<ResolverCache> caches_;               ///< per instance (resolver r: inst_base_[r]...)
+  CacheStore caches_;                               ///< every instance's (resolver r: inst_base_[r]...)
   std::vector<std::size_t> inst_base_;              ///< resolver -> its first instance
   std::vector<std::vector<PerResolverName>> pairs_; ///< resolver -> demand
   std::vector<std::vector<Reach>> reach_;           ///< resolver -> flat site index
@@ -561,8 +561,8 @@ private:
   };
   static constexpr std::int8_t kNoMemo = -1, kHoldMemo = 6;
   std::vector<WalkMemo> walk_memo_;  ///< demand * instances + instance
-  std::vector<AnswerMix> walk_mix_;  ///< the same index: the hold's mix when code == kHoldMemo
-  WalkMemo& memo_of(std::size_t inst, std::size_t d) { return walk_memo_[d * caches_.size() + inst]; }
+  std::vector<HoldMix> walk_mix_;    ///< the same index: the hold's mix when code == kHoldMemo
+  WalkMemo& memo_of(std::size_t inst, std::size_t d) { return walk_memo_[d * caches_.instances() + inst]; }
   /// A (resolver, demand) over its instances: the first date one of their memos stops covering a
   /// step (-inf while one has none, or after forget_walks), and the sum of the last step in which
   /// every instance answered from its memo (valid until one of them changes). A step that ends by

@@ -21,11 +21,6 @@ inline bool in_zone(const std::string& name, const std::string& zone) {
          name[name.size() - zone.size() - 1] == '.';
 }
 
-inline void add_mix(std::array<double, kAnswerKinds>& out, const AnswerMix& m, double count) {
-  for (std::size_t i = 0; i < kAnswerKinds; ++i)
-    out[i] += m.share[i] * count;
-}
-
 inline void add_answer(std::array<double, kAnswerKinds>& out, Answer a, double count) {
   out[static_cast<std::size_t>(a)] += count;
 }

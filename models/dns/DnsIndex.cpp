@@ -128,16 +128,18 @@ DnsCore::DnsCore(DnsConfig config, ResolverPolicy policy, ClientPolicy clients,
     for (int round = 0; round < 1 + p.server_retries && round < 16; ++round)
       timeouts[std::size_t(round)] = p.timeout * std::pow(p.backoff, round);
     round_timeouts_.push_back(timeouts);
-    inst_base_.push_back(caches_.size());
-    for (int i = 0; i < std::max(1, r.instances); ++i) {
-      ResolverCache c;
-      c.resize(names_.size(), zones_.size());
-      caches_.push_back(std::move(c));
+    inst_base_.push_back(inst_resolver_.size());
+    for (int i = 0; i < std::max(1, r.instances); ++i)
       inst_resolver_.push_back(resolver_policy_.size() - 1);
-    }
     pairs_.emplace_back(demand_names_.size());
   }
-  walk_memo_.assign(caches_.size() * demand_names_.size(), {});
+  // Holds exist for query names only: one slot per distinct one.
+  std::vector<int> hold_slot(names_.size(), -1);
+  int slots = 0;
+  for (std::size_t q : demand_names_)
+    if (hold_slot[q] < 0) hold_slot[q] = slots++;
+  caches_.reset(inst_resolver_.size(), names_.size(), zones_.size(), std::move(hold_slot));
+  walk_memo_.assign(caches_.instances() * demand_names_.size(), {});
   walk_mix_.assign(walk_memo_.size(), {});
   walk_groups_.assign(config_.resolvers.size() * demand_names_.size(), {});
   name_demands_.assign(names_.size(), {});
@@ -186,20 +188,20 @@ void DnsCore::fill_caches_at_random_ages(std::uint64_t seed) {
   for (std::size_t r = 0; r < config_.resolvers.size(); ++r) {
     const double max_stale = resolver_policy_[r].max_stale;
     for (std::size_t i = 0; i < std::size_t(std::max(1, config_.resolvers[r].instances)); ++i) {
-      ResolverCache& c = caches_[inst_base_[r] + i];
-      forget_walks(inst_base_[r] + i);
+      const std::size_t inst = inst_base_[r] + i;
+      forget_walks(inst);
       auto fill = [&](CacheEntry& e, CacheEntry::Kind kind, double ttl) {
         const double age = sim::uniform01(g) * ttl;
         e = CacheEntry{kind, -age, ttl - age, ttl - age + max_stale};
       };
       for (std::size_t n = 0; n < names_.size(); ++n)
         if (names_[n].has_record)
-          fill(c.names[n],
+          fill(caches_.name(inst, n),
                names_[n].type == RecordSpec::Type::Cname ? CacheEntry::Kind::Cname
                                                          : CacheEntry::Kind::Address,
                names_[n].ttl);
       for (std::size_t z = 0; z < zones_.size(); ++z)
-        if (zones_[z].parent >= 0) fill(c.zones[z], CacheEntry::Kind::Delegation, zones_[z].ns_ttl);
+        if (zones_[z].parent >= 0) fill(caches_.zone(inst, z), CacheEntry::Kind::Delegation, zones_[z].ns_ttl);
     }
   }
 }

@@ -329,10 +329,11 @@ DnsCore::Delegation DnsCore::ensure_delegation(std::size_t r, std::size_t inst, 
                                                double& weight) {
   int parent = zones_[zone].parent;
   if (parent < 0) return Delegation::Known; // a TLD: known from the root hints
-  if (caches_[inst].zones[zone].fresh(t)) {
+  const CacheEntry& cached = caches_.zone(inst, std::size_t(zone));
+  if (cached.fresh(t)) {
     if (p.trace)
       p.trace->push_back("delegation of " + zones_[zone].name + " cached until " +
-                         sim::format_offset(caches_[inst].zones[zone].until));
+                         sim::format_offset(cached.until));
     return Delegation::Known;
   }
   for (const auto& w : p.writes)
@@ -371,7 +372,6 @@ void DnsCore::plan(Plan& p, std::size_t r, std::size_t inst, std::size_t q, doub
                    std::vector<std::string>* trace) {
   p.reset(trace);
   double weight = 1;
-  const ResolverCache& c = caches_[inst];
   auto written = [&](std::size_t i) {
     for (const auto& w : p.writes)
       if (!w.zone && w.index == i) return true;
@@ -389,8 +389,9 @@ void DnsCore::plan(Plan& p, std::size_t r, std::size_t inst, std::size_t q, doub
   std::size_t cur = q;
   for (int depth = 0; depth < kMaxChain; ++depth) {
     bool from_plan = written(cur);
-    if (from_plan || c.names[cur].fresh(t)) {
-      CacheEntry::Kind kind = c.names[cur].kind;
+    const CacheEntry& cached = caches_.name(inst, cur);
+    if (from_plan || cached.fresh(t)) {
+      CacheEntry::Kind kind = cached.kind;
       if (from_plan)
         for (const auto& w : p.writes)
           if (!w.zone && w.index == cur) kind = w.kind;
@@ -467,15 +468,14 @@ void DnsCore::plan(Plan& p, std::size_t r, std::size_t inst, std::size_t q, doub
 }
 
 void DnsCore::commit(std::size_t r, std::size_t inst, const Plan& p, double base) {
-  ResolverCache& c = caches_[inst];
   const ResolverPolicy& pol = resolver_policy_[r];
   for (const auto& w : p.writes) {
     CacheEntry e{w.kind, base, base + w.ttl, base + w.ttl + pol.max_stale};
-    (w.zone ? c.zones[w.index] : c.names[w.index]) = e;
+    (w.zone ? caches_.zone(inst, w.index) : caches_.name(inst, w.index)) = e;
     if (!w.zone) forget_walks(inst, w.index);
   }
   for (std::size_t z : p.drop_zones)
-    c.zones[z] = CacheEntry{};
+    caches_.zone(inst, z) = CacheEntry{};
 }
 
 } // namespace outagesim::dns

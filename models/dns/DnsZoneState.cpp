@@ -35,10 +35,10 @@ bool DnsCore::poison(std::size_t resolver, std::size_t name, double t, double tt
   if (name >= names_.size()) return false;
   const int n_inst = std::max(1, config_.resolvers.at(resolver).instances);
   for (int i = 0; i < n_inst; ++i) {
-    ResolverCache& c = caches_[inst_base_[resolver] + std::size_t(i)];
-    c.names[name] =
+    const std::size_t inst = inst_base_[resolver] + std::size_t(i);
+    caches_.name(inst, name) =
         CacheEntry{CacheEntry::Kind::Forged, t, t + ttl, t + ttl + resolver_policy_[resolver].max_stale};
-    c.holds[name].clear();
+    caches_.clear_holds(inst, name);
     forget_walks(inst_base_[resolver] + std::size_t(i), name);
   }
   return true;
@@ -48,9 +48,9 @@ bool DnsCore::flush(std::size_t resolver, std::size_t name) {
   if (name >= names_.size()) return false;
   const int n_inst = std::max(1, config_.resolvers.at(resolver).instances);
   for (int i = 0; i < n_inst; ++i) {
-    ResolverCache& c = caches_[inst_base_[resolver] + std::size_t(i)];
-    c.names[name] = CacheEntry{};
-    c.holds[name].clear();
+    const std::size_t inst = inst_base_[resolver] + std::size_t(i);
+    caches_.name(inst, name) = CacheEntry{};
+    caches_.clear_holds(inst, name);
     forget_walks(inst_base_[resolver] + std::size_t(i), name);
   }
   return true;
@@ -59,7 +59,7 @@ bool DnsCore::flush(std::size_t resolver, std::size_t name) {
 void DnsCore::forget_all(std::size_t resolver) {
   const int n_inst = std::max(1, config_.resolvers.at(resolver).instances);
   for (int i = 0; i < n_inst; ++i) {
-    caches_[inst_base_[resolver] + std::size_t(i)].resize(names_.size(), zones_.size());
+    caches_.clear(inst_base_[resolver] + std::size_t(i));
     forget_walks(inst_base_[resolver] + std::size_t(i));
   }
 }

@@ -18,10 +18,13 @@
 //          +------------------------------------- |  Failing  |  answers: SERVFAIL, client timeout,
 //                  a later resolution succeeds    +-----------+  or stale data (serve-stale)
 //
-// While Resolving or Failing, answers come from a short list of Hold segments (until, answer mix):
-// the time the resolution is in flight (queries wait, then get its result) and the time a SERVFAIL
-// or stale answer is held. Everything here is plain data; DnsCore drives the transitions.
+// While Resolving or Failing, answers come from at most two hold segments (until, answer mix): the
+// time the resolution is in flight (queries wait, then get its result) and the time a SERVFAIL or
+// stale answer is held. Everything here is plain data; DnsCore drives the transitions.
+#include <algorithm>
 #include <array>
+#include <cassert>
+#include <cstdint>
 #include <limits>
 #include <vector>
 
@@ -63,30 +66,128 @@ struct CacheEntry {
   }
 };
 
-/// A period during which a query name's answers do not come from the cache.
-struct HoldSegment {
-  double until;
-  AnswerMix mix;
+/// The answers of a hold: at most two kinds (the answer while a resolution is in flight and the one
+/// held after it), each with its share (kinds -1: unused). Compact (24 bytes) where an AnswerMix takes
+/// 48: adding it adds the same products as adding the AnswerMix it was made of (its other shares are
+/// exact zeros, whose products add nothing).
+struct HoldMix {
+  std::array<double, 2> share{};
+  std::array<std::int8_t, 2> kind{{-1, -1}};
+  static HoldMix only(Answer a) {
+    HoldMix m;
+    m.share[0] = 1;
+    m.kind[0] = static_cast<std::int8_t>(a);
+    return m;
+  }
+  /// The non-zero shares of `m`, in the order of the kinds (at most two).
+  static HoldMix of(const AnswerMix& m) {
+    HoldMix h;
+    std::size_t j = 0;
+    for (std::size_t i = 0; i < kAnswerKinds; ++i)
+      if (m.share[i] != 0) {
+        assert(j < 2 && "a hold mixes at most two answers");
+        h.share[j] = m.share[i];
+        h.kind[j++] = static_cast<std::int8_t>(i);
+      }
+    return h;
+  }
+  /// Adds `count` queries answered with this mix to `out` (per kind, share * count).
+  void add_to(std::array<double, kAnswerKinds>& out, double count) const {
+    if (kind[0] >= 0) out[std::size_t(kind[0])] += share[0] * count;
+    if (kind[1] >= 0) out[std::size_t(kind[1])] += share[1] * count;
+  }
 };
 
-/// The cache of one resolver, indexed by the core's name and zone indices.
-struct ResolverCache {
-  std::vector<CacheEntry> names;               ///< per name index
-  std::vector<CacheEntry> zones;               ///< per zone index: the delegation (NS + glue)
-  std::vector<std::vector<HoldSegment>> holds; ///< per name index (query names only)
+/// The periods during which one query name's answers in one cache do not come from the cache: at most
+/// two segments (in flight, then a SERVFAIL or stale hold; or failed cycles, then the success), kept
+/// inline (no allocation), the ended ones skipped.
+struct Holds {
+  std::array<double, 2> until{};
+  std::array<HoldMix, 2> mix{};
+  std::uint8_t first = 0, count = 0;
 
-  void resize(std::size_t name_count, std::size_t zone_count) {
-    names.assign(name_count, {});
-    zones.assign(zone_count, {});
-    holds.assign(name_count, {});
+  /// Skips segments that ended by `t`; returns the active one's index, or -1.
+  int active(double t) {
+    while (first < count && until[first] <= t)
+      ++first;
+    return first < count ? int(first) : -1;
   }
-  /// Drops hold segments that ended by `t`; returns the active one or nullptr.
-  const HoldSegment* hold_at(std::size_t name, double t) {
-    auto& h = holds[name];
-    while (!h.empty() && h.front().until <= t)
-      h.erase(h.begin());
-    return h.empty() ? nullptr : &h.front();
+  void clear() { first = count = 0; }
+  /// Replaces every segment by one answering `m` until `end`.
+  void set(double end, HoldMix m) {
+    until[0] = end;
+    mix[0] = m;
+    first = 0;
+    count = 1;
   }
+  /// Adds a segment after the last one.
+  void push(double end, HoldMix m) {
+    assert(count < 2 && "at most two hold segments");
+    until[count] = end;
+    mix[count++] = m;
+  }
+};
+
+/// The caches of every resolver instance of the core, flat: one allocation each for name entries,
+/// delegations and holds, the entries of one name (one zone, one query name) of all instances adjacent
+/// (index item * instances + instance). The instances of a resolver are walked one after the other for
+/// the same name, so consecutive walks touch neighbouring entries (prefetched), where separately
+/// allocated caches cost a miss or two per walk.
+class CacheStore {
+public:
+  /// Read-only view of one instance's cache (inspection, tests): names[n], zones[z].
+  struct View {
+    struct Column {
+      const CacheEntry* base;
+      std::size_t stride;
+      const CacheEntry& operator[](std::size_t i) const { return base[i * stride]; }
+    };
+    Column names, zones;
+  };
+
+  /// Empty caches for `instances` instances; `hold_slot` maps a name index to its holds' slot (-1: the
+  /// name is never a query name and has none).
+  void reset(std::size_t instances, std::size_t names, std::size_t zones, std::vector<int> hold_slot) {
+    n_ = instances;
+    names_.assign(names * n_, {});
+    zones_.assign(zones * n_, {});
+    hold_slot_ = std::move(hold_slot);
+    std::size_t slots = 0;
+    for (int s : hold_slot_)
+      slots = std::max(slots, std::size_t(s + 1));
+    holds_.assign(slots * n_, {});
+  }
+  std::size_t instances() const { return n_; }
+  CacheEntry& name(std::size_t inst, std::size_t n) { return names_[n * n_ + inst]; }
+  const CacheEntry& name(std::size_t inst, std::size_t n) const { return names_[n * n_ + inst]; }
+  CacheEntry& zone(std::size_t inst, std::size_t z) { return zones_[z * n_ + inst]; }
+  const CacheEntry& zone(std::size_t inst, std::size_t z) const { return zones_[z * n_ + inst]; }
+  /// The holds of query name `n` (one with a hold slot) in instance `inst`.
+  Holds& holds(std::size_t inst, std::size_t n) {
+    assert(hold_slot_[n] >= 0 && "holds exist for query names only");
+    return holds_[std::size_t(hold_slot_[n]) * n_ + inst];
+  }
+  /// Drops the holds of name `n` in instance `inst` (nothing when it has none).
+  void clear_holds(std::size_t inst, std::size_t n) {
+    if (hold_slot_[n] >= 0) holds_[std::size_t(hold_slot_[n]) * n_ + inst].clear();
+  }
+  /// Instance `inst` forgets every entry and hold.
+  void clear(std::size_t inst) {
+    for (std::size_t i = inst; i < names_.size(); i += n_)
+      names_[i] = CacheEntry{};
+    for (std::size_t i = inst; i < zones_.size(); i += n_)
+      zones_[i] = CacheEntry{};
+    for (std::size_t i = inst; i < holds_.size(); i += n_)
+      holds_[i].clear();
+  }
+  View view(std::size_t inst) const { return {{names_.data() + inst, n_}, {zones_.data() + inst, n_}}; }
+
+private:
+  std::size_t n_ = 0;
+  std::vector<CacheEntry> names_; ///< name * instances + instance
+  std::vector<CacheEntry> zones_; ///< zone * instances + instance: the delegation (NS + glue)
+  std::vector<int> hold_slot_;    ///< name -> slot of its holds, or -1
+  std::vector<Holds> holds_;      ///< slot * instances + instance
 };
 
 } // namespace outagesim::dns
