@@ -600,6 +600,7 @@ private:
   /// memos added where they cover the step, step_pair where not; answers added to `out`.
   void walk_group(std::size_t r, std::size_t d, double t0, double t1, double lam, SampleStats& st,
                   std::array<double, kAnswerKinds>& out);
+  std::vector<std::uint32_t> walk_todo_; ///< walk_group: the instances that walk (scratch)
   std::vector<ZoneView> zone_views_;    ///< resolver * zones + zone
 };
 

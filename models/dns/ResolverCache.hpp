@@ -100,10 +100,11 @@ struct HoldMix {
 
 /// The periods during which one query name's answers in one cache do not come from the cache: at most
 /// two segments (in flight, then a SERVFAIL or stale hold; or failed cycles, then the success), kept
-/// inline (no allocation), the ended ones skipped.
-struct Holds {
+/// inline (no allocation) in one cache line, the ended ones skipped.
+struct alignas(64) Holds {
   std::array<double, 2> until{};
-  std::array<HoldMix, 2> mix{};
+  std::array<std::array<double, 2>, 2> share{}; ///< per segment: HoldMix::share
+  std::array<std::array<std::int8_t, 2>, 2> kind{};
   std::uint8_t first = 0, count = 0;
 
   /// Skips segments that ended by `t`; returns the active one's index, or -1.
@@ -112,19 +113,24 @@ struct Holds {
       ++first;
     return first < count ? int(first) : -1;
   }
+  HoldMix mix(std::size_t s) const {
+    HoldMix m;
+    m.share = share[s];
+    m.kind = kind[s];
+    return m;
+  }
   void clear() { first = count = 0; }
   /// Replaces every segment by one answering `m` until `end`.
-  void set(double end, HoldMix m) {
-    until[0] = end;
-    mix[0] = m;
-    first = 0;
-    count = 1;
+  void set(double end, const HoldMix& m) {
+    first = count = 0;
+    push(end, m);
   }
   /// Adds a segment after the last one.
-  void push(double end, HoldMix m) {
+  void push(double end, const HoldMix& m) {
     assert(count < 2 && "at most two hold segments");
     until[count] = end;
-    mix[count++] = m;
+    share[count] = m.share;
+    kind[count++] = m.kind;
   }
 };
 
@@ -170,6 +176,13 @@ public:
   /// Drops the holds of name `n` in instance `inst` (nothing when it has none).
   void clear_holds(std::size_t inst, std::size_t n) {
     if (hold_slot_[n] >= 0) holds_[std::size_t(hold_slot_[n]) * n_ + inst].clear();
+  }
+  /// Where the entries a walk of instance `inst` reads lie (to ask for them before it needs them). The
+  /// caller prefetches (GCC 12 drops prefetches in a helper, taking it for a function without effect).
+  const void* name_address(std::size_t inst, std::size_t n) const { return &names_[n * n_ + inst]; }
+  const void* zone_address(std::size_t inst, std::size_t z) const { return &zones_[z * n_ + inst]; }
+  const void* holds_address(std::size_t inst, std::size_t n) const {
+    return &holds_[std::size_t(hold_slot_[n]) * n_ + inst];
   }
   /// Instance `inst` forgets every entry and hold.
   void clear(std::size_t inst) {
