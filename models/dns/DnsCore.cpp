@@ -60,13 +60,11 @@ double DnsCore::hijacked_share(std::size_t r, std::size_t d, double t) const {
   int hit = 0;
   auto count = [&](int zone, double weight) {
     if (zone < 0 || weight <= 0) return;
-    const ZoneView& v = zone_views_[r * zones_.size() + std::size_t(zone)];
-    if (v.used == 0 || v.choice.empty()) return; // never asked: nothing to count
-    double n = 0;
-    for (const auto& c : v.choice)
-      if (c.attracted) ++n;
+    const ViewUse& v = view_use_[r * zones_.size() + std::size_t(zone)];
+    if (v.used == 0 || v.servers == 0) return; // never asked: nothing to count
+    const double n = v.attracted;
     if (n == 0) return;
-    const double a = weight * n / double(v.choice.size());
+    const double a = weight * n / v.servers;
     clean *= 1 - a;
     only = a;
     ++hit;
@@ -81,11 +79,8 @@ double DnsCore::hijacked_share(std::size_t r, std::size_t d, double t) const {
   }
   for (int z : needs_zones_[d]) {
     const int parent = zones_[z].parent;
-    const ZoneView& pv = zone_views_[r * zones_.size() + std::size_t(parent)];
-    bool attracted = false;
-    for (const auto& c : pv.choice)
-      attracted = attracted || c.attracted;
-    if (!attracted) continue; // the usual case: no instance needs looking at
+    if (view_use_[r * zones_.size() + std::size_t(parent)].attracted == 0)
+      continue; // the usual case: no instance needs looking at
     const std::size_t n_inst = std::size_t(std::max(1, config_.resolvers[r].instances));
     double need = 0;
     for (std::size_t i = 0; i < n_inst; ++i)
@@ -147,7 +142,7 @@ void DnsCore::account(SampleStats& st, std::size_t r, std::size_t d, const Plan&
     st.zones[std::size_t(a.zone)].sent += count;
     if (!a.arrived) continue;
     site.arrived += count;
-    site.dropped += count * (1 - accept(a.server, a.site));
+    site.dropped += count * (1 - accepted(a.server, a.site));
     load_now_[a.server][a.site] += count;
     if (a.zone == own) pn.auth_failure_driven += count * failure_driven_share;
     if (a.zone == parent) pn.tld_failure_driven += count * failure_driven_share;
@@ -188,7 +183,10 @@ void DnsCore::step(double t0, double t1) {
   if (dt <= 0) return;
   ++step_no_;
   SampleStats& st = stats_at(static_cast<std::size_t>(std::floor(t0 / sample_ + 1e-9)));
-  if (zone_views_.empty()) zone_views_.resize(config_.resolvers.size() * zones_.size());
+  if (zone_views_.empty()) {
+    zone_views_.resize(config_.resolvers.size() * zones_.size());
+    view_use_.resize(zone_views_.size());
+  }
   const std::size_t nd = config_.names.size();
   update_links(t0, dt, st);
   check_views();

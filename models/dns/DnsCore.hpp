@@ -405,6 +405,8 @@ private:
   /// Share of queries to a server's site that are answered: what its access links pass, then what
   /// its capacity accepts of that.
   double accept(std::size_t server, std::size_t site) const;
+  /// accept() as check_views() found it at the start of this step (it is fixed within the step).
+  double accepted(std::size_t server, std::size_t site) const { return view_numbers_[site_base_[server] + site]; }
   /// Offered traffic and delivered share of every site node's links for the step starting at t0.
   void update_links(double t0, double dt, SampleStats& st);
   /// Works out one upstream resolution into `p` (reset first; its vectors keep their capacity, so
@@ -436,7 +438,6 @@ private:
   /// made of stays the same (view_gen_).
   struct ZoneView {
     std::uint64_t stamp = 0; ///< the view_gen_ it was computed in (0: never)
-    std::uint64_t used = 0;  ///< the step_no_ of the last step a resolution queried the zone through it
     std::vector<ZoneChoice> choice;
     std::string why, link_why, route_why;
     std::uint64_t cause = 0;
@@ -540,7 +541,7 @@ private:
   /// the start of each step (check_views); while none changes, the views and their first-query
   /// tries of the last step are this step's, bit for bit.
   std::uint64_t view_gen_ = 1;
-  std::uint64_t step_no_ = 0; ///< counts steps (ZoneView::used: was the zone queried in this step)
+  std::uint64_t step_no_ = 0; ///< counts steps (ViewUse::used: was the zone queried in this step)
   std::uint64_t view_reach_gen_ = 0; ///< the reach_gen_ the views were computed with
   std::vector<double> view_numbers_; ///< accept() of every flat site, then each site node's numbers
   std::vector<std::uint64_t> view_ids_; ///< each site node's cause, misbehaviour and its cause
@@ -602,6 +603,15 @@ private:
                   std::array<double, kAnswerKinds>& out);
   std::vector<std::uint32_t> walk_todo_; ///< walk_group: the instances that walk (scratch)
   std::vector<ZoneView> zone_views_;    ///< resolver * zones + zone
+  /// What hijacked_share reads of each zone view, dense (the same index): the step_no_ of the last step
+  /// a resolution queried the zone through it (0: never), its servers and how many of them have a
+  /// route that attracts an unauthorised origin. Read per resolver, demand and zone every step; a
+  /// ZoneView spans cache lines.
+  struct ViewUse {
+    std::uint64_t used = 0;
+    double attracted = 0, servers = 0;
+  };
+  std::vector<ViewUse> view_use_;
 };
 
 } // namespace outagesim::dns

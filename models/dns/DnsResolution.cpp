@@ -150,13 +150,19 @@ void DnsCore::view_zone(std::size_t r, int zone, const std::string& qname, ZoneV
 }
 
 const DnsCore::ZoneView& DnsCore::zone_view(std::size_t r, int zone, const std::string& qname) {
-  ZoneView& v = zone_views_[r * zones_.size() + std::size_t(zone)];
+  const std::size_t i = r * zones_.size() + std::size_t(zone);
+  ZoneView& v = zone_views_[i];
   if (v.stamp != view_gen_) {
     v = ZoneView{};
     view_zone(r, zone, qname, v, nullptr);
     v.stamp = view_gen_;
+    double n = 0;
+    for (const auto& c : v.choice)
+      if (c.attracted) ++n;
+    view_use_[i].attracted = n;
+    view_use_[i].servers = double(v.choice.size());
   }
-  v.used = step_no_;
+  view_use_[i].used = step_no_;
   return v;
 }
 
