@@ -30,12 +30,12 @@ DnsCore::RegionOutcome DnsCore::region_outcome(std::size_t region, std::size_t d
   std::array<double, kAnswerKinds> fails{};
   for (std::size_t r : region_resolvers_.at(region)) {
     double share = region_share_[region][r];
-    const PerResolverName& pr = pairs_[r][demand];
+    const PairOutcome& pr = outcomes_[r * demand_names_.size() + demand];
     weight += share;
     success += share * pr.success;
     for (std::size_t a = 0; a < kAnswerKinds; ++a)
       fails[a] += share * pr.failures[a];
-    if (pr.success < 1 && pr.last_cause > o.cause) o.cause = pr.last_cause;
+    if (pr.success < 1 && pr.cause > o.cause) o.cause = pr.cause;
     hijacked += share * pr.hijacked;
   }
   if (weight <= 0) return o;
@@ -257,10 +257,12 @@ void DnsCore::step(double t0, double t1) {
       // Lookups that failed every immediate try come back after back-off, or give up.
       double all_fail = std::pow(fr, k + 1);
       auto& pn = st.names[d];
-      pr.success = attempts > 0 ? 1 - f : (pr.state == PerResolverName::State::Failing ? 0 : 1);
+      PairOutcome& po = outcomes_[r * nd + d];
+      po.success = attempts > 0 ? 1 - f : (pr.state == PerResolverName::State::Failing ? 0 : 1);
       for (std::size_t a = 0; a < kAnswerKinds; ++a)
-        pr.failures[a] = is_failure(static_cast<Answer>(a)) ? out[a] : 0;
-      pr.hijacked = hijacked_share(r, d, t1);
+        po.failures[a] = is_failure(static_cast<Answer>(a)) ? out[a] : 0;
+      po.hijacked = hijacked_share(r, d, t1);
+      po.cause = pr.last_cause;
       // External demand: the users model retries failed lookups itself.
       const bool ext = !external_.empty() && external_[d];
       for (int g = 0; g <= clients_.app_retries && !ext; ++g) {

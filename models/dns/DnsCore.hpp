@@ -64,6 +64,9 @@
 // resolver for all its instances, and again only when reachability, a site's accepted share or a site
 // node's state changed (ZoneView, check_views); reachability is asked when first used after a change.
 // A resolution reuses one Plan (no allocation) and copies reason texts built once per view and name.
+// Memory: the caches of all instances live in one CacheStore (ResolverCache.hpp), the entries of one
+// name (zone, query name's holds) of every instance adjacent, holds inline; walk_group prefetches the
+// entries of the walks a few ahead, as the instances that walk in a step are a scattered few.
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -380,11 +383,16 @@ private:
     std::deque<std::pair<double, std::pair<int, double>>> retries; ///< (due, (generation, lookups))
     Why last_why; ///< why the last resolution failed (or answered no address)
     std::uint64_t last_cause = 0;
-    // The last step's outcome, for region_outcome().
+  };
+  /// The last step's outcome of a (resolver, demand), for region_outcome(): dense (resolver * demands +
+  /// demand), as the users model asks it for every region, name and step.
+  struct PairOutcome {
     double success = 1;
     std::array<double, kAnswerKinds> failures{};
-    double hijacked = 0; ///< share of its last queries to the name's zone servers routed to a hijacker
+    double hijacked = 0;    ///< share of its last queries to the name's zone servers routed to a hijacker
+    std::uint64_t cause = 0; ///< PerResolverName::last_cause after the step's walks
   };
+  std::vector<PairOutcome> outcomes_;
 
   /// A site node: the (server, site) pairs served there, its access links and what they pass now.
   struct SiteNode {

@@ -142,6 +142,7 @@ DnsCore::DnsCore(DnsConfig config, ResolverPolicy policy, ClientPolicy clients,
   walk_memo_.assign(caches_.instances() * demand_names_.size(), {});
   walk_mix_.assign(walk_memo_.size(), {});
   walk_groups_.assign(config_.resolvers.size() * demand_names_.size(), {});
+  outcomes_.assign(walk_groups_.size(), {});
   name_demands_.assign(names_.size(), {});
   for (std::size_t d = 0; d < needs_.size(); ++d)
     for (std::size_t n : needs_[d])
