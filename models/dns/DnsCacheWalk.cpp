@@ -52,6 +52,7 @@ void DnsCore::walk_group(std::size_t r, std::size_t d, double t0, double t1, dou
   // name's entries of all instances are adjacent, but the instances that walk are a scattered few, so
   // each walk would wait for its misses in turn. The entries of the walk kAhead places further are
   // asked for before each walk (of the first kAhead + 1 before the first), so that the misses overlap.
+  // Which instances walk is known before the first walks: a walk changes its own instance's memos only.
   auto covers = [&](const WalkMemo& m) {
     return m.code != kNoMemo && t0 < m.until && m.until >= t1 && t0 < t1 - kEps;
   };
@@ -61,11 +62,11 @@ void DnsCore::walk_group(std::size_t r, std::size_t d, double t0, double t1, dou
     if (!covers(walk_memo_[first + i])) todo.push_back(std::uint32_t(i));
   const std::size_t q = demand_names_[d];
   constexpr std::size_t kAhead = 4;
-  std::size_t walked = 0;
+  std::size_t walked = 0; // walks done: todo[walked] is the next instance that walks
   double until = std::numeric_limits<double>::infinity();
   for (std::size_t i = 0; i < n; ++i) {
     const WalkMemo& m = walk_memo_[first + i];
-    if (covers(m)) {
+    if (walked == todo.size() || todo[walked] != i) {
       // The same hold, or the same fresh chain without a hold, over the whole step: what the walk
       // would add.
       if (m.code == kHoldMemo)
