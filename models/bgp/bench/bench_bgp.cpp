@@ -28,6 +28,7 @@
 // 185.89.219.0/24, its covering 129.134.0.0/17, and 157.240.0.0/16 (the block of facebook.com's
 // web front-ends) as the sixth.
 #include "models/bgp/BgpEngine.hpp"
+#include "models/bgp/DatedQueue.hpp"
 #include "models/bgp/Generator.hpp"
 #include "models/bgp/TopologyLoader.hpp"
 #include "sim/core/Rng.hpp"
@@ -39,7 +40,6 @@
 #include <ctime>
 #include <fstream>
 #include <iostream>
-#include <queue>
 #include <string>
 
 using namespace outagesim::bgp;
@@ -65,7 +65,8 @@ long peak_rss_mib() {
   return -1;
 }
 
-// The minimal loop: one priority queue of dated messages and timers, flat arrays, incremental
+// The minimal loop: one priority queue of dated messages and timers (the engine's DatedQueue, so
+// that the ratio measures everything but the queue), flat arrays, incremental
 // decision, valley-free export, per-session MRAI with jitter. All prefixes are handled one by one
 // at every receiver, like the engine, but messages carry a bitmask of prefixes.
 class MinimalLoop {
@@ -102,7 +103,7 @@ public:
     while (!q_.empty()) {
       Ev e = q_.top();
       q_.pop();
-      now_ = e.t;
+      now_ = e.time;
       if (e.path == kTimer)
         timer(e.slot);
       else if (e.path == kFlush)
@@ -122,12 +123,14 @@ private:
     std::uint32_t tail, len;
   };
   struct Ev {
-    double t;
+    double time;
     std::uint64_t seq;
     SlotIndex slot;
     std::uint32_t path;
     std::uint32_t mask;
-    bool operator<(const Ev& o) const { return t != o.t ? t > o.t : seq > o.seq; }
+  };
+  struct Later { // x comes after y: by date, then first pushed first
+    bool operator()(const Ev& x, const Ev& y) const { return x.time != y.time ? x.time > y.time : x.seq > y.seq; }
   };
   std::uint64_t key(SlotIndex s, std::uint32_t path) const {
     Relationship r = g_.relationship(s);
@@ -278,7 +281,7 @@ private:
   std::vector<std::uint32_t> pending_;
   std::vector<std::uint32_t> dirty_; // by AS: prefixes whose export waits for the date's end (MRAI 0)
   std::vector<AsIndex> dirty_list_;
-  std::priority_queue<Ev> q_;
+  DatedQueue<Ev, Later> q_; // the engine's queue (DatedQueue.hpp): the bound measures the rest
   double now_ = 0;
   std::uint64_t seq_ = 0, messages_ = 0;
   AsIndex origin_ = 0;
