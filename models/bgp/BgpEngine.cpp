@@ -36,8 +36,8 @@ const std::vector<sim::ParamDecl>& bgp_param_decls() {
   using sim::ParamType;
   static const std::vector<sim::ParamDecl> decls = {
       {"mrai", ParamType::Duration, "30s", "s",
-       "eBGP MinRouteAdvertisementInterval per session (0 disables: then at most one update per session "
-       "and prefix per instant, the last state of that instant)",
+       "eBGP MinRouteAdvertisementInterval per session (0 disables: then one update per session "
+       "and prefix per batch of an instant's events, the last state then)",
        0, 3600},
       {"mrai_jitter", ParamType::Bool, "true", "",
        "multiply each MRAI timer by U[0.75,1] (RFC 4271 section 10)"},
@@ -477,7 +477,8 @@ bool BgpEngine::run_to_convergence(std::uint64_t max_events) {
 void BgpEngine::prefetch_next() const {
   if (queue_.empty()) return;
   const Event& next = queue_.top();
-  if (static_cast<EventKind>(next.seq_kind & 0xFF) == EventKind::Input) return;
+  const auto kind = static_cast<EventKind>(next.seq_kind & 0xFF);
+  if (kind == EventKind::Input || kind == EventKind::Flush) return; // no session to read
   __builtin_prefetch(&slots_[next.a]);
   if (!sp_.empty()) __builtin_prefetch(&sp_[std::size_t(next.a) * stride_]);
 }

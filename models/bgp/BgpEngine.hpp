@@ -45,7 +45,9 @@
 //
 // Without MRAI (mrai_s = 0), an AS's exports are re-evaluated once at the end of each date, after
 // every event of that date (a Flush event): a session carries at most one update per prefix per
-// instant, the AS's last state of that instant. A real speaker holds one Adj-RIB-Out entry per
+// instant, the AS's last state of that instant (events added at a date after its Flush, as with zero
+// delays, an input at that date, or a session coming up, which sends its table at once, make a
+// second batch at that date). A real speaker holds one Adj-RIB-Out entry per
 // (session, prefix) and replaces an entry whose update has not left yet (RFC 4271 9.2: only the
 // latest state is advertised; BIRD's buckets, FRR's adj-out FIFO); sending every intermediate state
 // of one instant would only deliver, at one later instant, states the receiver overwrites at once.
@@ -524,7 +526,7 @@ private:
   std::vector<std::uint32_t> free_messages_;
   std::vector<Input> inputs_;
   // MRAI 0: (AS, prefix) pairs whose export is re-evaluated at the end of the current date (one
-  // Flush event per date), so a session carries at most one update per prefix per instant.
+  // Flush event per date's batch), so a session carries one update per prefix per batch.
   std::vector<std::pair<AsIndex, PrefixId>> dirty_;
   std::vector<AsIndex> dirty_as_;           // ASes in dirty_, in the order they first changed
   std::vector<std::uint32_t> dirty_count_;  // by AS: its pairs in dirty_ (flush: places)
