@@ -195,7 +195,7 @@ public:
     double success = 1;
     Answer failure = Answer::ServFail; ///< the commonest failing answer
     std::uint64_t cause = 0;
-    double hijacked = 0; ///< share of its resolvers' queries to the name's servers a hijacker attracts
+    double hijacked = 0; ///< share of its resolvers' resolutions a hijacker attracts a query of (any zone of the chain)
   };
   RegionOutcome region_outcome(std::size_t region, std::size_t demand) const;
   /// Anycast catchment of a region for one server address: the share of the region's traffic to the
@@ -389,7 +389,7 @@ private:
   struct PairOutcome {
     double success = 1;
     std::array<double, kAnswerKinds> failures{};
-    double hijacked = 0;    ///< share of its last queries to the name's zone servers routed to a hijacker
+    double hijacked = 0;    ///< share of its last resolutions with a query (any zone of the chain) routed to a hijacker
     std::uint64_t cause = 0; ///< PerResolverName::last_cause after the step's walks
   };
   std::vector<PairOutcome> outcomes_;
@@ -549,7 +549,7 @@ private:
   /// the start of each step (check_views); while none changes, the views and their first-query
   /// tries of the last step are this step's, bit for bit.
   std::uint64_t view_gen_ = 1;
-  std::uint64_t step_no_ = 0; ///< counts steps (ViewUse::used: was the zone queried in this step)
+  std::uint64_t step_no_ = 0; ///< counts steps (ViewUse::used: the last step the zone was queried, 0: never)
   std::uint64_t view_reach_gen_ = 0; ///< the reach_gen_ the views were computed with
   std::vector<double> view_numbers_; ///< accept() of every flat site, then each site node's numbers
   std::vector<std::uint64_t> view_ids_; ///< each site node's cause, misbehaviour and its cause
