@@ -832,7 +832,9 @@ private:
         // caches, not on the attack): it is a signal of its own, in bits/s, as DDoS reports give it.
         if (pn.auth_base > 0)
           auth_peak = std::max(auth_peak, (pn.auth_base + pn.auth_failure_driven) / pn.auth_base);
-        attack_peak = std::max(attack_peak, pn.auth_attack_bits / step);
+        // Per second of the sample: the last one may be shorter than the interval.
+        const double len = std::min(step, ctx.end() - double(k) * step);
+        if (len > 0) attack_peak = std::max(attack_peak, pn.auth_attack_bits / len);
         if (pn.attempts <= 0) continue;
         double fails = 0;
         for (std::size_t x = 0; x < kAnswerKinds; ++x)
