@@ -232,17 +232,11 @@ public:
 private:
   std::uint64_t set_site_announced(RunContext& ctx, const std::string& path, bool on,
                                    const sim::ActionRequest& r) {
-    bool is_site = false;
-    for (const auto& s : core_->config().servers)
-      is_site = is_site || std::count(s.sites.begin(), s.sites.end(), path);
-    if (!is_site) return 0;
-    auto it = withdrawn_.find(path);
-    if (on == (it == withdrawn_.end())) return 0; // no change
+    // A site may serve several servers (one flat entry each): their withdrawals move together.
+    const auto first = std::find(site_paths_.begin(), site_paths_.end(), path);
+    if (first == site_paths_.end()) return 0;
+    if (on != site_withdrawn_[std::size_t(first - site_paths_.begin())].has_value()) return 0; // no change
     std::uint64_t id = ctx.emit(on ? "dns.site_announced" : "dns.site_withdrawn", path, r.reason, r.cause);
-    if (on)
-      withdrawn_.erase(it);
-    else
-      withdrawn_[path] = id;
     for (std::size_t i = 0; i < site_paths_.size(); ++i)
       if (site_paths_[i] == path) site_withdrawn_[i] = on ? std::nullopt : std::optional<std::uint64_t>(id);
     forget_reach();
@@ -473,11 +467,14 @@ private:
       slot.asn = key.first;
       slot.address = key.second;
       for (const auto& [r, s] : users)
-        pair_slot_[r * servers.size() + s] = int(route_slots_.size());
+        pair_slot_[slot_index(r, s)] = int(route_slots_.size());
       slot.users = std::move(users);
       route_slots_.push_back(std::move(slot));
     }
   }
+
+  // Where pair_slot_ keeps the route slot of (resolver r, server s).
+  std::size_t slot_index(std::size_t r, std::size_t s) const { return r * site_nodes_.size() + s; }
 
   // Forgets every pair's reachability (the world's state or a site's announcement changed); the
   // caller resets the route slots when their answers may be stale too.
@@ -515,7 +512,7 @@ private:
     in.latency = path_latency(w, from, to);
     in.withdrawn = site_withdrawn_[i];
     const sim::RouteService* routes = ctx.routes();
-    const int slot = pair_slot_[r * site_nodes_.size() + s];
+    const int slot = pair_slot_[slot_index(r, s)];
     if (routes && slot >= 0 && w.node(to).asn) {
       // Every site of an anycast address shares the lookup of one source AS.
       RouteSlot& rs = route_slots_[std::size_t(slot)];
@@ -915,7 +912,6 @@ private:
   std::vector<std::vector<std::size_t>> access_links_;
   std::vector<char> signature_;
   std::uint64_t signature_version_ = ~std::uint64_t{0}; // the world's state version signature_ is of
-  std::map<std::string, std::uint64_t> withdrawn_; // site path -> the withdrawal's event
   std::map<std::string, AttackShares> attacks_;    // site path -> its running attacks
   struct SiteAttack {
     std::uint64_t cause = 0; ///< the last attack change's event
