@@ -22,6 +22,11 @@ using sim::World;
 
 namespace {
 
+// The subject a datacenter's signals are about ("dc:prn" -> "datacenter:prn").
+std::string dc_subject(const DatacenterSpec& spec) {
+  return "datacenter:" + spec.path.substr(spec.path.find(':') + 1);
+}
+
 struct SiteState {
   const SiteSpec* spec;
   std::size_t node;
@@ -118,8 +123,7 @@ public:
       std::vector<std::pair<double, double>> one;
       for (std::size_t k = 0; k < power_.size(); ++k)
         one.emplace_back(power_[k].first, dc_power_[k * dcs_.size() + i]);
-      std::string id = dcs_[i].dc.spec().path.substr(3);
-      ctx.add_signal({"dc.power_dip", "datacenter:" + id, "number", largest_drop(one, dip_window_)});
+      ctx.add_signal({"dc.power_dip", dc_subject(dcs_[i].dc.spec()), "number", largest_drop(one, dip_window_)});
     }
   }
 
@@ -510,7 +514,7 @@ sim::ModelInfo datacenter_model_info() {
   m.signal_subjects = [](const sim::ModelConfig& c) {
     std::vector<std::string> out = {"datacenter:all"};
     for (const auto& spec : sim::config_as<DatacenterModelConfig>(c).facilities.datacenters)
-      out.push_back("datacenter:" + spec.path.substr(spec.path.find(':') + 1));
+      out.push_back(dc_subject(spec));
     return out;
   };
   m.create = [](const sim::ModelConfig& c) {
